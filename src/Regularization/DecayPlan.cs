@@ -1,0 +1,264 @@
+using System.Diagnostics.Contracts;
+using System.Globalization;
+using System.Text;
+
+namespace Regularization;
+
+/// <summary>One line of a <see cref="DecayPlan"/>: what one regularizing transform does to one parameter.</summary>
+public sealed record DecayPlanEntry
+{
+    /// <summary>Creates an entry.</summary>
+    /// <param name="parameter">The parameter's name.</param>
+    /// <param name="shape">Its shape, <c>rows x columns</c>.</param>
+    /// <param name="kind">What regularizes it: <c>none</c>, <c>coupled</c>, <c>decoupled</c>, <c>proximal</c>, <c>penalty</c>.</param>
+    /// <param name="description">The coefficients and where they come from.</param>
+    /// <param name="shrink">
+    /// The factor by which this transform alone multiplies the weight in one step (<c>1 - lr*lambda</c>, <c>1 - c(t)</c>,
+    /// <c>1/(1 + 2*eta*l2)</c>), or NaN where no fixed factor exists (decay through Adam's normalization, soft thresholding).
+    /// </param>
+    public DecayPlanEntry(string parameter, string shape, string kind, string description, double shrink)
+    {
+        Parameter = parameter;
+        Shape = shape;
+        Kind = kind;
+        Description = description;
+        Shrink = shrink;
+    }
+
+    /// <summary>The parameter's name.</summary>
+    public string Parameter { get; }
+
+    /// <summary>Its shape.</summary>
+    public string Shape { get; }
+
+    /// <summary>What regularizes it: <c>none</c>, <c>coupled</c>, <c>decoupled</c>, <c>proximal</c> or <c>penalty</c>.</summary>
+    public string Kind { get; }
+
+    /// <summary>The coefficients and where they come from.</summary>
+    public string Description { get; }
+
+    /// <summary>The per-step multiplicative shrink of this transform alone, or NaN where there is no fixed factor.</summary>
+    public double Shrink { get; }
+}
+
+/// <summary>
+/// A readable account of which parameter receives which decay, penalty or proximal step from an optimizer, and the
+/// effective per-step shrink, at a given step. Nothing in PyTorch or Keras prints this; it is the answer to
+/// "are my biases decayed?".
+/// </summary>
+/// <example>
+/// <code>
+/// var opt = Optimizers.AdamW(Schedule.Constant(1e-3), Schedule.Constant(0.01), decayMask: Mask.ExcludeVectors);
+/// Console.WriteLine(DecayPlan.Of(opt, parameters));
+/// // parameter   shape    kind       per-step shrink  description
+/// // fc1.weight  128x784  decoupled  0.99999          decoupled decay lambda=0.01, c = lr*lambda = 1e-3*0.01
+/// // fc1.bias    128x1    none       1                excluded by mask (matrices only (vectors such as biases excluded))
+/// </code>
+/// </example>
+public sealed record DecayPlan
+{
+    private readonly DecayPlanEntry[] _entries;
+
+    /// <summary>Creates a plan.</summary>
+    /// <param name="step">The step it describes.</param>
+    /// <param name="entries">The entries.</param>
+    public DecayPlan(long step, IEnumerable<DecayPlanEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        Step = step;
+        _entries = entries.ToArray();
+    }
+
+    /// <summary>The step the plan describes (schedules are evaluated there).</summary>
+    public long Step { get; }
+
+    /// <summary>The entries: at least one per parameter (kind <c>none</c> when nothing regularizes it).</summary>
+    public IReadOnlyList<DecayPlanEntry> Entries => _entries;
+
+    /// <summary>The entries of one parameter.</summary>
+    /// <param name="parameter">Its name.</param>
+    [Pure]
+    public IReadOnlyList<DecayPlanEntry> For(string parameter) =>
+        _entries.Where(e => string.Equals(e.Parameter, parameter, StringComparison.Ordinal)).ToArray();
+
+    /// <summary>Describes how <paramref name="transform"/> regularizes each of <paramref name="parameters"/> at step <paramref name="step"/>.</summary>
+    /// <param name="transform">An optimizer or any transform of this library.</param>
+    /// <param name="parameters">The parameters (names and shapes; values are not read).</param>
+    /// <param name="step">The step at which schedules are evaluated.</param>
+    [Pure]
+    public static DecayPlan Of(IGradientTransform transform, ParamSet parameters, long step = 0)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "'step' must be >= 0.");
+        }
+
+        var entries = new List<DecayPlanEntry>();
+        var excludedBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        Visit(transform, parameters, new Context(null, false, false, step), entries, excludedBy);
+        var result = new List<DecayPlanEntry>();
+        foreach (var p in parameters)
+        {
+            var mine = entries.Where(e => e.Parameter == p.Name).ToList();
+            if (mine.Count == 0)
+            {
+                var why = excludedBy.TryGetValue(p.Name, out var mask) ? $"excluded by mask ({mask})" : "no decay, penalty or proximal step";
+                mine.Add(new DecayPlanEntry(p.Name, p.Shape, "none", why, 1.0));
+            }
+
+            result.AddRange(mine);
+        }
+
+        return new DecayPlan(step, result);
+    }
+
+    /// <summary>A text table, one line per entry.</summary>
+    public override string ToString()
+    {
+        var rows = _entries.Select(e => new[]
+        {
+            e.Parameter, e.Shape, e.Kind, double.IsNaN(e.Shrink) ? "n/a" : e.Shrink.ToString("G10", CultureInfo.InvariantCulture), e.Description,
+        }).ToList();
+        var header = new[] { "parameter", "shape", "kind", "per-step shrink", "description" };
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var sb = new StringBuilder();
+        sb.Append("Decay plan at step ").Append(Step.ToString(CultureInfo.InvariantCulture)).AppendLine();
+        void Line(string[] cells)
+        {
+            for (var i = 0; i < cells.Length; i++)
+            {
+                sb.Append(i == cells.Length - 1 ? cells[i] : cells[i].PadRight(widths[i] + 2));
+            }
+
+            sb.AppendLine();
+        }
+
+        Line(header);
+        foreach (var r in rows)
+        {
+            Line(r);
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    private sealed record Context(Schedule? LearningRate, bool AfterLearningRate, bool AfterAdaptive, long Step, bool AdaptiveLater = false);
+
+    private static void Visit(
+        IGradientTransform node, ParamSet included, Context context, List<DecayPlanEntry> entries, Dictionary<string, string> excludedBy)
+    {
+        var t = context.Step;
+        switch (node)
+        {
+            case NonFiniteGuardTransform guard:
+                Visit(guard.Inner, included, context, entries, excludedBy);
+                break;
+            case ChainTransform chain:
+                var lr = chain.Transforms.OfType<ScaleByLearningRateTransform>().FirstOrDefault()?.LearningRate ?? context.LearningRate;
+                bool afterLr = context.AfterLearningRate, afterAdaptive = context.AfterAdaptive;
+                for (var k = 0; k < chain.Transforms.Count; k++)
+                {
+                    var child = chain.Transforms[k];
+                    var adaptiveLater = context.AdaptiveLater || chain.Transforms.Skip(k + 1).Any(x => x is ScaleByAdamTransform);
+                    Visit(child, included, new Context(lr, afterLr, afterAdaptive, t, adaptiveLater), entries, excludedBy);
+                    afterLr |= child is ScaleByLearningRateTransform;
+                    afterAdaptive |= child is ScaleByAdamTransform;
+                }
+
+                break;
+            case MaskedTransform masked:
+                foreach (var p in included.Where(p => !masked.Mask.Includes(p)))
+                {
+                    excludedBy.TryAdd(p.Name, masked.Mask.Description);
+                }
+
+                Visit(masked.Inner, masked.Mask.Select(included), context, entries, excludedBy);
+                break;
+            case PartitionTransform partition:
+                var assignment = partition.Assign(included);
+                for (var k = 0; k < partition.Groups.Count; k++)
+                {
+                    var group = new ParamSet(included.Where((_, i) => assignment[i] == k));
+                    Visit(partition.Groups[k].Transform, group, context, entries, excludedBy);
+                }
+
+                break;
+            case AddDecayedWeightsTransform decay:
+                DescribeDecayedWeights(decay, included, context, entries);
+                break;
+            case AddDecoupledWeightDecayTransform decoupled:
+                var c = decoupled.Coefficient(t);
+                var how = decoupled.Scaling switch
+                {
+                    DecayScaling.LearningRate => $"c = lr*lambda = {F(decoupled.LearningRate.At(t))}*{F(decoupled.WeightDecay.At(t))}",
+                    DecayScaling.ScheduleMultiplier => $"c = eta*lambda = {F(decoupled.LearningRate.Multiplier(t))}*{F(decoupled.WeightDecay.At(t))} (paper: schedule multiplier only)",
+                    _ => $"c = lambda = {F(decoupled.WeightDecay.At(t))} (not scaled by the learning rate)",
+                };
+                Add(entries, included, "decoupled", $"decoupled decay lambda={decoupled.WeightDecay.Describe()}, {how}", 1 - c);
+                break;
+            case ProximalTransform prox:
+                var (threshold, divisor) = prox.At(t);
+                var kind = divisor == 1 ? "proximal L1" : threshold == 0 ? "proximal L2" : "proximal elastic net";
+                Add(entries, included, "proximal", $"{kind}: zero where |w| <= {F(threshold)}, then divide by {F(divisor)}", threshold == 0 ? 1 / divisor : double.NaN);
+                break;
+            case AddPenaltyGradientTransform penalty:
+                var shrink = penalty.Penalty is L2Penalty l2 && !context.AfterAdaptive && context.LearningRate is { } plr && !context.AfterLearningRate
+                    ? 1 - (plr.At(t) * (2 * l2.Lambda))
+                    : double.NaN;
+                Add(entries, included.Where(penalty.Penalty.Mask.Includes), "penalty", $"gradient of {penalty.Penalty.Convention} added to the loss gradient", shrink);
+                break;
+        }
+    }
+
+    private static void DescribeDecayedWeights(AddDecayedWeightsTransform decay, ParamSet included, Context context, List<DecayPlanEntry> entries)
+    {
+        var t = context.Step;
+        var lambda = decay.WeightDecay.At(t);
+        if (lambda == 0)
+        {
+            return;
+        }
+
+        if (context.AfterLearningRate)
+        {
+            Add(entries, included, "decoupled", $"lambda={F(lambda)} added after the learning rate (not scaled by it)", 1 - lambda);
+        }
+        else if (context.AfterAdaptive)
+        {
+            var lr = context.LearningRate?.At(t) ?? double.NaN;
+            Add(entries, included, "decoupled", $"lambda={F(lambda)} after Adam's scaling (Optax adamw form), c = lr*lambda", 1 - (lr * lambda));
+        }
+        else
+        {
+            var lr = context.LearningRate?.At(t) ?? double.NaN;
+            var text = $"coupled L2 (PyTorch weight_decay={F(lambda)}, the gradient of {F(lambda / 2)}*sum(w^2))";
+            if (context.AdaptiveLater)
+            {
+                Add(entries, included, "coupled", text + " through Adam's normalization: no fixed shrink", double.NaN);
+            }
+            else
+            {
+                Add(entries, included, "coupled", text + ", shrink 1 - lr*weight_decay per step (momentum accumulates it)", 1 - (lr * lambda));
+            }
+        }
+    }
+
+    private static void Add(List<DecayPlanEntry> entries, IEnumerable<Param> included, string kind, string description, double shrink)
+    {
+        foreach (var p in included)
+        {
+            entries.Add(new DecayPlanEntry(p.Name, p.Shape, kind, description, shrink));
+        }
+    }
+
+    private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>Value equality, entry by entry.</summary>
+    /// <param name="other">The other plan.</param>
+    public bool Equals(DecayPlan? other) => other is not null && Step == other.Step && _entries.AsSpan().SequenceEqual(other._entries);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Step, _entries.Length);
+}

@@ -1,0 +1,492 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Regularization.Internal;
+
+/// <summary>A compile-time boolean: the JIT removes the branches of the flags that are off.</summary>
+internal interface IFlag
+{
+    static abstract bool On { get; }
+}
+
+/// <summary>The flag that is on.</summary>
+internal readonly struct Yes : IFlag
+{
+    public static bool On => true;
+}
+
+/// <summary>The flag that is off.</summary>
+internal readonly struct No : IFlag
+{
+    public static bool On => false;
+}
+
+/// <summary>Per-step scalars of a fused SGD-family update (plain SGD, momentum, Nesterov, SGDW).</summary>
+internal struct SgdScalars
+{
+    public bool ZeroNonFinite;
+    public bool HasScale;
+    public double Scale;
+    public bool HasDecay;
+    public double Decay;
+    public bool HasMomentum;
+    public bool FirstStep;
+    public bool Nesterov;
+    public double Momentum;
+    public double OneMinusDampening;
+    public double NegLearningRate;
+    public bool HasDecoupled;
+    public double NegDecoupled;
+    public bool HasProximal;
+    public double Threshold;
+    public double Divisor;
+}
+
+/// <summary>Per-step scalars of a fused Adam-family update (Adam, AdamW, AMSGrad).</summary>
+internal struct AdamFusedScalars
+{
+    public bool ZeroNonFinite;
+    public bool HasScale;
+    public double Scale;
+    public bool HasDecay;
+    public double Decay;
+    public AdamScalars Adam;
+    public double NegLearningRate;
+    public bool HasDecoupled;
+    public double NegDecoupled;
+    public bool HasProximal;
+    public double Threshold;
+    public double Divisor;
+}
+
+/// <summary>
+/// One-pass, in-place update kernels for the facade. Each performs, element by element, exactly the IEEE operations
+/// of the pure chain it replaces (<see cref="Kernels"/>), in the same order, so results are identical bit for bit:
+/// <c>[zero non-finite] [u*scale] [fma(decay, p, u)] [momentum | Adam] u*(-lr) [fma(-c, p, u)] [soft(p+u)/div - p]; p += u</c>.
+/// One read of each of p, g and the state buffers and one write of p and the buffers per element.
+/// </summary>
+internal static class FusedKernels
+{
+    private static readonly int W = Vector256<double>.Count;
+
+    public static void Sgd(Span<double> p, ReadOnlySpan<double> g, Span<double> buffer, in SgdScalars s)
+    {
+        if (p.Length != g.Length || (s.HasMomentum && buffer.Length != p.Length))
+        {
+            throw new ArgumentException("Fused kernel spans differ in length.");
+        }
+
+        if (s.ZeroNonFinite)
+        {
+            Sgd1<Yes>(p, g, buffer, s);
+        }
+        else
+        {
+            Sgd1<No>(p, g, buffer, s);
+        }
+    }
+
+    private static void Sgd1<TZ>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+        where TZ : struct, IFlag
+    {
+        if (s.HasScale)
+        {
+            Sgd2<TZ, Yes>(p, g, b, s);
+        }
+        else
+        {
+            Sgd2<TZ, No>(p, g, b, s);
+        }
+    }
+
+    private static void Sgd2<TZ, TS>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+    {
+        if (s.HasDecay)
+        {
+            Sgd3<TZ, TS, Yes>(p, g, b, s);
+        }
+        else
+        {
+            Sgd3<TZ, TS, No>(p, g, b, s);
+        }
+    }
+
+    private static void Sgd3<TZ, TS, TD>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+        where TD : struct, IFlag
+    {
+        if (!s.HasMomentum)
+        {
+            Sgd4<TZ, TS, TD, No, No, No>(p, g, b, s);
+        }
+        else if (s.FirstStep)
+        {
+            if (s.Nesterov)
+            {
+                Sgd4<TZ, TS, TD, Yes, Yes, Yes>(p, g, b, s);
+            }
+            else
+            {
+                Sgd4<TZ, TS, TD, Yes, Yes, No>(p, g, b, s);
+            }
+        }
+        else if (s.Nesterov)
+        {
+            Sgd4<TZ, TS, TD, Yes, No, Yes>(p, g, b, s);
+        }
+        else
+        {
+            Sgd4<TZ, TS, TD, Yes, No, No>(p, g, b, s);
+        }
+    }
+
+    private static void Sgd4<TZ, TS, TD, TM, TF, TN>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+        where TD : struct, IFlag
+        where TM : struct, IFlag
+        where TF : struct, IFlag
+        where TN : struct, IFlag
+    {
+        if (s.HasDecoupled)
+        {
+            if (s.HasProximal)
+            {
+                SgdLoop<TZ, TS, TD, TM, TF, TN, Yes, Yes>(p, g, b, s);
+            }
+            else
+            {
+                SgdLoop<TZ, TS, TD, TM, TF, TN, Yes, No>(p, g, b, s);
+            }
+        }
+        else if (s.HasProximal)
+        {
+            SgdLoop<TZ, TS, TD, TM, TF, TN, No, Yes>(p, g, b, s);
+        }
+        else
+        {
+            SgdLoop<TZ, TS, TD, TM, TF, TN, No, No>(p, g, b, s);
+        }
+    }
+
+    private static void SgdLoop<TZ, TS, TD, TM, TF, TN, TC, TP>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+        where TD : struct, IFlag
+        where TM : struct, IFlag
+        where TF : struct, IFlag
+        where TN : struct, IFlag
+        where TC : struct, IFlag
+        where TP : struct, IFlag
+    {
+        ref var rp = ref MemoryMarshal.GetReference(p);
+        ref var rg = ref MemoryMarshal.GetReference(g);
+        ref var rb = ref MemoryMarshal.GetReference(b);
+        var n = (nuint)p.Length;
+        nuint i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(s.Scale);
+            var decay = Vector256.Create(s.Decay);
+            var mu = Vector256.Create(s.Momentum);
+            var omd = Vector256.Create(s.OneMinusDampening);
+            var nlr = Vector256.Create(s.NegLearningRate);
+            var nc = Vector256.Create(s.NegDecoupled);
+            var t = Vector256.Create(s.Threshold);
+            var div = Vector256.Create(s.Divisor);
+            for (; i + (nuint)W <= n; i += (nuint)W)
+            {
+                var u = Vector256.LoadUnsafe(ref rg, i);
+                if (TZ.On)
+                {
+                    u = Vector256.ConditionalSelect(Vector256.Equals(u - u, Vector256<double>.Zero), u, Vector256<double>.Zero);
+                }
+
+                if (TS.On)
+                {
+                    u *= scale;
+                }
+
+                var vp = Vector256.LoadUnsafe(ref rp, i);
+                if (TD.On)
+                {
+                    u = Vector256.FusedMultiplyAdd(decay, vp, u);
+                }
+
+                if (TM.On)
+                {
+                    var buf = TF.On ? u : Vector256.FusedMultiplyAdd(omd, u, Vector256.LoadUnsafe(ref rb, i) * mu);
+                    buf.StoreUnsafe(ref rb, i);
+                    u = TN.On ? Vector256.FusedMultiplyAdd(mu, buf, u) : buf;
+                }
+
+                u *= nlr;
+                if (TC.On)
+                {
+                    u = Vector256.FusedMultiplyAdd(nc, vp, u);
+                }
+
+                if (TP.On)
+                {
+                    u = (Kernels.SoftThreshold(vp + u, t) / div) - vp;
+                }
+
+                (vp + u).StoreUnsafe(ref rp, i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            var u = Unsafe.Add(ref rg, i);
+            if (TZ.On)
+            {
+                u = double.IsFinite(u) ? u : 0.0;
+            }
+
+            if (TS.On)
+            {
+                u *= s.Scale;
+            }
+
+            var vp = Unsafe.Add(ref rp, i);
+            if (TD.On)
+            {
+                u = Math.FusedMultiplyAdd(s.Decay, vp, u);
+            }
+
+            if (TM.On)
+            {
+                var buf = TF.On ? u : Math.FusedMultiplyAdd(s.OneMinusDampening, u, Unsafe.Add(ref rb, i) * s.Momentum);
+                Unsafe.Add(ref rb, i) = buf;
+                u = TN.On ? Math.FusedMultiplyAdd(s.Momentum, buf, u) : buf;
+            }
+
+            u *= s.NegLearningRate;
+            if (TC.On)
+            {
+                u = Math.FusedMultiplyAdd(s.NegDecoupled, vp, u);
+            }
+
+            if (TP.On)
+            {
+                u = (Kernels.SoftThreshold(vp + u, s.Threshold) / s.Divisor) - vp;
+            }
+
+            Unsafe.Add(ref rp, i) = vp + u;
+        }
+    }
+
+    public static void Adam(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> vmax, in AdamFusedScalars s)
+    {
+        if (p.Length != g.Length || m.Length != p.Length || v.Length != p.Length || (s.Adam.AmsGrad && vmax.Length != p.Length))
+        {
+            throw new ArgumentException("Fused kernel spans differ in length.");
+        }
+
+        if (s.ZeroNonFinite)
+        {
+            Adam1<Yes>(p, g, m, v, vmax, s);
+        }
+        else
+        {
+            Adam1<No>(p, g, m, v, vmax, s);
+        }
+    }
+
+    private static void Adam1<TZ>(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+        where TZ : struct, IFlag
+    {
+        if (s.HasScale)
+        {
+            Adam2<TZ, Yes>(p, g, m, v, x, s);
+        }
+        else
+        {
+            Adam2<TZ, No>(p, g, m, v, x, s);
+        }
+    }
+
+    private static void Adam2<TZ, TS>(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+    {
+        if (s.HasDecay)
+        {
+            Adam3<TZ, TS, Yes>(p, g, m, v, x, s);
+        }
+        else
+        {
+            Adam3<TZ, TS, No>(p, g, m, v, x, s);
+        }
+    }
+
+    private static void Adam3<TZ, TS, TD>(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+        where TD : struct, IFlag
+    {
+        if (s.Adam.AmsGrad)
+        {
+            Adam4<TZ, TS, TD, Yes>(p, g, m, v, x, s);
+        }
+        else
+        {
+            Adam4<TZ, TS, TD, No>(p, g, m, v, x, s);
+        }
+    }
+
+    private static void Adam4<TZ, TS, TD, TA>(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+        where TD : struct, IFlag
+        where TA : struct, IFlag
+    {
+        if (s.HasDecoupled)
+        {
+            if (s.HasProximal)
+            {
+                AdamLoop<TZ, TS, TD, TA, Yes, Yes>(p, g, m, v, x, s);
+            }
+            else
+            {
+                AdamLoop<TZ, TS, TD, TA, Yes, No>(p, g, m, v, x, s);
+            }
+        }
+        else if (s.HasProximal)
+        {
+            AdamLoop<TZ, TS, TD, TA, No, Yes>(p, g, m, v, x, s);
+        }
+        else
+        {
+            AdamLoop<TZ, TS, TD, TA, No, No>(p, g, m, v, x, s);
+        }
+    }
+
+    private static void AdamLoop<TZ, TS, TD, TA, TC, TP>(
+        Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+        where TD : struct, IFlag
+        where TA : struct, IFlag
+        where TC : struct, IFlag
+        where TP : struct, IFlag
+    {
+        ref var rp = ref MemoryMarshal.GetReference(p);
+        ref var rg = ref MemoryMarshal.GetReference(g);
+        ref var rm = ref MemoryMarshal.GetReference(m);
+        ref var rv = ref MemoryMarshal.GetReference(v);
+        ref var rx = ref MemoryMarshal.GetReference(x);
+        var a = s.Adam;
+        var n = (nuint)p.Length;
+        nuint i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(s.Scale);
+            var decay = Vector256.Create(s.Decay);
+            var b1 = Vector256.Create(a.Beta1);
+            var omb1 = Vector256.Create(a.OneMinusBeta1);
+            var b2 = Vector256.Create(a.Beta2);
+            var omb2 = Vector256.Create(a.OneMinusBeta2);
+            var bc1 = Vector256.Create(a.BiasCorrection1);
+            var bc2s = Vector256.Create(a.BiasCorrection2Sqrt);
+            var eps = Vector256.Create(a.Epsilon);
+            var nlr = Vector256.Create(s.NegLearningRate);
+            var nc = Vector256.Create(s.NegDecoupled);
+            var t = Vector256.Create(s.Threshold);
+            var div = Vector256.Create(s.Divisor);
+            for (; i + (nuint)W <= n; i += (nuint)W)
+            {
+                var u = Vector256.LoadUnsafe(ref rg, i);
+                if (TZ.On)
+                {
+                    u = Vector256.ConditionalSelect(Vector256.Equals(u - u, Vector256<double>.Zero), u, Vector256<double>.Zero);
+                }
+
+                if (TS.On)
+                {
+                    u *= scale;
+                }
+
+                var vp = Vector256.LoadUnsafe(ref rp, i);
+                if (TD.On)
+                {
+                    u = Vector256.FusedMultiplyAdd(decay, vp, u);
+                }
+
+                var mm = Vector256.FusedMultiplyAdd(omb1, u, Vector256.LoadUnsafe(ref rm, i) * b1);
+                var vv = Vector256.FusedMultiplyAdd(omb2 * u, u, Vector256.LoadUnsafe(ref rv, i) * b2);
+                mm.StoreUnsafe(ref rm, i);
+                vv.StoreUnsafe(ref rv, i);
+                if (TA.On)
+                {
+                    vv = Kernels.MaxPropagateNaN(Vector256.LoadUnsafe(ref rx, i), vv);
+                    vv.StoreUnsafe(ref rx, i);
+                }
+
+                var denom = (Vector256.Sqrt(vv) / bc2s) + eps;
+                u = mm / bc1 / denom;
+                u *= nlr;
+                if (TC.On)
+                {
+                    u = Vector256.FusedMultiplyAdd(nc, vp, u);
+                }
+
+                if (TP.On)
+                {
+                    u = (Kernels.SoftThreshold(vp + u, t) / div) - vp;
+                }
+
+                (vp + u).StoreUnsafe(ref rp, i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            var u = Unsafe.Add(ref rg, i);
+            if (TZ.On)
+            {
+                u = double.IsFinite(u) ? u : 0.0;
+            }
+
+            if (TS.On)
+            {
+                u *= s.Scale;
+            }
+
+            var vp = Unsafe.Add(ref rp, i);
+            if (TD.On)
+            {
+                u = Math.FusedMultiplyAdd(s.Decay, vp, u);
+            }
+
+            var mm = Math.FusedMultiplyAdd(a.OneMinusBeta1, u, Unsafe.Add(ref rm, i) * a.Beta1);
+            var vv = Math.FusedMultiplyAdd(a.OneMinusBeta2 * u, u, Unsafe.Add(ref rv, i) * a.Beta2);
+            Unsafe.Add(ref rm, i) = mm;
+            Unsafe.Add(ref rv, i) = vv;
+            if (TA.On)
+            {
+                vv = Math.Max(Unsafe.Add(ref rx, i), vv);
+                Unsafe.Add(ref rx, i) = vv;
+            }
+
+            var denom = (Math.Sqrt(vv) / a.BiasCorrection2Sqrt) + a.Epsilon;
+            u = mm / a.BiasCorrection1 / denom;
+            u *= s.NegLearningRate;
+            if (TC.On)
+            {
+                u = Math.FusedMultiplyAdd(s.NegDecoupled, vp, u);
+            }
+
+            if (TP.On)
+            {
+                u = (Kernels.SoftThreshold(vp + u, s.Threshold) / s.Divisor) - vp;
+            }
+
+            Unsafe.Add(ref rp, i) = vp + u;
+        }
+    }
+}

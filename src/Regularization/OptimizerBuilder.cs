@@ -1,0 +1,231 @@
+using System.Diagnostics.Contracts;
+using Regularization.Internal;
+
+namespace Regularization;
+
+/// <summary>The optimizer families the builder makes.</summary>
+public enum OptimizerKind
+{
+    /// <summary>SGD with coupled decay (PyTorch <c>SGD</c>).</summary>
+    Sgd = 0,
+
+    /// <summary>SGD with decoupled decay (SGDW).</summary>
+    SgdW = 1,
+
+    /// <summary>Adam with coupled decay (PyTorch <c>Adam</c>).</summary>
+    Adam = 2,
+
+    /// <summary>Adam with decoupled decay (PyTorch <c>AdamW</c>).</summary>
+    AdamW = 3,
+}
+
+/// <summary>
+/// A fluent, immutable description of an optimizer: every method returns a new builder. <see cref="ToTransform"/> gives
+/// the pure chain (the same one <see cref="Optimizers"/> documents); <see cref="Build"/> gives an in-place
+/// <see cref="Optimizer"/> over it.
+/// </summary>
+/// <example>
+/// <code>
+/// Optimizer opt = Optimizer.Sgd(0.1).Momentum(0.9, nesterov: true).WeightDecay(5e-4).ExcludeBiases().Build(parameters);
+/// IGradientTransform pure = Optimizer.AdamW(1e-3).WeightDecay(0.05).DecayScaling(DecayScaling.ScheduleMultiplier).ToTransform();
+/// </code>
+/// </example>
+public sealed record OptimizerBuilder
+{
+    private OptimizerBuilder(OptimizerKind kind, Schedule learningRate, Schedule weightDecay)
+    {
+        Kind = kind;
+        LearningRateSchedule = learningRate;
+        WeightDecaySchedule = weightDecay;
+    }
+
+    /// <summary>The optimizer family.</summary>
+    public OptimizerKind Kind { get; private init; }
+
+    /// <summary>The learning rate.</summary>
+    public Schedule LearningRateSchedule { get; private init; }
+
+    /// <summary>The weight decay: coupled for SGD and Adam, decoupled for SGDW and AdamW.</summary>
+    public Schedule WeightDecaySchedule { get; private init; }
+
+    /// <summary>How decoupled decay and proximal steps follow the learning rate.</summary>
+    public DecayScaling Scaling { get; private init; } = Regularization.DecayScaling.LearningRate;
+
+    /// <summary>Which parameters get weight decay (null: all).</summary>
+    public Mask? DecayMask { get; private init; }
+
+    /// <summary>Momentum factor (SGD and SGDW).</summary>
+    public double MomentumFactor { get; private init; }
+
+    /// <summary>Dampening (SGD and SGDW).</summary>
+    public double DampeningFactor { get; private init; }
+
+    /// <summary>Nesterov momentum (SGD and SGDW).</summary>
+    public bool UseNesterov { get; private init; }
+
+    /// <summary>Adam's first-moment decay.</summary>
+    public double Beta1 { get; private init; } = 0.9;
+
+    /// <summary>Adam's second-moment decay.</summary>
+    public double Beta2 { get; private init; } = 0.999;
+
+    /// <summary>Adam's epsilon.</summary>
+    public double Eps { get; private init; } = 1e-8;
+
+    /// <summary>AMSGrad (Adam and AdamW).</summary>
+    public bool UseAmsGrad { get; private init; }
+
+    /// <summary>Maximize instead of minimize.</summary>
+    public bool IsMaximizing { get; private init; }
+
+    /// <summary>Proximal L1 strength after each step (0: none).</summary>
+    public double ProximalStrength { get; private init; }
+
+    /// <summary>Share of L1 in the proximal step (1: L1; less: elastic net).</summary>
+    public double ProximalL1Ratio { get; private init; } = 1;
+
+    /// <summary>The non-finite gradient policy.</summary>
+    public NonFinitePolicy NonFinite { get; private init; } = NonFinitePolicy.Throw;
+
+    internal static OptimizerBuilder Create(OptimizerKind kind, double learningRate, double weightDecay) =>
+        new(kind, Schedule.Constant(Validate.Positive(learningRate, nameof(learningRate))), Schedule.Constant(Validate.NonNegative(weightDecay, nameof(weightDecay))));
+
+    /// <summary>Uses a learning-rate schedule.</summary>
+    /// <param name="schedule">The schedule (base value &gt; 0).</param>
+    [Pure]
+    public OptimizerBuilder LearningRate(Schedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        Validate.Positive(schedule.Base, "learningRate");
+        return this with { LearningRateSchedule = schedule };
+    }
+
+    /// <summary>Sets the weight decay (coupled for SGD/Adam, decoupled for SGDW/AdamW); a schedule is allowed.</summary>
+    /// <param name="weightDecay">The decay.</param>
+    [Pure]
+    public OptimizerBuilder WeightDecay(Schedule weightDecay) =>
+        this with { WeightDecaySchedule = weightDecay ?? throw new ArgumentNullException(nameof(weightDecay)) };
+
+    /// <summary>Sets how decoupled decay and proximal steps follow the learning rate.</summary>
+    /// <param name="scaling">The scaling.</param>
+    [Pure]
+    public OptimizerBuilder DecayScaling(DecayScaling scaling) =>
+        this with { Scaling = Enum.IsDefined(scaling) ? scaling : throw new ArgumentOutOfRangeException(nameof(scaling)) };
+
+    /// <summary>Excludes biases and other vector-shaped parameters from weight decay (<see cref="Mask.ExcludeVectors"/>).</summary>
+    [Pure]
+    public OptimizerBuilder ExcludeBiases() => DecayOnly(Mask.ExcludeVectors);
+
+    /// <summary>Applies weight decay only to the parameters <paramref name="mask"/> includes.</summary>
+    /// <param name="mask">The mask.</param>
+    [Pure]
+    public OptimizerBuilder DecayOnly(Mask mask) => this with { DecayMask = mask ?? throw new ArgumentNullException(nameof(mask)) };
+
+    /// <summary>Sets momentum (SGD and SGDW; PyTorch semantics).</summary>
+    /// <param name="momentum">Momentum factor, &gt;= 0.</param>
+    /// <param name="dampening">Dampening, in [0, 1].</param>
+    /// <param name="nesterov">Nesterov momentum.</param>
+    [Pure]
+    public OptimizerBuilder Momentum(double momentum, double dampening = 0, bool nesterov = false)
+    {
+        RequireSgd(nameof(Momentum));
+        _ = new TraceTransform(momentum, dampening, nesterov);
+        return this with { MomentumFactor = momentum, DampeningFactor = dampening, UseNesterov = nesterov };
+    }
+
+    /// <summary>Sets Adam's moment decays.</summary>
+    /// <param name="beta1">First-moment decay, in [0, 1).</param>
+    /// <param name="beta2">Second-moment decay, in [0, 1).</param>
+    [Pure]
+    public OptimizerBuilder Betas(double beta1, double beta2)
+    {
+        RequireAdam(nameof(Betas));
+        return this with { Beta1 = Validate.UnitHalfOpen(beta1, nameof(beta1)), Beta2 = Validate.UnitHalfOpen(beta2, nameof(beta2)) };
+    }
+
+    /// <summary>Sets Adam's epsilon.</summary>
+    /// <param name="epsilon">The epsilon, &gt;= 0.</param>
+    [Pure]
+    public OptimizerBuilder Epsilon(double epsilon)
+    {
+        RequireAdam(nameof(Epsilon));
+        return this with { Eps = Validate.NonNegative(epsilon, nameof(epsilon)) };
+    }
+
+    /// <summary>Turns AMSGrad on or off.</summary>
+    /// <param name="enabled">Whether to use AMSGrad.</param>
+    [Pure]
+    public OptimizerBuilder AmsGrad(bool enabled = true)
+    {
+        RequireAdam(nameof(AmsGrad));
+        return this with { UseAmsGrad = enabled };
+    }
+
+    /// <summary>Maximizes the objective instead of minimizing it.</summary>
+    /// <param name="enabled">Whether to maximize.</param>
+    [Pure]
+    public OptimizerBuilder Maximize(bool enabled = true) => this with { IsMaximizing = enabled };
+
+    /// <summary>Adds a proximal L1 step after each update (exact zeros where <c>|w| &lt;= lr * l1</c>).</summary>
+    /// <param name="l1">The L1 strength, &gt;= 0.</param>
+    [Pure]
+    public OptimizerBuilder ProximalL1(double l1) =>
+        this with { ProximalStrength = Validate.NonNegative(l1, nameof(l1)), ProximalL1Ratio = 1 };
+
+    /// <summary>Adds a proximal elastic-net step after each update (see <see cref="ElasticNetPenalty"/>).</summary>
+    /// <param name="lambda">The strength, &gt;= 0.</param>
+    /// <param name="l1Ratio">The share of L1, in [0, 1].</param>
+    [Pure]
+    public OptimizerBuilder ProximalElasticNet(double lambda, double l1Ratio) =>
+        this with { ProximalStrength = Validate.NonNegative(lambda, nameof(lambda)), ProximalL1Ratio = Validate.Unit(l1Ratio, nameof(l1Ratio)) };
+
+    /// <summary>Sets what happens when a gradient holds NaN or an infinity.</summary>
+    /// <param name="policy">The policy (throw by default).</param>
+    [Pure]
+    public OptimizerBuilder OnNonFinite(NonFinitePolicy policy) =>
+        this with { NonFinite = Enum.IsDefined(policy) ? policy : throw new ArgumentOutOfRangeException(nameof(policy)) };
+
+    /// <summary>The pure transform: a documented chain of <see cref="Transforms"/> wrapped in the non-finite guard.</summary>
+    [Pure]
+    public IGradientTransform ToTransform()
+    {
+        var lr = LearningRateSchedule;
+        var wd = WeightDecaySchedule;
+        var optimizer = Kind switch
+        {
+            OptimizerKind.Sgd => Optimizers.Sgd(lr, MomentumFactor, DampeningFactor, UseNesterov, wd, IsMaximizing, DecayMask),
+            OptimizerKind.SgdW => Optimizers.SgdW(lr, wd, Scaling, MomentumFactor, DampeningFactor, UseNesterov, IsMaximizing, DecayMask),
+            OptimizerKind.Adam => Optimizers.Adam(lr, Beta1, Beta2, Eps, wd, UseAmsGrad, IsMaximizing, DecayMask),
+            _ => Optimizers.AdamW(lr, wd, Scaling, Beta1, Beta2, Eps, UseAmsGrad, IsMaximizing, DecayMask),
+        };
+        if (ProximalStrength > 0)
+        {
+            optimizer = ProximalL1Ratio == 1
+                ? Optimizers.WithProximalL1(optimizer, ProximalStrength, lr, Scaling)
+                : Optimizers.WithProximalElasticNet(optimizer, ProximalStrength, ProximalL1Ratio, lr, Scaling);
+        }
+
+        return Optimizers.WithNonFinitePolicy(optimizer, NonFinite);
+    }
+
+    /// <summary>An in-place optimizer over <paramref name="parameters"/> (their matrices change at each step).</summary>
+    /// <param name="parameters">The parameters.</param>
+    [Pure]
+    public Optimizer Build(ParamSet parameters) => Optimizer.Create(ToTransform(), parameters);
+
+    private void RequireSgd(string method)
+    {
+        if (Kind is not (OptimizerKind.Sgd or OptimizerKind.SgdW))
+        {
+            throw new InvalidOperationException($"{method} applies to SGD and SGDW, not {Kind}.");
+        }
+    }
+
+    private void RequireAdam(string method)
+    {
+        if (Kind is not (OptimizerKind.Adam or OptimizerKind.AdamW))
+        {
+            throw new InvalidOperationException($"{method} applies to Adam and AdamW, not {Kind}.");
+        }
+    }
+}

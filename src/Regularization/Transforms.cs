@@ -1,0 +1,142 @@
+using System.Diagnostics.Contracts;
+
+namespace Regularization;
+
+/// <summary>
+/// The primitives optimizers are made of, in Optax's vocabulary. Updates flow through a <see cref="Chain"/> from the
+/// gradient to the final update that <see cref="Updates.Apply"/> adds to the parameters.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Coupled and decoupled decay are only positions in a chain: <see cref="AddDecayedWeights"/> before
+/// <see cref="Trace"/> or <see cref="ScaleByAdam"/> is coupled (L2 through the optimizer, PyTorch's
+/// <c>weight_decay</c> on SGD and Adam); <see cref="AddDecoupledWeightDecay"/> after
+/// <see cref="ScaleByLearningRate(Schedule)"/> is decoupled (AdamW, SGDW).
+/// </para>
+/// <example>
+/// PyTorch's <c>SGD(lr=0.1, momentum=0.9, weight_decay=5e-4)</c>, written out:
+/// <code>
+/// var sgd = Transforms.Chain(
+///     Transforms.AddDecayedWeights(5e-4),
+///     Transforms.Trace(momentum: 0.9),
+///     Transforms.ScaleByLearningRate(0.1));
+/// </code>
+/// </example>
+/// </remarks>
+public static class Transforms
+{
+    /// <summary>Passes updates through unchanged: <c>u' = u</c>.</summary>
+    [Pure]
+    public static IGradientTransform Identity() => IdentityTransform.Instance;
+
+    /// <summary>Multiplies updates by a constant: <c>u' = factor * u</c>. <c>Scale(-1)</c> is PyTorch's <c>maximize</c>.</summary>
+    /// <param name="factor">A finite factor.</param>
+    [Pure]
+    public static IGradientTransform Scale(double factor) => new ScaleTransform(factor);
+
+    /// <summary>
+    /// <c>u' = u + lambda(t) * p</c> (one rounding): the gradient of <c>(lambda/2)*sum(p^2)</c>, PyTorch's coupled
+    /// <c>weight_decay</c> when placed before momentum or Adam. See <see cref="AddDecayedWeightsTransform"/>.
+    /// </summary>
+    /// <param name="weightDecay">The coefficient <c>lambda(t)</c> (a number converts to a constant schedule).</param>
+    [Pure]
+    public static IGradientTransform AddDecayedWeights(Schedule weightDecay) => new AddDecayedWeightsTransform(weightDecay);
+
+    /// <summary>
+    /// Decoupled decay after the learning-rate scaling: <c>u' = u - c(t) * p</c>, a shrink by <c>1 - c(t)</c>.
+    /// See <see cref="AddDecoupledWeightDecayTransform"/> for <c>c(t)</c> under each <see cref="DecayScaling"/>.
+    /// </summary>
+    /// <param name="weightDecay">The decay <c>lambda(t)</c>.</param>
+    /// <param name="learningRate">The learning rate the decay follows.</param>
+    /// <param name="scaling">How the decay follows the learning rate (PyTorch's by default).</param>
+    [Pure]
+    public static IGradientTransform AddDecoupledWeightDecay(Schedule weightDecay, Schedule learningRate, DecayScaling scaling = DecayScaling.LearningRate) =>
+        new AddDecoupledWeightDecayTransform(weightDecay, learningRate, scaling);
+
+    /// <summary>
+    /// Momentum with PyTorch's semantics: <c>b = momentum*b + (1 - dampening)*u</c> (the first <c>b</c> is <c>u</c>), output
+    /// <c>b</c> or, with Nesterov, <c>u + momentum*b</c>. See <see cref="TraceTransform"/>.
+    /// </summary>
+    /// <param name="momentum">Momentum factor, &gt;= 0.</param>
+    /// <param name="dampening">Dampening, in [0, 1].</param>
+    /// <param name="nesterov">Nesterov momentum (needs momentum &gt; 0 and dampening 0).</param>
+    [Pure]
+    public static IGradientTransform Trace(double momentum, double dampening = 0, bool nesterov = false) =>
+        new TraceTransform(momentum, dampening, nesterov);
+
+    /// <summary>
+    /// Adam's scaling, PyTorch's arithmetic: output <c>m-hat / (sqrt(v) / sqrt(1 - b2^t) + eps)</c>.
+    /// See <see cref="ScaleByAdamTransform"/> (AMSGrad follows PyTorch's code: maximum over the raw <c>v</c>).
+    /// </summary>
+    /// <param name="beta1">First-moment decay, in [0, 1).</param>
+    /// <param name="beta2">Second-moment decay, in [0, 1).</param>
+    /// <param name="epsilon">Denominator term, &gt;= 0.</param>
+    /// <param name="amsGrad">AMSGrad.</param>
+    [Pure]
+    public static IGradientTransform ScaleByAdam(double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, bool amsGrad = false) =>
+        new ScaleByAdamTransform(beta1, beta2, epsilon, amsGrad);
+
+    /// <summary>Scales by the negative learning rate: <c>u' = -lr(t) * u</c>. See <see cref="ScaleByLearningRateTransform"/>.</summary>
+    /// <param name="learningRate">The learning rate (base value &gt; 0).</param>
+    [Pure]
+    public static IGradientTransform ScaleByLearningRate(Schedule learningRate) => new ScaleByLearningRateTransform(learningRate);
+
+    /// <summary>Scales by the negative learning rate: <c>u' = -learningRate * u</c>.</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0.</param>
+    [Pure]
+    public static IGradientTransform ScaleByLearningRate(double learningRate) => new ScaleByLearningRateTransform(Schedule.Constant(learningRate));
+
+    /// <summary>
+    /// Proximal L1 after the step, giving exact zeros: new parameter <c>soft(p + u, eta*l1)</c>. Place it last.
+    /// See <see cref="ProximalTransform"/>.
+    /// </summary>
+    /// <param name="l1">The L1 strength (penalty <c>l1*sum|w|</c>).</param>
+    /// <param name="learningRate">The learning rate the step size follows.</param>
+    /// <param name="scaling">How the step size follows the learning rate.</param>
+    [Pure]
+    public static IGradientTransform ProximalL1(Schedule l1, Schedule learningRate, DecayScaling scaling = DecayScaling.LearningRate) =>
+        new ProximalTransform(l1, Schedule.Constant(0), learningRate, scaling);
+
+    /// <summary>
+    /// Proximal elastic net after the step: new parameter <c>soft(p + u, eta*lambda*r) / (1 + 2*eta*lambda*(1 - r))</c>,
+    /// the proximal operator of <see cref="ElasticNetPenalty"/>. Place it last. See <see cref="ProximalTransform"/>.
+    /// </summary>
+    /// <param name="lambda">The strength.</param>
+    /// <param name="l1Ratio">The share of L1, in [0, 1].</param>
+    /// <param name="learningRate">The learning rate the step size follows.</param>
+    /// <param name="scaling">How the step size follows the learning rate.</param>
+    [Pure]
+    public static IGradientTransform ProximalElasticNet(double lambda, double l1Ratio, Schedule learningRate, DecayScaling scaling = DecayScaling.LearningRate)
+    {
+        var net = new ElasticNetPenalty(lambda, l1Ratio);
+        return new ProximalTransform(Schedule.Constant(net.L1), Schedule.Constant(net.L2), learningRate, scaling);
+    }
+
+    /// <summary>Adds a penalty's gradient to the updates, as if it were part of the loss. See <see cref="AddPenaltyGradientTransform"/>.</summary>
+    /// <param name="penalty">The penalty.</param>
+    [Pure]
+    public static IGradientTransform AddPenaltyGradient(Penalty penalty) => new AddPenaltyGradientTransform(penalty);
+
+    /// <summary>Applies transforms in order. See <see cref="ChainTransform"/>.</summary>
+    /// <param name="transforms">The transforms; none is the identity.</param>
+    [Pure]
+    public static IGradientTransform Chain(params IGradientTransform[] transforms) => new ChainTransform(transforms);
+
+    /// <summary>Applies a transform to the parameters a mask includes; the rest pass through. See <see cref="MaskedTransform"/>.</summary>
+    /// <param name="inner">The transform.</param>
+    /// <param name="mask">The mask.</param>
+    [Pure]
+    public static IGradientTransform Masked(IGradientTransform inner, Mask mask) => new MaskedTransform(inner, mask);
+
+    /// <summary>Updates each group of parameters with its own transform (PyTorch's <c>param_groups</c>). See <see cref="PartitionTransform"/>.</summary>
+    /// <param name="groups">The groups; a parameter goes to the first group that includes it.</param>
+    [Pure]
+    public static IGradientTransform Partition(params ParamGroup[] groups) => new PartitionTransform(groups);
+
+    /// <summary>Checks gradients for NaN and infinities and throws, skips or zeroes. See <see cref="NonFiniteGuardTransform"/>.</summary>
+    /// <param name="inner">The guarded transform.</param>
+    /// <param name="policy">The policy.</param>
+    [Pure]
+    public static IGradientTransform GuardNonFinite(IGradientTransform inner, NonFinitePolicy policy = NonFinitePolicy.Throw) =>
+        new NonFiniteGuardTransform(inner, policy);
+}

@@ -1,0 +1,54 @@
+#pragma warning disable SA1515, SA1512 // the snippet is shown verbatim in README.md
+using Regularization;
+
+namespace Regularization.Tests;
+
+/// <summary>
+/// The README's C# quick start, compiled and run by <see cref="ReadmeTests"/>. The code between the snippet markers
+/// is exactly what README.md shows (a test compares them).
+/// </summary>
+public static class ReadmeExamples
+{
+    public static (ParamSet Pure, ParamSet Facade, string Plan) CSharpQuickStart()
+    {
+        // begin-snippet: csharp-quickstart
+        // Linear regression with two outputs: minimize mean((X W + b - Y)^2) over a weight matrix W and a bias b.
+        var X = Matrix<double>.Build.Random(200, 3, 42);
+        var trueW = Matrix<double>.Build.Dense(3, 2, [1.0, -2.0, 0.5, 0.5, 0.0, 1.0]);
+        var Y = (X * trueW) + 0.3;
+        var ones = Matrix<double>.Build.Dense(200, 1, 1.0);
+        var initial = ParamSet.Of(
+            new Param("W", Matrix<double>.Build.Dense(3, 2)),
+            new Param("b", Matrix<double>.Build.Dense(1, 2)));
+
+        ParamSet Gradient(ParamSet p)
+        {
+            var residual = (X * p["W"].Value) + (ones * p["b"].Value) - Y;
+            return ParamSet.Of(
+                new Param("W", X.TransposeThisAndMultiply(residual) * (2.0 / X.RowCount)),
+                new Param("b", ones.TransposeThisAndMultiply(residual) * (2.0 / X.RowCount)));
+        }
+
+        // Pure and functional: PyTorch's SGD(lr=0.1, momentum=0.9, weight_decay=1e-4) as a value.
+        IGradientTransform sgd = Optimizers.Sgd(learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4);
+        ParamSet parameters = initial;
+        TransformState state = sgd.Init(parameters);
+        for (var i = 0; i < 300; i++)
+        {
+            Step step = sgd.Update(Gradient(parameters), state, parameters);
+            parameters = Updates.Apply(parameters, step.Updates);
+            state = step.State;
+        }
+
+        // The C# facade: AdamW with decoupled decay, biases excluded, updating the matrices in place.
+        Optimizer adamw = Optimizer.AdamW(learningRate: 0.05).WeightDecay(0.01).ExcludeBiases().Build(initial.Copy());
+        for (var i = 0; i < 300; i++)
+        {
+            adamw.Step(Gradient(adamw.Parameters));
+        }
+
+        Console.WriteLine(adamw.DescribeDecay());
+        // end-snippet
+        return (parameters, adamw.Parameters, adamw.DescribeDecay().ToString());
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+
+namespace Regularization.Tests.Reference;
+
+/// <summary>A matrix from the reference JSON (column-major).</summary>
+internal sealed record RefMatrix(int Rows, int Cols, double[] Data)
+{
+    public Matrix<double> ToMatrix() => Matrix<double>.Build.Dense(Rows, Cols, (double[])Data.Clone());
+
+    public static RefMatrix Read(JsonElement e) =>
+        new(e.GetProperty("rows").GetInt32(), e.GetProperty("cols").GetInt32(), e.GetProperty("data").EnumerateArray().Select(x => x.GetDouble()).ToArray());
+}
+
+/// <summary>One PyTorch step: the gradients fed, the parameters and optimizer state after.</summary>
+internal sealed record RefStep(
+    Dictionary<string, RefMatrix> Grads,
+    Dictionary<string, RefMatrix> Params,
+    Dictionary<string, Dictionary<string, RefMatrix>> State,
+    Dictionary<string, double> StepCounts);
+
+/// <summary>One PyTorch optimizer configuration and its trajectory.</summary>
+internal sealed record RefConfig(
+    string Name, string Optimizer, JsonElement Hyper, JsonElement? Groups, (string Name, RefMatrix Value)[] Params, RefStep[] Steps)
+{
+    public override string ToString() => Name;
+
+    public ParamSet InitialParameters() => new(Params.Select(p => new Param(p.Name, p.Value.ToMatrix())));
+
+    public ParamSet Gradients(int step) => new(Params.Select(p => new Param(p.Name, Steps[step].Grads[p.Name].ToMatrix())));
+
+    /// <summary>The optimizer this configuration describes, through <see cref="Optimizers"/>.</summary>
+    public IGradientTransform Transform()
+    {
+        if (Groups is not { } groups)
+        {
+            return Build(Hyper, null);
+        }
+
+        var list = new List<ParamGroup>();
+        var k = 0;
+        foreach (var g in groups.EnumerateArray())
+        {
+            var names = g.GetProperty("params").EnumerateArray().Select(x => x.GetString()!).ToArray();
+            list.Add(new ParamGroup($"group{k++}", Mask.Only(names), Build(Hyper, g)));
+        }
+
+        return Optimizers.Groups(list);
+    }
+
+    private IGradientTransform Build(JsonElement hyper, JsonElement? overrides)
+    {
+        double D(string key, double fallback)
+        {
+            if (overrides is { } o && o.TryGetProperty(key, out var v))
+            {
+                return v.GetDouble();
+            }
+
+            return hyper.TryGetProperty(key, out var h) ? h.GetDouble() : fallback;
+        }
+
+        bool B(string key) => hyper.TryGetProperty(key, out var h) && h.GetBoolean();
+        double[] Betas() => hyper.TryGetProperty("betas", out var b) ? b.EnumerateArray().Select(x => x.GetDouble()).ToArray() : [0.9, 0.999];
+
+        return Optimizer switch
+        {
+            "sgd" => Optimizers.Sgd(D("lr", double.NaN), D("momentum", 0), D("dampening", 0), B("nesterov"), D("weight_decay", 0), B("maximize")),
+            "adam" => Optimizers.Adam(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 0), B("amsgrad"), B("maximize")),
+            "adamw" => Optimizers.AdamW(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 1e-2), B("amsgrad"), B("maximize")),
+            _ => throw new InvalidOperationException(Optimizer),
+        };
+    }
+}
+
+/// <summary>Loads the JSON written by generate_pytorch.py.</summary>
+internal static class PyTorchReference
+{
+    private static readonly Lazy<RefConfig[]> Configs = new(LoadOptimizers);
+
+    public static string PathOf(string file) => Path.Combine(AppContext.BaseDirectory, "Reference", file);
+
+    public static RefConfig[] Optimizers => Configs.Value;
+
+    public static IEnumerable<object[]> ConfigNames() => Optimizers.Select(c => new object[] { c.Name });
+
+    public static RefConfig Get(string name) => Optimizers.Single(c => c.Name == name);
+
+    private static RefConfig[] LoadOptimizers()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(PathOf("optimizers.json")));
+        return doc.RootElement.GetProperty("configs").EnumerateArray().Select(ReadConfig).ToArray();
+    }
+
+    private static RefConfig ReadConfig(JsonElement c)
+    {
+        var ps = c.GetProperty("params").EnumerateArray()
+            .Select(p => (p.GetProperty("name").GetString()!, RefMatrix.Read(p)))
+            .ToArray();
+        var steps = c.GetProperty("steps").EnumerateArray().Select(s =>
+        {
+            var grads = s.GetProperty("grads").EnumerateObject().ToDictionary(o => o.Name, o => RefMatrix.Read(o.Value));
+            var pars = s.GetProperty("params").EnumerateObject().ToDictionary(o => o.Name, o => RefMatrix.Read(o.Value));
+            var state = new Dictionary<string, Dictionary<string, RefMatrix>>();
+            var counts = new Dictionary<string, double>();
+            foreach (var o in s.GetProperty("state").EnumerateObject())
+            {
+                state[o.Name] = o.Value.EnumerateObject().Where(x => x.Name != "step").ToDictionary(x => x.Name, x => RefMatrix.Read(x.Value));
+                if (o.Value.TryGetProperty("step", out var st))
+                {
+                    counts[o.Name] = st.GetDouble();
+                }
+            }
+
+            return new RefStep(grads, pars, state, counts);
+        }).ToArray();
+        var groups = c.GetProperty("groups").ValueKind == JsonValueKind.Null ? (JsonElement?)null : c.GetProperty("groups").Clone();
+        return new RefConfig(c.GetProperty("name").GetString()!, c.GetProperty("optimizer").GetString()!, c.GetProperty("hyper").Clone(), groups, ps, steps);
+    }
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Writes PyTorch reference data for the tests, as JSON next to this script.
+
+Run with Debian's PyTorch (apt-get install python3-torch):
+    /usr/bin/python3 tests/Regularization.Tests/Reference/generate_pytorch.py
+
+Outputs:
+  optimizers.json  trajectories of torch.optim.SGD / Adam / AdamW (float64, single-tensor path) over fixed random
+                   gradients: parameters and optimizer state after every step, for every configuration below.
+  l2_equivalence.json  the second seed's claim, from autograd: SGD on loss + lambda*sum(w^2) versus
+                   SGD(weight_decay=2*lambda) on loss, for a small least-squares model.
+  schedules.json   closed-form values of StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR and LinearLR.
+
+Matrices are stored column-major (rows, cols, data), the layout of MathNet's dense matrices; a 1-D tensor of
+length n is an n x 1 column. Python's json writes floats with repr, which round-trips float64 exactly.
+"""
+import json
+import math
+import os
+import platform
+import sys
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+HERE = os.path.dirname(os.path.abspath(__file__))
+STEPS = 12
+
+
+def colmajor(t):
+    t = t.detach()
+    if t.dim() == 1:
+        return {"rows": t.shape[0], "cols": 1, "data": t.tolist()}
+    return {"rows": t.shape[0], "cols": t.shape[1], "data": t.t().contiguous().flatten().tolist()}
+
+
+def meta():
+    return {
+        "generator": "tests/Regularization.Tests/Reference/generate_pytorch.py",
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "cpu_capability": [line.strip() for line in torch.__config__.show().splitlines() if "CPU capability" in line],
+        "dtype": "float64",
+    }
+
+
+CONFIGS = [
+    # name, optimizer, keyword arguments
+    ("sgd_plain", "sgd", dict(lr=0.1)),
+    ("sgd_weight_decay", "sgd", dict(lr=0.05, weight_decay=0.01)),
+    ("sgd_seed1", "sgd", dict(lr=0.01, weight_decay=1e-4)),
+    ("sgd_momentum", "sgd", dict(lr=0.1, momentum=0.9)),
+    ("sgd_momentum_weight_decay", "sgd", dict(lr=0.05, momentum=0.9, weight_decay=1e-3)),
+    ("sgd_momentum_dampening", "sgd", dict(lr=0.1, momentum=0.9, dampening=0.5)),
+    ("sgd_momentum_dampening_weight_decay", "sgd", dict(lr=0.03, momentum=0.5, dampening=0.1, weight_decay=0.02)),
+    ("sgd_nesterov", "sgd", dict(lr=0.1, momentum=0.9, nesterov=True)),
+    ("sgd_nesterov_weight_decay", "sgd", dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=5e-3)),
+    ("sgd_maximize", "sgd", dict(lr=0.1, maximize=True)),
+    ("sgd_maximize_momentum_weight_decay", "sgd", dict(lr=0.05, momentum=0.8, weight_decay=0.01, maximize=True)),
+    ("adam_default", "adam", dict()),
+    ("adam_weight_decay", "adam", dict(lr=0.01, weight_decay=0.01)),
+    ("adam_amsgrad", "adam", dict(lr=0.01, amsgrad=True)),
+    ("adam_amsgrad_weight_decay", "adam", dict(lr=0.02, amsgrad=True, weight_decay=0.05)),
+    ("adam_maximize", "adam", dict(lr=0.01, maximize=True)),
+    ("adam_betas_eps", "adam", dict(lr=0.005, betas=(0.8, 0.99), eps=1e-6)),
+    ("adam_maximize_amsgrad_weight_decay", "adam", dict(lr=0.01, maximize=True, amsgrad=True, weight_decay=0.1)),
+    ("adamw_default", "adamw", dict()),
+    ("adamw_strong_decay", "adamw", dict(lr=0.01, weight_decay=0.1)),
+    ("adamw_amsgrad", "adamw", dict(lr=0.01, amsgrad=True)),
+    ("adamw_amsgrad_weight_decay", "adamw", dict(lr=0.005, amsgrad=True, weight_decay=0.05)),
+    ("adamw_maximize", "adamw", dict(lr=0.01, maximize=True)),
+    ("adamw_no_decay", "adamw", dict(lr=0.01, weight_decay=0.0)),
+    ("adamw_betas_eps_amsgrad_maximize", "adamw", dict(lr=0.02, betas=(0.5, 0.9), eps=1e-4, amsgrad=True, maximize=True)),
+]
+
+# PyTorch param_groups: the common "no decay for biases" recipe and per-group learning rates.
+GROUP_CONFIGS = [
+    ("sgd_groups_no_bias_decay", "sgd", dict(lr=0.1, momentum=0.9, weight_decay=0.01),
+     [dict(params=["weight"]), dict(params=["bias"], weight_decay=0.0)]),
+    ("adamw_groups_bias_lr", "adamw", dict(lr=0.01, weight_decay=0.05),
+     [dict(params=["weight"]), dict(params=["bias"], weight_decay=0.0, lr=0.05)]),
+]
+
+STATE_KEYS = {"sgd": ["momentum_buffer"], "adam": ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"], "adamw": ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]}
+
+
+def make_optimizer(kind, named, kwargs, groups=None):
+    cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[kind]
+    kwargs = dict(kwargs)
+    kwargs["foreach"] = False
+    if groups is None:
+        return cls([p for _, p in named], **kwargs)
+    by_name = dict(named)
+    param_groups = []
+    for g in groups:
+        g = dict(g)
+        g["params"] = [by_name[n] for n in g["params"]]
+        param_groups.append(g)
+    return cls(param_groups, **kwargs)
+
+
+def trajectory(name, kind, kwargs, seed, groups=None):
+    gen = torch.Generator().manual_seed(seed)
+    weight = torch.randn(4, 3, generator=gen)
+    bias = torch.randn(3, generator=gen)
+    named = [("weight", weight.clone().requires_grad_(True)), ("bias", bias.clone().requires_grad_(True))]
+    opt = make_optimizer(kind, named, kwargs, groups)
+    steps = []
+    for _ in range(STEPS):
+        grads = {}
+        for pname, p in named:
+            g = torch.randn(p.shape, generator=gen)
+            if pname == "weight":
+                g[0, 0] = 0.0  # an exact zero gradient entry
+            p.grad = g.clone()
+            grads[pname] = colmajor(g)
+        opt.step()
+        state = {}
+        for pname, p in named:
+            st = opt.state[p]
+            state[pname] = {k: colmajor(st[k]) for k in STATE_KEYS[kind] if st.get(k) is not None}
+            if "step" in st:
+                state[pname]["step"] = float(st["step"])
+        steps.append({"grads": grads, "params": {pname: colmajor(p) for pname, p in named}, "state": state})
+    hyper = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
+    return {
+        "name": name,
+        "optimizer": kind,
+        "hyper": hyper,
+        "groups": groups,
+        "params": [{"name": "weight", **colmajor(weight)}, {"name": "bias", **colmajor(bias)}],
+        "steps": steps,
+    }
+
+
+def optimizers():
+    configs = []
+    for i, (name, kind, kwargs) in enumerate(CONFIGS):
+        configs.append(trajectory(name, kind, kwargs, seed=1000 + i))
+    for i, (name, kind, kwargs, groups) in enumerate(GROUP_CONFIGS):
+        configs.append(trajectory(name, kind, kwargs, seed=2000 + i, groups=groups))
+    return {**meta(), "steps_per_config": STEPS, "configs": configs}
+
+
+def l2_equivalence():
+    """loss = mean((X w + b - y)^2); A: SGD(lr) on loss + lam * (sum(w^2) + sum(b^2)); B: SGD(lr, weight_decay=2*lam) on loss."""
+    gen = torch.Generator().manual_seed(7)
+    n, d = 16, 3
+    X = torch.randn(n, d, generator=gen)
+    y = torch.randn(n, 1, generator=gen)
+    w0 = torch.randn(d, 1, generator=gen)
+    b0 = torch.randn(1, 1, generator=gen)
+    lam, lr = 0.05, 0.1
+    out = {**meta(), "lambda": lam, "lr": lr, "X": colmajor(X), "y": colmajor(y), "w0": colmajor(w0), "b0": colmajor(b0)}
+    for variant in ("penalty_in_loss", "weight_decay"):
+        w = w0.clone().requires_grad_(True)
+        b = b0.clone().requires_grad_(True)
+        if variant == "penalty_in_loss":
+            opt = torch.optim.SGD([w, b], lr=lr, foreach=False)
+        else:
+            opt = torch.optim.SGD([w, b], lr=lr, weight_decay=2 * lam, foreach=False)
+        rows = []
+        for _ in range(STEPS):
+            opt.zero_grad()
+            loss = ((X @ w + b - y) ** 2).mean()
+            if variant == "penalty_in_loss":
+                loss = loss + lam * sum(p.pow(2.0).sum() for p in (w, b))
+            loss.backward()
+            opt.step()
+            rows.append({"loss": loss.item(), "w": colmajor(w), "b": colmajor(b)})
+        out[variant] = rows
+    return out
+
+
+def schedules():
+    def run(make, steps=40):
+        p = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([p], lr=0.1)
+        sched = make(opt)
+        values = []
+        for t in range(steps):
+            sched.last_epoch = t
+            values.append(sched._get_closed_form_lr()[0])
+        return values
+
+    lr = torch.optim.lr_scheduler
+    return {
+        **meta(),
+        "base": 0.1,
+        "step": {"step_size": 7, "gamma": 0.5, "values": run(lambda o: lr.StepLR(o, step_size=7, gamma=0.5))},
+        "multistep": {"milestones": [5, 12, 30], "gamma": 0.3, "values": run(lambda o: lr.MultiStepLR(o, milestones=[5, 12, 30], gamma=0.3))},
+        "exponential": {"gamma": 0.93, "values": run(lambda o: lr.ExponentialLR(o, gamma=0.93))},
+        "cosine": {"t_max": 25, "eta_min": 0.001, "values": run(lambda o: lr.CosineAnnealingLR(o, T_max=25, eta_min=0.001), steps=26)},
+        "linear": {"start_factor": 0.25, "end_factor": 1.0, "total_iters": 10, "values": run(lambda o: lr.LinearLR(o, start_factor=0.25, end_factor=1.0, total_iters=10))},
+    }
+
+
+def write(name, data):
+    path = os.path.join(HERE, name)
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    if not torch.__version__.startswith("1.13"):
+        print(f"warning: references were made with PyTorch 1.13.1; this is {torch.__version__}", file=sys.stderr)
+    write("optimizers.json", optimizers())
+    write("l2_equivalence.json", l2_equivalence())
+    write("schedules.json", schedules())
