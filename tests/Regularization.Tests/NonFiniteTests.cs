@@ -1,0 +1,104 @@
+using static Regularization.Tests.TestUtil;
+
+namespace Regularization.Tests;
+
+/// <summary>The non-finite policy: throw (default) and skip change nothing; zero equals the step on zeroed gradients.</summary>
+public sealed class NonFiniteTests
+{
+    private static readonly ParamSet Start = Set(("w", M(2, 2, 1, -2, 3, -4)), ("b", M(2, 1, 0.5, -0.5)));
+
+    private static ParamSet Good(int seed) => Random(seed, ("w", 2, 2), ("b", 2, 1));
+
+    private static ParamSet Bad() => Set(("w", M(2, 2, 1, double.NaN, 3, double.PositiveInfinity)), ("b", M(2, 1, 0.5, 1)));
+
+    public static TheoryData<string> Kinds() => ["sgd", "adamw", "prox"];
+
+    private static IGradientTransform Make(string kind, NonFinitePolicy policy) => Optimizers.WithNonFinitePolicy(
+        kind switch
+        {
+            "sgd" => Optimizers.Sgd(0.1, momentum: 0.9, weightDecay: 0.01),
+            "adamw" => Optimizers.AdamW(0.01, amsgrad: true),
+            _ => Optimizers.WithProximalL1(Optimizers.Adam(0.01), 0.1),
+        },
+        policy);
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void ThrowNamesTheParameterAndChangesNothing(string kind)
+    {
+        var opt = Make(kind, NonFinitePolicy.Throw);
+        var warm = Updates.Step(opt, Good(1), opt.Init(Start), Start);
+        var parameters = warm.Parameters;
+        var before = parameters.Copy();
+        var stateBefore = warm.State;
+        var e = Assert.Throws<NonFiniteGradientException>(() => opt.Update(Bad(), warm.State, parameters));
+        Assert.Equal("w", e.ParameterName);
+        Assert.Equal(2, e.NonFiniteCount);
+        Assert.Equal((1, 0), (e.Row, e.Column));
+        Assert.Contains("nothing was changed", e.Message);
+        Assert.True(BitwiseEqual(before, parameters));
+        Assert.Equal(stateBefore, warm.State);
+
+        var facade = Optimizer.Create(opt, Start.Copy());
+        facade.Step(Good(1));
+        var p0 = facade.Parameters.Copy();
+        var s0 = facade.State;
+        Assert.Throws<NonFiniteGradientException>(() => facade.Step(Bad()));
+        Assert.True(BitwiseEqual(p0, facade.Parameters));
+        Assert.Equal(s0, facade.State);
+        Assert.Equal(1, facade.StepCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void SkipLeavesParametersAndStateUntouchedAndCounts(string kind)
+    {
+        var opt = Make(kind, NonFinitePolicy.Skip);
+        var warm = Updates.Step(opt, Good(1), opt.Init(Start), Start);
+        var skipped = Updates.Step(opt, Bad(), warm.State, warm.Parameters);
+        Assert.True(BitwiseEqual(warm.Parameters, skipped.Parameters));
+        var before = (NonFiniteState)warm.State;
+        var after = (NonFiniteState)skipped.State;
+        Assert.Equal(before.Inner, after.Inner);
+        Assert.Equal(1, after.SkippedSteps);
+        Assert.Equal(0, after.ZeroedEntries);
+
+        var facade = Optimizer.Create(opt, Start.Copy());
+        facade.Step(Good(1));
+        var p0 = facade.Parameters.Copy();
+        facade.Step(Bad());
+        Assert.True(BitwiseEqual(p0, facade.Parameters));
+        Assert.Equal(skipped.State, facade.State);
+        Assert.Equal(2, facade.StepCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void ZeroEqualsTheStepWithThoseEntriesZeroed(string kind)
+    {
+        var opt = Make(kind, NonFinitePolicy.Zero);
+        var warm = Updates.Step(opt, Good(1), opt.Init(Start), Start);
+        var zeroed = Updates.Step(opt, Bad(), warm.State, warm.Parameters);
+        var clean = Set(("w", M(2, 2, 1, 0, 3, 0)), ("b", M(2, 1, 0.5, 1)));
+        var reference = Updates.Step(opt, clean, warm.State, warm.Parameters);
+        Assert.True(BitwiseEqual(reference.Parameters, zeroed.Parameters));
+        var counts = (NonFiniteState)zeroed.State;
+        Assert.Equal(2, counts.ZeroedEntries);
+        Assert.Equal(1, counts.ZeroedSteps);
+        Assert.Equal(((NonFiniteState)reference.State).Inner, counts.Inner);
+
+        var facade = Optimizer.Create(opt, Start.Copy());
+        facade.Step(Good(1));
+        facade.Step(Bad());
+        Assert.True(BitwiseEqual(zeroed.Parameters, facade.Parameters));
+        Assert.Equal(zeroed.State, facade.State);
+    }
+
+    [Fact]
+    public void WithoutAGuardNaNPropagatesAsInPyTorch()
+    {
+        var bare = Transforms.Chain(Transforms.ScaleByLearningRate(0.1));
+        var next = Updates.Step(bare, Bad(), bare.Init(Start), Start);
+        Assert.True(double.IsNaN(next.Parameters["w"].Value[1, 0]));
+    }
+}
