@@ -1,0 +1,161 @@
+namespace Regularization.Properties;
+
+/// <summary>Laws 10 and 11: the non-finite policy and schedules.</summary>
+public sealed class NonFiniteAndScheduleLaws
+{
+    /// <summary>A run whose last gradient has NaN or infinities at random places.</summary>
+    private static Arbitrary<(RunCase Run, ParamSet Bad)> Poisoned() => Arb.From(
+        from c in RunCase.Arb().Generator
+        from seed in Gen.Choose(0, int.MaxValue)
+        select (c, Poison(c.Gradients[^1], seed)));
+
+    private static ParamSet Poison(ParamSet g, int seed)
+    {
+        var rng = new Random(seed);
+        var bad = g.Copy();
+        var cells = bad.SelectMany(p => Enumerable.Range(0, p.Count).Select(i => (p, i))).ToArray();
+        var count = cells.Length == 0 ? 0 : 1 + rng.Next(Math.Min(3, cells.Length));
+        for (var k = 0; k < count; k++)
+        {
+            var (p, i) = cells[rng.Next(cells.Length)];
+            p.Value.AsColumnMajorArray()[i] = new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity }[rng.Next(3)];
+        }
+
+        return bad;
+    }
+
+    private static bool HasBad(ParamSet g) => g.Any(p => p.Value.AsColumnMajorArray().Any(v => !double.IsFinite(v)));
+
+    private static (ParamSet P, TransformState S) Warm(IGradientTransform t, RunCase c)
+    {
+        var (p, s) = (c.Parameters, t.Init(c.Parameters));
+        foreach (var g in c.Gradients.Take(c.Gradients.Count - 1))
+        {
+            var r = Updates.Step(t, g, s, p);
+            (p, s) = (r.Parameters, r.State);
+        }
+
+        return (p, s);
+    }
+
+    /// <summary>Under the throw policy a non-finite gradient throws and changes nothing, in the pure path and the facade.</summary>
+    [Fact]
+    public void ThrowingChangesNothing() => Law.Check(Prop.ForAll(Poisoned(), x =>
+    {
+        var (c, bad) = x;
+        if (!HasBad(bad))
+        {
+            return true;
+        }
+
+        var t = (c.Spec with { Policy = NonFinitePolicy.Throw }).Build();
+        var (p, s) = Warm(t, c);
+        var bits = Fp.Bits(p);
+        var threw = false;
+        try
+        {
+            t.Update(bad, s, p);
+        }
+        catch (NonFiniteGradientException)
+        {
+            threw = true;
+        }
+
+        var facade = Optimizer.Create(t, p.Copy(), s);
+        var before = facade.State;
+        var facadeThrew = false;
+        try
+        {
+            facade.Step(bad);
+        }
+        catch (NonFiniteGradientException)
+        {
+            facadeThrew = true;
+        }
+
+        return threw && facadeThrew && Fp.Unchanged(p, bits) && Fp.Unchanged(facade.Parameters, bits) && before.Equals(facade.State);
+    }));
+
+    /// <summary>Under the skip policy parameters keep their bits, the guarded state is unchanged, and the skip is counted.</summary>
+    [Fact]
+    public void SkippingLeavesParametersAndStateUntouched() => Law.Check(Prop.ForAll(Poisoned(), x =>
+    {
+        var (c, bad) = x;
+        if (!HasBad(bad))
+        {
+            return true;
+        }
+
+        var t = (c.Spec with { Policy = NonFinitePolicy.Skip }).Build();
+        var (p, s) = Warm(t, c);
+        var r = Updates.Step(t, bad, s, p);
+        var before = (NonFiniteState)s;
+        var after = (NonFiniteState)r.State;
+        var facade = Optimizer.Create(t, p.Copy(), s);
+        facade.Step(bad);
+        return Fp.BitwiseEqual(p, r.Parameters) && before.Inner.Equals(after.Inner) && after.SkippedSteps == before.SkippedSteps + 1
+            && Fp.BitwiseEqual(p, facade.Parameters) && r.State.Equals(facade.State);
+    }));
+
+    /// <summary>Under the zero policy the step equals the step on the gradient with those entries set to zero; the entries are counted.</summary>
+    [Fact]
+    public void ZeroingEqualsTheStepWithThoseEntriesZeroed() => Law.Check(Prop.ForAll(Poisoned(), x =>
+    {
+        var (c, bad) = x;
+        var t = (c.Spec with { Policy = NonFinitePolicy.Zero }).Build();
+        var (p, s) = Warm(t, c);
+        var cleaned = bad.Map(q => q.Value.Map(v => double.IsFinite(v) ? v : 0.0));
+        var count = bad.Sum(q => q.Value.AsColumnMajorArray().Count(v => !double.IsFinite(v)));
+        var r = Updates.Step(t, bad, s, p);
+        var reference = Updates.Step(t, cleaned, s, p);
+        var facade = Optimizer.Create(t, p.Copy(), s);
+        facade.Step(bad);
+        return Fp.BitwiseEqual(reference.Parameters, r.Parameters)
+            && ((NonFiniteState)r.State).ZeroedEntries == ((NonFiniteState)s).ZeroedEntries + count
+            && ((NonFiniteState)r.State).Inner.Equals(((NonFiniteState)reference.State).Inner)
+            && Fp.BitwiseEqual(r.Parameters, facade.Parameters) && r.State.Equals(facade.State);
+    }));
+
+    private static readonly Gen<long> Steps = Gen.Frequency((3, Gen.Choose(0, 200).Select(i => (long)i)), (1, Gen.Choose(0, int.MaxValue).Select(i => (long)i)));
+
+    /// <summary>Every schedule equals its closed form at every step, bit for bit.</summary>
+    [Fact]
+    public void SchedulesEqualTheirClosedForms() => Law.Check(Prop.ForAll(
+        Arb.From(from a in Gens.Uniform(0, 1) from gamma in Gens.Uniform(0, 1) from n in Gen.Choose(1, 100) from t in Steps select (a, gamma, n, t)),
+        x =>
+        {
+            var (a, gamma, n, t) = x;
+            var cosFinal = a * gamma;
+            var tc = Math.Min(t, n);
+            var warm = Schedule.Exponential(a, gamma).WithWarmup(n, gamma);
+            var expectedWarm = t < n ? (a * Math.Pow(gamma, 0)) * (gamma + ((1 - gamma) * t / n)) : a * Math.Pow(gamma, t - n);
+            return Fp.SameBits(Schedule.Constant(a).At(t), a)
+                && Fp.SameBits(Schedule.Step(a, n, gamma).At(t), a * Math.Pow(gamma, t / n))
+                && Fp.SameBits(Schedule.Exponential(a, gamma).At(t), a * Math.Pow(gamma, t))
+                && Fp.SameBits(Schedule.Cosine(a, n, cosFinal).At(t), cosFinal + ((a - cosFinal) * (1 + Math.Cos(Math.PI * tc / n)) / 2))
+                && Fp.SameBits(Schedule.Linear(a, gamma, 1, n).At(t), a * (gamma + ((1 - gamma) * tc / n)))
+                && Fp.SameBits(Schedule.MultiStep(a, [n, 2L * n], gamma).At(t), a * Math.Pow(gamma, (t >= n ? 1 : 0) + (t >= 2L * n ? 1 : 0)))
+                && Fp.SameBits(warm.At(t), expectedWarm);
+        }));
+
+    /// <summary>
+    /// Decaying schedules are non-increasing (step, multi-step, exponential, cosine, linear with end &lt;= start), warm-up
+    /// is non-decreasing during the warm-up, and the multiplier times the base is the value to 1 ulp.
+    /// </summary>
+    [Fact]
+    public void SchedulesAreMonotoneWhereTheyShouldBe() => Law.Check(Prop.ForAll(
+        Arb.From(from a in Gens.Uniform(1e-6, 1) from gamma in Gens.Uniform(0, 1) from n in Gen.Choose(1, 50) from t in Gen.Choose(0, 300) select (a, gamma, n, t)),
+        x =>
+        {
+            var (a, gamma, n, t) = x;
+            var decaying = new[]
+            {
+                Schedule.Step(a, n, gamma), Schedule.Exponential(a, gamma), Schedule.Cosine(a, n, a * gamma),
+                Schedule.MultiStep(a, [n, 2L * n], gamma), Schedule.Linear(a, 1, gamma, n),
+            };
+            var warm = Schedule.Cosine(a, 10 * n).WithWarmup(n, gamma);
+            bool Ulp1(double x, double y) => Math.Abs(x - y) <= Fp.Ulp(Math.Max(x, y));
+            return decaying.All(s => s.At(t + 1) <= s.At(t) && Ulp1(s.Base * s.Multiplier(t), s.At(t)))
+                && (t + 1 >= n || warm.At(t + 1) >= warm.At(t));
+        }));
+}
