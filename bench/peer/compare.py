@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Prints side-by-side ratios of this library's BenchmarkDotNet results and PyTorch's peer timings.
+
+Reads BenchmarkDotNet's JSON exports (run the benchmarks with `--exporters json`) from
+BenchmarkDotNet.Artifacts/results and the peer JSON files from bench/peer/results, and prints Markdown tables:
+  optimizer steps: ours (fused facade, guarded and unguarded) against torch for-loop and foreach, with each side's
+                   triad from the same run and the bandwidth efficiency (ideal bytes / time, as a share of the triad's)
+  matrix products: ours (per provider) against torch at the same shape, dtype and thread count
+Usage: python3 bench/peer/compare.py [--artifacts DIR] [--peer DIR]
+"""
+import argparse
+import glob
+import json
+import os
+import re
+
+
+def load_bdn(artifacts):
+    rows = []
+    for path in glob.glob(os.path.join(artifacts, "results", "*-report-full*.json")):
+        data = json.load(open(path))
+        host = data.get("HostEnvironmentInfo", {})
+        for b in data.get("Benchmarks", []):
+            stats = b.get("Statistics") or {}
+            if not stats:
+                continue
+            params = dict(kv.split("=", 1) for kv in b.get("Parameters", "").split("&") if "=" in kv)
+            rows.append({
+                "type": b.get("Type", ""),
+                "method": b.get("Method"),
+                "title": (b.get("MethodTitle") or b.get("Method")).strip("'"),
+                "params": params,
+                "median_ms": stats["Median"] / 1e6,
+                "min_ms": stats["Min"] / 1e6,
+                "cpu": host.get("ProcessorName", ""),
+            })
+    return rows
+
+
+def load_peer(peer):
+    out = {}
+    for path in glob.glob(os.path.join(peer, "results", "*.json")):
+        out[os.path.basename(path)] = json.load(open(path))
+    return out
+
+
+def ideal_bytes(name):
+    if name.startswith("adamw") or name.startswith("AdamW"):
+        return 56
+    if name.startswith("sgd") or name.startswith("SGD"):
+        return 24
+    return None
+
+
+def optimizer_table(bdn, peer):
+    ours = [r for r in bdn if r["method"] in ("SgdFused", "SgdFusedUnguarded", "AdamWFused", "AdamWFusedUnguarded", "TriadBaseline")]
+    if not ours:
+        return
+    for key in sorted(k for k in peer if k.startswith("optimizer-step")):
+        torch_rows = peer[key]["results"]
+        env = peer[key]["environment"]
+        print(f"\n### Optimizer step, float64, one parameter of N elements (PyTorch {env['torch']}, {env['threads']} thread(s); ours single-threaded)\n")
+        print("| N | step | ours ms | torch for-loop ms | torch foreach ms | torch / ours (best torch) | ours: % of triad bandwidth |")
+        print("|---|---|---|---|---|---|---|")
+        for n in sorted({int(r["params"]["N"]) for r in ours}):
+            triad = next((r for r in ours if r["method"] == "TriadBaseline" and int(r["params"]["N"]) == n), None)
+            for kind, methods, torch_name in [("SGD weight decay", ("SgdFused", "SgdFusedUnguarded"), "sgd-weight-decay"),
+                                              ("AdamW", ("AdamWFused", "AdamWFusedUnguarded"), "adamw")]:
+                for method in methods:
+                    r = next((x for x in ours if x["method"] == method and int(x["params"]["N"]) == n), None)
+                    if r is None:
+                        continue
+                    loop = next((t for t in torch_rows if t["name"] == f"{torch_name} (for-loop)" and t["n"] == n), None)
+                    each = next((t for t in torch_rows if t["name"] == f"{torch_name} (foreach)" and t["n"] == n), None)
+                    best_torch = min(x["median_ms"] for x in (loop, each) if x) if (loop or each) else None
+                    eff = ""
+                    if triad:
+                        eff = f"{100 * (ideal_bytes(torch_name) / 24) * triad['median_ms'] / r['median_ms']:.0f}%"
+                    label = kind + (" (no guard)" if "Unguarded" in method else "")
+                    ratio = f"{best_torch / r['median_ms']:.2f}x" if best_torch else "n/a"
+                    print(f"| {n:,} | {label} | {r['median_ms']:.4f} | {loop['median_ms'] if loop else float('nan'):.4f} | "
+                          f"{each['median_ms'] if each else float('nan'):.4f} | {ratio} | {eff} |")
+
+
+def matmul_table(bdn, peer):
+    ours = [r for r in bdn if "MatrixProduct" in r["type"] or r["method"].startswith("Multiply")]
+    if not ours:
+        return
+    for key in sorted(k for k in peer if k.startswith("matmul")):
+        env = peer[key]["environment"]
+        threads = env["threads"]
+        print(f"\n### Matrix products (PyTorch {env['torch']} with {os.path.basename(env['blas_library'])}, {threads} thread(s))\n")
+        print("| product | dtype | provider | ours ms | torch ms | torch / ours |")
+        print("|---|---|---|---|---|---|")
+        for t in peer[key]["results"]:
+            for r in ours:
+                p = r["params"]
+                if p.get("Shape") == t["name"] and p.get("Threads") == str(threads) and p.get("Precision", "float64") == t["dtype"]:
+                    print(f"| {t['name']} | {t['dtype']} | {p.get('Provider')} | {r['median_ms']:.4f} | {t['median_ms']:.4f} | {t['median_ms'] / r['median_ms']:.2f}x |")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--artifacts", default="BenchmarkDotNet.Artifacts")
+    ap.add_argument("--peer", default=os.path.dirname(os.path.abspath(__file__)))
+    args = ap.parse_args()
+    bdn = load_bdn(args.artifacts)
+    peer = load_peer(args.peer)
+    if bdn:
+        print(f"CPU: {bdn[0]['cpu']}")
+    optimizer_table(bdn, peer)
+    matmul_table(bdn, peer)
+
+
+if __name__ == "__main__":
+    main()
