@@ -55,6 +55,12 @@ public sealed class Optimizer
     /// <summary>Completed calls of <see cref="Step"/> (skipped steps included, thrown ones not).</summary>
     public long StepCount { get; private set; }
 
+    /// <summary>Steps skipped because a gradient held NaN or an infinity (<see cref="NonFinitePolicy.Skip"/>), counted in the state.</summary>
+    public long SkippedSteps => ((_state as NonFiniteState)?.SkippedSteps ?? 0) + _skipped;
+
+    /// <summary>Gradient entries replaced by zero (<see cref="NonFinitePolicy.Zero"/>), counted in the state.</summary>
+    public long ZeroedEntries => ((_state as NonFiniteState)?.ZeroedEntries ?? 0) + _zeroedEntries;
+
     /// <summary>
     /// A deep copy of the state, equal to the state the pure path would hold after the same steps
     /// (use it for checkpoints, with <see cref="Restore"/>).

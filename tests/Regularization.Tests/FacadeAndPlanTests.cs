@@ -46,6 +46,46 @@ public sealed class FacadeAndPlanTests
         Assert.Equal(8, facade.StepCount);
     }
 
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("adamw")]
+    [InlineData("prox")]
+    [InlineData("scheduled")]
+    public void AFusedStepAllocatesNothing(string name)
+    {
+        var opt = Builder(name).Build(Model());
+        var g = Grad(7);
+        for (var i = 0; i < 50; i++)
+        {
+            opt.Step(g); // warm up: tiered compilation, schedule evaluation
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            opt.Step(g);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void TheFacadeCountsNonFiniteSteps()
+    {
+        var opt = Optimizer.AdamW(0.01).OnNonFinite(NonFinitePolicy.Zero).Build(Model());
+        var bad = Grad(8);
+        bad["fc1.weight"].Value[0, 0] = double.NaN;
+        bad["fc2.bias"].Value[1, 0] = double.NegativeInfinity;
+        opt.Step(bad);
+        opt.Step(Grad(9));
+        Assert.Equal(2, opt.ZeroedEntries);
+        Assert.Equal(0, opt.SkippedSteps);
+        var skip = Optimizer.Sgd(0.1).OnNonFinite(NonFinitePolicy.Skip).Build(Model());
+        skip.Step(bad);
+        Assert.Equal(1, skip.SkippedSteps);
+        Assert.Equal(1, ((NonFiniteState)skip.State).SkippedSteps);
+    }
+
     [Fact]
     public void UnknownTransformsRunThroughThePurePathWithTheSameResult()
     {

@@ -41,11 +41,7 @@ internal static class Validate
 
             if (items.Length != refItems.Length)
             {
-                var extra = items.First(p => !reference.Contains(p.Name));
-                throw new ArgumentException(
-                    $"'{otherName}' has parameter '{extra.Name}' ({extra.Shape}), which '{referenceName}' does not have. " +
-                    $"'{referenceName}' holds: {reference.DescribeNames()}.",
-                    otherName);
+                ThrowExtra(reference, otherName, other, referenceName);
             }
         }
 
@@ -62,6 +58,16 @@ internal static class Validate
         }
 
         return aligned;
+    }
+
+    // A separate method: a lambda capturing a parameter makes C# allocate its closure at every call of the method.
+    private static void ThrowExtra(ParamSet reference, string otherName, ParamSet other, string referenceName)
+    {
+        var extra = other.Items.First(p => !reference.Contains(p.Name));
+        throw new ArgumentException(
+            $"'{otherName}' has parameter '{extra.Name}' ({extra.Shape}), which '{referenceName}' does not have. " +
+            $"'{referenceName}' holds: {reference.DescribeNames()}.",
+            otherName);
     }
 
     /// <summary>Checks that a set is not null and not empty.</summary>
