@@ -167,6 +167,10 @@ internal static unsafe partial class MklNative
     [LibraryImport(Mkl, EntryPoint = "LAPACKE_get_nancheck")]
     public static partial int LapackeGetNanCheck();
 
+    /// <summary><c>r[i] = (scaleA * a[i] + shiftA) / (scaleB * b[i] + shiftB)</c>.</summary>
+    [LibraryImport(Mkl, EntryPoint = "vmdLinearFrac")]
+    public static partial void VmdLinearFrac(int n, double* a, double* b, double scaleA, double shiftA, double scaleB, double shiftB, double* r, long mode);
+
     // ---- LAPACKE (column-major; info: 0 ok, -i bad argument i counting the layout, > 0 numerical) ----
 
     [LibraryImport(Mkl, EntryPoint = "LAPACKE_dlange")]

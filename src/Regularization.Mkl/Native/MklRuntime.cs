@@ -29,7 +29,7 @@ internal static unsafe class MklRuntime
         "MKL_Set_Interface_Layer", "MKL_Set_Threading_Layer", "MKL_Set_Num_Threads", "MKL_Get_Max_Threads", "MKL_CBWR_Set",
         "MKL_CBWR_Get", "MKL_Get_Version_String", "MKL_Get_Version", "MKL_Free_Buffers",
         "cblas_daxpy", "cblas_daxpby", "cblas_dscal", "cblas_ddot", "cblas_dgemm", "cblas_sgemm", "cblas_dtrsm",
-        "vmdAdd", "vmdSub", "vmdMul", "vmdDiv", "vmdPow", "vmdSqrt",
+        "vmdAdd", "vmdSub", "vmdMul", "vmdDiv", "vmdPow", "vmdSqrt", "vmdLinearFrac",
         "LAPACKE_dlange", "LAPACKE_dgetrf", "LAPACKE_dgetri", "LAPACKE_dgetrs", "LAPACKE_dpotrf", "LAPACKE_dpotrs",
         "LAPACKE_dgeqrf", "LAPACKE_dorgqr", "LAPACKE_dormqr", "LAPACKE_set_nancheck", "LAPACKE_get_nancheck", "LAPACKE_dgesdd", "LAPACKE_dgesvd", "LAPACKE_dsyevd", "LAPACKE_dgeev",
     ];
