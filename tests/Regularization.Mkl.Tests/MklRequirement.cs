@@ -31,7 +31,7 @@ internal static class MklRequirement
     public static string? Decide(bool available, string? reason, bool required) =>
         available || required
             ? null
-            : $"Intel MKL is not available on this machine ({reason}); MKL tests are skipped. They run, and a missing MKL fails them, " +
+            : $"Intel MKL is not available on this machine ({reason?.TrimEnd('.')}); MKL tests are skipped. They run, and a missing MKL fails them, " +
               "when CI or REGULARIZATION_REQUIRE_MKL=1 is set. Install MKL with .ci/install-mkl (Debian: non-free, apt-get install libmkl-rt).";
 
     /// <summary>CI set to anything non-empty, or REGULARIZATION_REQUIRE_MKL=1.</summary>
