@@ -47,7 +47,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         if (ReferenceEquals(result, x) || !ReferenceEquals(result, y))
         {
             // result holds x (already, or after the copy), then result = 1*y + alpha*result.
@@ -100,7 +100,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         if (!ReferenceEquals(x, result))
         {
             x.AsSpan().CopyTo(result);
@@ -129,7 +129,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return Managed.DotProduct(x, y);
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         fixed (double* px = x, py = y)
         {
             return MklNative.Ddot(n, px, 1, py, 1);
@@ -188,7 +188,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return Managed.MatrixNorm(norm, rows, columns, matrix);
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         fixed (double* pa = matrix)
         {
             return MklNative.Dlange(MklNative.ColMajor, lapackNorm, rows, columns, pa, rows);
@@ -248,7 +248,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         int info;
         fixed (double* pa = data)
         fixed (int* pp = ipiv)
@@ -279,7 +279,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         var ipiv = ArrayPool<int>.Shared.Rent(order);
         try
         {
@@ -319,7 +319,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         var pivots = OneBased(ipiv, order);
         try
         {
@@ -348,7 +348,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         var lu = ArrayPool<double>.Shared.Rent(a.Length);
         var ipiv = ArrayPool<int>.Shared.Rent(order);
         try
@@ -393,7 +393,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         var pivots = OneBased(ipiv, order);
         try
         {
@@ -429,7 +429,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         int info;
         fixed (double* pa = a)
         {
@@ -461,7 +461,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         var factor = ArrayPool<double>.Shared.Rent(a.Length);
         try
         {
@@ -499,7 +499,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         int info;
         fixed (double* pa = a, pb = b)
         {
@@ -537,7 +537,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         var m = rowsR;
         int info;
         fixed (double* pr = r, pt = tau)
@@ -587,7 +587,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         int m = rowsA, n = columnsA;
         int info;
         fixed (double* pa = a, pt = tau)
@@ -635,7 +635,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         int m = rows, n = columns;
         var qr = ArrayPool<double>.Shared.Rent(a.Length);
         var y = ArrayPool<double>.Shared.Rent(b.Length);
@@ -700,7 +700,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         var aliased = ReferenceEquals(x, q) || ReferenceEquals(x, r) || ReferenceEquals(x, b);
         var target = aliased ? ArrayPool<double>.Shared.Rent(x.Length) : x;
         try
@@ -751,7 +751,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         int m = rowsA, n = columnsA;
         var job = computeVectors ? (byte)'A' : (byte)'N';
         var saved = ArrayPool<double>.Shared.Rent(a.Length);
@@ -850,7 +850,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         int m = rowsA, n = columnsA;
         var t = ArrayPool<double>.Shared.Rent(mn * columnsB);
         var aliased = ReferenceEquals(x, u) || ReferenceEquals(x, vt) || ReferenceEquals(x, b) || ReferenceEquals(x, s);
@@ -918,7 +918,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         var n = order;
         var wr = new double[n];
         var wi = new double[n];
@@ -1009,7 +1009,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             return;
         }
 
-        MklRuntime.EnsureReady();
+        EnsureStarted();
         fixed (double* px = x, py = y, pr = result)
         {
             switch (op)
@@ -1054,7 +1054,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
                 return;
             }
 
-            MklRuntime.EnsureReady();
+            EnsureStarted();
             fixed (double* pa = inA, pb = inB, pc = c)
             {
                 MklNative.Dgemm(

@@ -74,7 +74,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
                 return;
             }
 
-            MklRuntime.EnsureReady();
+            EnsureStarted();
             fixed (float* pa = inA, pb = inB, pc = c)
             {
                 MklNative.Sgemm(

@@ -75,6 +75,19 @@ public sealed partial class MklLinearAlgebraProvider : ILinearAlgebraProvider
         _cutoffs = cutoffs;
     }
 
+    /// <summary>
+    /// Starts MKL with this provider's options unless it is running: a provider used directly, without
+    /// <see cref="InitializeVerify"/>, still sets the threading layer before the first MKL call.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void EnsureStarted()
+    {
+        if (!MklRuntime.IsReady)
+        {
+            MklRuntime.Start(_options);
+        }
+    }
+
     /// <summary>The size cutoffs below which calls stay managed.</summary>
     internal ProviderCutoffs Cutoffs => _cutoffs;
 

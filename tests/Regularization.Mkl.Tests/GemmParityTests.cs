@@ -177,6 +177,15 @@ public sealed class GemmParityTests
         var productBound = Bound(
             false, false, 1.0, Array.ConvertAll(x, v => (double)v), m, n, Array.ConvertAll(y, v => (double)v), n, k, 0.0, new double[m * k], 1.0 / (1 << 23));
         Check.Within(Array.ConvertAll(productExpected, v => (double)v), Array.ConvertAll(product, v => (double)v), i => productBound[i], "sgemm product");
+
+        // The result may alias an input (square case).
+        var sq = Rand.FloatArray(39, m * m);
+        var sqExpected = new float[m * m];
+        Providers.Managed.MatrixMultiply(sq, m, m, sq, m, m, sqExpected);
+        var sqBound = Bound(
+            false, false, 1.0, Array.ConvertAll(sq, v => (double)v), m, m, Array.ConvertAll(sq, v => (double)v), m, m, 0.0, new double[m * m], 1.0 / (1 << 23));
+        Providers.Mkl.MatrixMultiply(sq, m, m, sq, m, m, sq);
+        Check.Within(Array.ConvertAll(sqExpected, v => (double)v), Array.ConvertAll(sq, v => (double)v), i => sqBound[i], "sgemm x*x into x");
     }
 
     [MklFact]
