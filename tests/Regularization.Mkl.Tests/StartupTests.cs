@@ -81,6 +81,32 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public void ComponentCheck_FindsMissingOrEmptyParts_BeforeMklCouldEndTheProcess()
+    {
+        var dir = Directory.CreateTempSubdirectory("regularization-mkl-parts-");
+        try
+        {
+            byte[] elf = [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0];
+            foreach (var part in new[] { "libmkl_core.so", "libmkl_intel_lp64.so.2", "libmkl_sequential.so", "libmkl_vml_def.so" })
+            {
+                File.WriteAllBytes(Path.Combine(dir.FullName, part), elf);
+            }
+
+            File.WriteAllBytes(Path.Combine(dir.FullName, "libmkl_def.so"), []); // present but empty, as a truncated install
+            Assert.Equal(["libmkl_def"], Regularization.Mkl.Native.MklRuntime.MissingComponents([dir.FullName], MklThreading.Sequential));
+            Assert.Equal(
+                ["libmkl_gnu_thread", "libmkl_def"], Regularization.Mkl.Native.MklRuntime.MissingComponents([dir.FullName], MklThreading.Gnu));
+
+            File.WriteAllBytes(Path.Combine(dir.FullName, "libmkl_def.so"), elf);
+            Assert.Empty(Regularization.Mkl.Native.MklRuntime.MissingComponents([Path.Combine(dir.FullName, "nowhere"), dir.FullName], MklThreading.Sequential));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void SkipPolicy_RunsWhenRequired_SkipsWithReasonOtherwise()
     {
         Assert.True(MklRequirement.IsRequired("true", null));

@@ -265,7 +265,8 @@ internal static unsafe class MklRuntime
     /// <summary>
     /// mkl_rt loads its parts at the first computational call and ends the process when one is missing ("Intel MKL
     /// FATAL ERROR: Cannot load ..."). Where the library's directory is known, check that the parts are there (or on
-    /// <c>LD_LIBRARY_PATH</c>) first.
+    /// <c>LD_LIBRARY_PATH</c>) first; see <see cref="MissingComponents"/>. (Loading a part on its own to test it is not
+    /// possible: each has undefined symbols that only the others provide.)
     /// </summary>
     private static bool CheckComponents(MklThreading threading, [NotNullWhen(false)] out string? reason)
     {
@@ -278,21 +279,48 @@ internal static unsafe class MklRuntime
         var directories = new List<string> { Path.GetDirectoryName(_loadedFrom)! };
         directories.AddRange((Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? string.Empty)
             .Split(':', StringSplitOptions.RemoveEmptyEntries));
-        var parts = new[]
-        {
-            "libmkl_core", "libmkl_intel_lp64", threading == MklThreading.Gnu ? "libmkl_gnu_thread" : "libmkl_sequential", "libmkl_def",
-            "libmkl_vml_def",
-        };
-        var missing = parts.Where(p => !directories.Any(d => File.Exists(Path.Combine(d, p + ".so")) || File.Exists(Path.Combine(d, p + ".so.2"))))
-            .ToArray();
-        if (missing.Length == 0)
+        var missing = MissingComponents(directories, threading);
+        if (missing.Count == 0)
         {
             return true;
         }
 
-        reason = $"Intel MKL is incomplete: {string.Join(", ", missing.Select(m => m + ".so"))} not found next to {_loadedFrom} or on LD_LIBRARY_PATH " +
+        reason = $"Intel MKL is incomplete: {string.Join(", ", missing.Select(m => m + ".so"))} missing or not ELF files next to {_loadedFrom} or on LD_LIBRARY_PATH " +
                  "(on Debian: apt-get install --reinstall libmkl-rt, which pulls in the other parts).";
         return false;
+    }
+
+    /// <summary>
+    /// The parts of MKL that mkl_rt loads at its first computational call and without which it ends the process: the
+    /// core, the LP64 interface, the threading layer, and the default (SSE2) computational and VML kernels, which are
+    /// the fallback when the library for this CPU is absent (verified: with <c>libmkl_avx512.so</c> unusable, MKL runs on
+    /// <c>libmkl_def.so</c>; with both unusable it exits with "Intel MKL FATAL ERROR: Cannot load ..."). A part counts as
+    /// present when <c>name.so</c> or <c>name.so.2</c> in one of <paramref name="directories"/> is an ELF file.
+    /// </summary>
+    /// <param name="directories">Where to look: mkl_rt's directory first, then <c>LD_LIBRARY_PATH</c>.</param>
+    /// <param name="threading">The threading layer whose library is needed.</param>
+    /// <returns>The missing parts (file names without extension); empty when MKL looks complete.</returns>
+    internal static IReadOnlyList<string> MissingComponents(IReadOnlyList<string> directories, MklThreading threading)
+    {
+        string[] parts =
+        [
+            "libmkl_core", "libmkl_intel_lp64", threading == MklThreading.Gnu ? "libmkl_gnu_thread" : "libmkl_sequential", "libmkl_def", "libmkl_vml_def",
+        ];
+        return parts.Where(p => !directories.Any(d => IsElf(Path.Combine(d, p + ".so")) || IsElf(Path.Combine(d, p + ".so.2")))).ToArray();
+    }
+
+    private static bool IsElf(string path)
+    {
+        try
+        {
+            Span<byte> magic = stackalloc byte[4];
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic[0] == 0x7F && magic[1] == (byte)'E' && magic[2] == (byte)'L' && magic[3] == (byte)'F';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
     }
 
     private static bool TryLoadGnuOpenMp([NotNullWhen(false)] out string? reason)
