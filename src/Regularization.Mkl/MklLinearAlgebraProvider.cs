@@ -124,7 +124,7 @@ public sealed partial class MklLinearAlgebraProvider : ILinearAlgebraProvider
 /// Measured on the project's machine (2-core Intel Xeon, Sapphire Rapids, AVX-512; MKL 2020.4 sequential; .NET 10,
 /// <c>Control.UseSingleThread()</c>; a loaded shared box, so the crossovers are rounded to powers of two). Managed and
 /// MKL times per call, in ns, at the crossover: add 128 elements 185 vs 115, divide 32 elements 109 vs 111, power 4
-/// elements 157 vs 111, daxpby 64 elements 73 vs 66, dot 32 elements 42 vs 36, dgemm 4x4x4 428 vs 367, LU 8x8 674 vs
+/// elements 157 vs 111, daxpby 64 elements 73 vs 66 (32: 36 vs 55), dscal 128 elements 92 vs 76, dot 64 elements 79 vs 45, dgemm 4x4x4 428 vs 367, LU 8x8 674 vs
 /// 795 (12x12: 2970 vs 1732), QR 8x8 4684 vs 2990, symmetric eigen 16x16 45457 vs 42585.
 /// </remarks>
 /// <param name="Arithmetic">Minimum length for <c>vmdAdd</c>, <c>vmdSub</c>, <c>vmdMul</c>.</param>
@@ -137,7 +137,7 @@ public sealed partial class MklLinearAlgebraProvider : ILinearAlgebraProvider
 internal readonly record struct ProviderCutoffs(int Arithmetic, int Divide, int Power, int Level1, long Gemm, int Factorization, int Eigen)
 {
     /// <summary>The cutoffs chosen from the measurements above.</summary>
-    public static ProviderCutoffs Measured { get; } = new(Arithmetic: 128, Divide: 32, Power: 8, Level1: 32, Gemm: 64, Factorization: 8, Eigen: 16);
+    public static ProviderCutoffs Measured { get; } = new(Arithmetic: 128, Divide: 32, Power: 8, Level1: 64, Gemm: 64, Factorization: 8, Eigen: 16);
 
     /// <summary>Always native: what the parity tests use to exercise MKL at every size.</summary>
     public static ProviderCutoffs None { get; } = new(0, 0, 0, 0, 0, 0, 0);
