@@ -1,0 +1,123 @@
+using System.Runtime.InteropServices;
+
+namespace Regularization.Mkl.Tests;
+
+/// <summary>
+/// Start-up in fresh child processes: a missing or foreign library gives <c>false</c> and an exception with install
+/// instructions, never a dead process; hostile MKL environment variables are overridden; GNU threading and CBWR work.
+/// </summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public void MissingLibrary_TryUseIsFalse_UseThrowsWithInstallHint_AndTheProcessSurvives()
+    {
+        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", "/nonexistent/libmkl_rt.so.2"));
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("tryuse=False", output, StringComparison.Ordinal);
+        Assert.Contains("provider=ManagedLinearAlgebraProvider", output, StringComparison.Ordinal);
+        Assert.Contains("use=threw MklUnavailableException", output, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/libmkl_rt.so.2", output, StringComparison.Ordinal);
+        Assert.Contains("apt-get install libmkl-rt", output, StringComparison.Ordinal);
+        Assert.Contains(".ci/install-mkl", output, StringComparison.Ordinal);
+        Assert.Contains("describe=Intel MKL not started", output, StringComparison.Ordinal);
+        Assert.Contains("selection=Managed", output, StringComparison.Ordinal);
+        Assert.Contains("end=reached", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForeignLibrary_IsRefusedBeforeAnyCall()
+    {
+        var foreign = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), OperatingSystem.IsLinux() ? "libSystem.Native.so" : "System.Native.dll");
+        Assert.True(File.Exists(foreign) || !OperatingSystem.IsLinux(), $"{foreign} not found");
+        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", foreign));
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("tryuse=False", output, StringComparison.Ordinal);
+        Assert.Contains("use=threw MklUnavailableException", output, StringComparison.Ordinal);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Contains("lacks MKL_Set_Interface_Layer", output, StringComparison.Ordinal);
+        }
+    }
+
+    [MklFact]
+    public void HostileEnvironment_IntelLayerAndIlp64_AreOverridden()
+    {
+        // Unhandled, MKL_THREADING_LAYER=INTEL ends the process at the first dgemm (no libiomp5) and
+        // MKL_INTERFACE_LAYER=ILP64 breaks the 32-bit integer signatures.
+        var (code, output, error) = ChildProcess.Run(
+            "from-environment", ("REGULARIZATION_PROVIDER", "mkl"), ("MKL_THREADING_LAYER", "INTEL"), ("MKL_INTERFACE_LAYER", "ILP64"));
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("selection=Mkl", output, StringComparison.Ordinal);
+        Assert.Contains("threading Sequential; threads 1", output, StringComparison.Ordinal);
+        Assert.True(GemmError(output) < 1e-12, output);
+        Assert.Contains("end=reached", output, StringComparison.Ordinal);
+    }
+
+    [MklFact]
+    public void GnuThreading_TwoThreads_Works()
+    {
+        var (code, output, error) = ChildProcess.Run(
+            "from-environment", ("REGULARIZATION_PROVIDER", "mkl"), ("REGULARIZATION_MKL_THREADING", "gnu"), ("REGULARIZATION_MKL_THREADS", "2"));
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("threading Gnu; threads 2", output, StringComparison.Ordinal);
+        Assert.True(GemmError(output) < 1e-12, output);
+        Assert.Contains("end=reached", output, StringComparison.Ordinal);
+    }
+
+    [MklFact]
+    public void CbwrCompatible_IsSetBeforeTheFirstComputation()
+    {
+        var (code, output, error) = ChildProcess.Run("from-environment", ("REGULARIZATION_PROVIDER", "auto"), ("REGULARIZATION_MKL_CBWR", "compatible"));
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("selection=Mkl", output, StringComparison.Ordinal);
+        Assert.Contains("CBWR branch 3 (compatible)", output, StringComparison.Ordinal);
+        Assert.Contains("end=reached", output, StringComparison.Ordinal);
+    }
+
+    private static double GemmError(string output)
+    {
+        var line = output.Split('\n').Single(l => l.StartsWith("gemm-error=", StringComparison.Ordinal));
+        return double.Parse(line["gemm-error=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void ComponentCheck_FindsMissingOrEmptyParts_BeforeMklCouldEndTheProcess()
+    {
+        var dir = Directory.CreateTempSubdirectory("regularization-mkl-parts-");
+        try
+        {
+            byte[] elf = [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0];
+            foreach (var part in new[] { "libmkl_core.so", "libmkl_intel_lp64.so.2", "libmkl_sequential.so", "libmkl_vml_def.so" })
+            {
+                File.WriteAllBytes(Path.Combine(dir.FullName, part), elf);
+            }
+
+            File.WriteAllBytes(Path.Combine(dir.FullName, "libmkl_def.so"), []); // present but empty, as a truncated install
+            Assert.Equal(["libmkl_def"], Regularization.Mkl.Native.MklRuntime.MissingComponents([dir.FullName], MklThreading.Sequential));
+            Assert.Equal(
+                ["libmkl_gnu_thread", "libmkl_def"], Regularization.Mkl.Native.MklRuntime.MissingComponents([dir.FullName], MklThreading.Gnu));
+
+            File.WriteAllBytes(Path.Combine(dir.FullName, "libmkl_def.so"), elf);
+            Assert.Empty(Regularization.Mkl.Native.MklRuntime.MissingComponents([Path.Combine(dir.FullName, "nowhere"), dir.FullName], MklThreading.Sequential));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void SkipPolicy_RunsWhenRequired_SkipsWithReasonOtherwise()
+    {
+        Assert.True(MklRequirement.IsRequired("true", null));
+        Assert.True(MklRequirement.IsRequired(null, "1"));
+        Assert.False(MklRequirement.IsRequired(null, null));
+        Assert.False(MklRequirement.IsRequired(string.Empty, "0"));
+        Assert.Null(MklRequirement.Decide(available: true, reason: null, required: false));
+        Assert.Null(MklRequirement.Decide(available: false, reason: "not found", required: true));
+        var skip = MklRequirement.Decide(available: false, reason: "not found", required: false);
+        Assert.NotNull(skip);
+        Assert.Contains("not found", skip, StringComparison.Ordinal);
+        Assert.Contains("REGULARIZATION_REQUIRE_MKL=1", skip, StringComparison.Ordinal);
+    }
+}
