@@ -60,7 +60,7 @@ public static class IdxReader
     public static IdxImages ReadImages(string path)
     {
         var bytes = ReadAllBytes(path);
-        var dims = ReadHeader(path, bytes, ImagesMagic, "images", 3);
+        var dims = ReadHeader(path, bytes, ImagesMagic, "an images file", 3);
         var (count, rows, columns) = (dims[0], dims[1], dims[2]);
         if (rows == 0 || columns == 0)
         {
@@ -79,7 +79,7 @@ public static class IdxReader
     public static byte[] ReadLabels(string path)
     {
         var bytes = ReadAllBytes(path);
-        var dims = ReadHeader(path, bytes, LabelsMagic, "labels", 1);
+        var dims = ReadHeader(path, bytes, LabelsMagic, "a labels file", 1);
         return CheckLength(path, bytes, 8, dims[0], $"{dims[0]} labels");
     }
 
@@ -149,13 +149,13 @@ public static class IdxReader
         {
             var what = actual switch
             {
-                ImagesMagic => " (an images file)",
-                LabelsMagic => " (a labels file)",
+                ImagesMagic => " (the magic of an images file)",
+                LabelsMagic => " (the magic of a labels file)",
                 _ => string.Empty,
             };
             throw new IdxFormatException(
                 path,
-                $"bad magic number 0x{actual:X8}{what}; a {kind} file starts with 0x{magic:X8} (unsigned bytes, {dimensions} dimension{(dimensions == 1 ? string.Empty : "s")}).");
+                $"bad magic number 0x{actual:X8}{what}; {kind} starts with 0x{magic:X8} (unsigned bytes, {dimensions} dimension{(dimensions == 1 ? string.Empty : "s")}).");
         }
 
         var headerLength = 4 + (4 * dimensions);
