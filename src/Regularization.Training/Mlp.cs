@@ -42,7 +42,7 @@ namespace Regularization.Training;
 /// </example>
 public sealed class Mlp
 {
-    private const int MaxWorkspaces = 4;
+    private const int MaxWorkspaces = 8;
     private readonly int[] _sizes;
     private readonly Matrix<double>[] _weights;
     private readonly Matrix<double>[] _biases;

@@ -203,31 +203,30 @@ public sealed record TrainingOptions
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"{nameof(LayerSizes)}: {e.Message}", nameof(LayerSizes), e);
+            throw new ArgumentException($"Invalid training option: LayerSizes: {e.Message}", nameof(LayerSizes), e);
         }
 
-        Require(Epochs >= 0, nameof(Epochs), "must be >= 0");
-        Require(BatchSize >= 1, nameof(BatchSize), "must be >= 1");
-        Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), "must be >= 1");
-        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), "is not an optimizer kind");
-        Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), "must be finite and > 0");
+        Require(Epochs >= 0, nameof(Epochs), $"Epochs must be >= 0 (it is {Epochs}).");
+        Require(BatchSize >= 1, nameof(BatchSize), $"BatchSize must be >= 1 (it is {BatchSize}).");
+        Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), $"EvaluationBatchSize must be >= 1 (it is {EvaluationBatchSize}).");
+        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), $"Optimizer {(int)Optimizer} is not an optimizer kind (Sgd, SgdW, Adam, AdamW).");
+        Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), $"LearningRate must be finite and > 0 (it is {Show(LearningRate)}).");
         NonNegative(WeightDecay, nameof(WeightDecay));
         NonNegative(L1, nameof(L1));
         NonNegative(L2, nameof(L2));
         NonNegative(ProximalL1, nameof(ProximalL1));
         NonNegative(Momentum, nameof(Momentum));
-        Require(Dampening is >= 0 and <= 1, nameof(Dampening), "must be in [0, 1]");
-        var isSgd = Optimizer is OptimizerKind.Sgd or OptimizerKind.SgdW;
-        if (!isSgd)
+        Require(Dampening is >= 0 and <= 1, nameof(Dampening), $"Dampening must be in [0, 1] (it is {Show(Dampening)}).");
+        if (Optimizer is OptimizerKind.Sgd or OptimizerKind.SgdW)
         {
-            Require(Momentum == 0 && Dampening == 0 && !Nesterov, nameof(Momentum), $"momentum, dampening and Nesterov apply to SGD and SGDW, not {Optimizer}");
-            Require(Beta1 is >= 0 and < 1, nameof(Beta1), "must be in [0, 1)");
-            Require(Beta2 is >= 0 and < 1, nameof(Beta2), "must be in [0, 1)");
-            NonNegative(Epsilon, nameof(Epsilon));
+            Require(!Nesterov || (Momentum > 0 && Dampening == 0), nameof(Nesterov), "Nesterov momentum needs Momentum > 0 and Dampening 0.");
         }
-        else if (Nesterov)
+        else
         {
-            Require(Momentum > 0 && Dampening == 0, nameof(Nesterov), "Nesterov momentum needs momentum > 0 and dampening 0");
+            Require(Momentum == 0 && Dampening == 0 && !Nesterov, nameof(Momentum), $"Momentum, Dampening and Nesterov apply to SGD and SGDW, not {Optimizer}.");
+            Require(Beta1 is >= 0 and < 1, nameof(Beta1), $"Beta1 must be in [0, 1) (it is {Show(Beta1)}).");
+            Require(Beta2 is >= 0 and < 1, nameof(Beta2), $"Beta2 must be in [0, 1) (it is {Show(Beta2)}).");
+            NonNegative(Epsilon, nameof(Epsilon));
         }
     }
 
@@ -323,14 +322,14 @@ public sealed record TrainingOptions
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
     };
 
-    private static void Require(bool condition, string name, string rule)
+    private static void Require(bool condition, string name, string message)
     {
         if (!condition)
         {
-            throw new ArgumentException($"Training option {name} {rule}.", name);
+            throw new ArgumentException($"Invalid training option: {message}", name);
         }
     }
 
     private static void NonNegative(double value, string name) =>
-        Require(double.IsFinite(value) && value >= 0, name, $"must be finite and >= 0 (it is {value.ToString("R", CultureInfo.InvariantCulture)})");
+        Require(double.IsFinite(value) && value >= 0, name, $"{name} must be finite and >= 0 (it is {Show(value)}).");
 }

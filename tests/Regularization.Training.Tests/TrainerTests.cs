@@ -227,13 +227,17 @@ public sealed class TrainerTests(ITestOutputHelper output)
     {
         var (train, test) = TestUtil.Slice(64, 10);
         var e1 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(optimizer: OptimizerKind.Adam, momentum: 0.9), train, test));
-        Assert.Contains("apply to SGD and SGDW, not Adam", e1.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Invalid training option: Momentum, Dampening and Nesterov apply to SGD and SGDW, not Adam.", e1.Message, StringComparison.Ordinal);
         var e2 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(learningRate: -1), train, test));
-        Assert.Contains("LearningRate must be finite and > 0", e2.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Invalid training option: LearningRate must be finite and > 0 (it is -1).", e2.Message, StringComparison.Ordinal);
         var e3 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(layerSizes: [100, 10]), train, test));
         Assert.Contains("784 pixels (28x28), but the model's input layer has 100", e3.Message, StringComparison.Ordinal);
+        var e5 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(layerSizes: [784]), train, test));
+        Assert.StartsWith("Invalid training option: LayerSizes: An MLP needs at least two layer sizes (inputs and classes); got 1.", e5.Message, StringComparison.Ordinal);
+        var e6 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(l2: double.NaN), train, test));
+        Assert.StartsWith("Invalid training option: L2 must be finite and >= 0 (it is NaN).", e6.Message, StringComparison.Ordinal);
         var e4 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(nesterov: true), train, test));
-        Assert.Contains("Nesterov momentum needs momentum > 0", e4.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Invalid training option: Nesterov momentum needs Momentum > 0 and Dampening 0.", e4.Message, StringComparison.Ordinal);
     }
 
     [Fact]
