@@ -21,7 +21,8 @@ namespace Regularization.Training;
 /// <para>
 /// Training time counts the shuffles, batch gathering, forward and backward passes, loss terms and optimizer steps;
 /// not the evaluation, not the callbacks, not loading the data. After the first batches a step allocates nothing in
-/// this library (MathNet's managed provider copies one operand of each matrix product; native providers do not).
+/// this library (MathNet's managed provider copies one operand of each matrix product; a provider that hands the
+/// arrays to a native BLAS directly need not).
 /// </para>
 /// <para>Not thread-safe. The callbacks run on the training thread between steps, where the trainer is consistent:
 /// they may read <see cref="Model"/> or call <see cref="CreateCheckpoint"/>.</para>

@@ -14,7 +14,8 @@ namespace Regularization.Training.Tests;
 /// <list type="bullet">
 /// <item>MathNet 5.0's managed provider copies the right-hand operand of every matrix product into fresh column arrays
 /// (<c>ManagedLinearAlgebraProvider.MatrixMultiplyWithUpdate</c>), about 0.98 MB per step for 784-128-10 at batch 64.
-/// A native provider (MKL) does not; the step goes through MathNet's into-result products, so it inherits that.</item>
+/// A provider that hands the arrays to a native BLAS (MKL) directly need not; the step goes through MathNet's
+/// into-result products, so it inherits whatever the active provider does.</item>
 /// <item>The core's <see cref="Optimizer.Step"/> allocates a few dozen bytes per call (24 B here; reported to the
 /// core's owners).</item>
 /// </list>
