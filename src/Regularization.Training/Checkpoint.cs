@@ -1,0 +1,198 @@
+using System.Security.Cryptography;
+
+namespace Regularization.Training;
+
+/// <summary>What is wrong with a checkpoint (see <see cref="CheckpointException.Problem"/>).</summary>
+public enum CheckpointProblem
+{
+    /// <summary>The file does not start with the checkpoint signature.</summary>
+    NotACheckpoint = 0,
+
+    /// <summary>The file was written in a format version this library does not read.</summary>
+    UnsupportedVersion = 1,
+
+    /// <summary>The file is shorter than its header declares.</summary>
+    Truncated = 2,
+
+    /// <summary>The SHA-256 of the payload does not match the header: the file is corrupt.</summary>
+    ChecksumMismatch = 3,
+
+    /// <summary>The payload's checksum is right but its content is not a valid checkpoint (or trailing bytes follow it).</summary>
+    Malformed = 4,
+
+    /// <summary>The checkpoint is valid but does not fit the options, the model or the data it is resumed with.</summary>
+    Mismatch = 5,
+
+    /// <summary>Writing the checkpoint failed; any previous file at the path is unchanged.</summary>
+    WriteFailed = 6,
+
+    /// <summary>The checkpoint holds something this format cannot store.</summary>
+    Unsupported = 7,
+}
+
+/// <summary>A checkpoint cannot be read, written or resumed. The message names the file (when there is one) and the problem.</summary>
+public sealed class CheckpointException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="filePath">The file, or null when no file is involved (resuming from a checkpoint in memory).</param>
+    /// <param name="problem">The kind of problem.</param>
+    /// <param name="detail">What is wrong, in one sentence.</param>
+    /// <param name="inner">The underlying exception, if any.</param>
+    public CheckpointException(string? filePath, CheckpointProblem problem, string detail, Exception? inner = null)
+        : base(filePath is null ? $"Checkpoint: {detail}" : $"{filePath}: {detail}", inner)
+    {
+        FilePath = filePath;
+        Problem = problem;
+        Detail = detail;
+    }
+
+    /// <summary>The file, or null.</summary>
+    public string? FilePath { get; }
+
+    /// <summary>The kind of problem.</summary>
+    public CheckpointProblem Problem { get; }
+
+    /// <summary>What is wrong (the message without the path).</summary>
+    public string Detail { get; }
+}
+
+/// <summary>
+/// A saved training run: everything <see cref="Trainer.Resume"/> needs to continue it bit for bit.
+/// </summary>
+/// <remarks>
+/// <para>
+/// File format (version <see cref="FormatVersion"/>, little-endian): a 56-byte header, the 8-byte signature
+/// <c>RGTRCKPT</c>, the format version (uint32), a reserved uint32 (0), the payload length (int64) and the SHA-256 of
+/// the payload (32 bytes); then the payload: the options as JSON, the training-set size and fingerprint, epoch,
+/// batch and step counters, the generator state at the start of the current epoch, the epoch's running sums, the
+/// training time, the epoch history, the parameters (name, rows, columns, column-major doubles) and the optimizer
+/// state as a tree with a type tag per node (<see cref="EmptyState"/>, <see cref="CountState"/>,
+/// <see cref="TraceState"/>, <see cref="AdamState"/>, <see cref="ChainState"/>, <see cref="MaskedState"/>,
+/// <see cref="PartitionState"/>, <see cref="NonFiniteState"/>). Doubles are stored as their exact bits.
+/// </para>
+/// <para>
+/// <see cref="Save"/> writes to a temporary file in the same folder, flushes it to disk and renames it over the
+/// target (atomic on POSIX file systems and NTFS): a failed save leaves the previous file as it was and removes the
+/// temporary file. <see cref="Load"/> checks the signature, version, length and checksum before reading anything.
+/// </para>
+/// </remarks>
+/// <param name="Options">The run's options.</param>
+/// <param name="Parameters">The model's parameters.</param>
+/// <param name="OptimizerState">The optimizer's state (<see cref="Optimizer.State"/>).</param>
+/// <param name="CompletedEpochs">Epochs completed.</param>
+/// <param name="BatchInEpoch">Batches done in the current epoch (0 between epochs).</param>
+/// <param name="Step">Optimizer steps since the start of the run.</param>
+/// <param name="EpochStartRng">The generator's state at the start of the current epoch (before its shuffle); between epochs, its current state.</param>
+/// <param name="EpochLossSum">Sum of the current epoch's batch losses so far.</param>
+/// <param name="EpochCorrect">Correct training predictions in the current epoch so far.</param>
+/// <param name="EpochSeen">Training samples seen in the current epoch so far.</param>
+/// <param name="TrainingSeconds">Training time of the run so far.</param>
+/// <param name="EpochTrainingSeconds">Training time of the current epoch so far.</param>
+/// <param name="History">Reports of the completed epochs.</param>
+/// <param name="TrainCount">Size of the training set.</param>
+/// <param name="TrainFingerprint">The training set's <see cref="ImageSet.Fingerprint"/>.</param>
+public sealed record Checkpoint(
+    TrainingOptions Options,
+    ParamSet Parameters,
+    TransformState OptimizerState,
+    int CompletedEpochs,
+    int BatchInEpoch,
+    long Step,
+    RngState EpochStartRng,
+    double EpochLossSum,
+    long EpochCorrect,
+    long EpochSeen,
+    double TrainingSeconds,
+    double EpochTrainingSeconds,
+    IReadOnlyList<EpochReport> History,
+    int TrainCount,
+    ulong TrainFingerprint)
+{
+    /// <summary>The format version this library writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>Length of the file header in bytes.</summary>
+    public const int HeaderLength = 56;
+
+    /// <summary>The file signature, <c>RGTRCKPT</c> in ASCII.</summary>
+    public static ReadOnlySpan<byte> Signature => "RGTRCKPT"u8;
+
+    /// <summary>
+    /// Writes the checkpoint to <paramref name="path"/> atomically: a temporary file in the same folder, flushed to
+    /// disk, then renamed over the target. If anything fails, the previous file (if any) is unchanged and the
+    /// temporary file is removed.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="CheckpointException">Writing failed (<see cref="CheckpointProblem.WriteFailed"/>) or the state cannot be stored (<see cref="CheckpointProblem.Unsupported"/>).</exception>
+    public void Save(string path) => SaveCore(path, beforeCommit: null);
+
+    /// <summary>Reads and checks a checkpoint file.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="CheckpointException">The file is not a checkpoint, is of another version, truncated, corrupt or malformed; the message says which.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static Checkpoint Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new FileNotFoundException($"{path}: the checkpoint file does not exist.", path, e);
+        }
+
+        return CheckpointCodec.Decode(bytes, path);
+    }
+
+    /// <summary>Save, with a hook run after the temporary file is complete and before it replaces the target (tests use it to fail there).</summary>
+    internal void SaveCore(string path, Action<string>? beforeCommit)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full) ?? throw new CheckpointException(path, CheckpointProblem.WriteFailed, "the path has no folder.");
+        var file = CheckpointCodec.Encode(this, path);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var committed = false;
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                stream.Write(file);
+                stream.Flush(flushToDisk: true);
+            }
+
+            beforeCommit?.Invoke(temp);
+            File.Move(temp, full, overwrite: true);
+            committed = true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException(
+                path, CheckpointProblem.WriteFailed, $"writing the checkpoint failed ({e.Message}); any previous file at this path is unchanged.", e);
+        }
+        finally
+        {
+            if (!committed)
+            {
+                try
+                {
+                    File.Delete(temp);
+                }
+                catch (IOException)
+                {
+                    // Best effort: the temporary file's name starts with '.' and ends in '.tmp'.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // As above.
+                }
+            }
+        }
+    }
+
+    /// <summary>SHA-256 of a payload.</summary>
+    internal static byte[] Hash(ReadOnlySpan<byte> payload) => SHA256.HashData(payload);
+}

@@ -1,0 +1,441 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Regularization.Training;
+
+/// <summary>The binary encoding of <see cref="Checkpoint"/> (format version 1). See the remarks of <see cref="Checkpoint"/>.</summary>
+internal static class CheckpointCodec
+{
+    private const int MaxDepth = 64;
+
+    // One tag per public state record of the core library.
+    private const byte EmptyTag = 1;
+    private const byte CountTag = 2;
+    private const byte TraceTag = 3;
+    private const byte AdamTag = 4;
+    private const byte ChainTag = 5;
+    private const byte MaskedTag = 6;
+    private const byte PartitionTag = 7;
+    private const byte NonFiniteTag = 8;
+
+    public static byte[] Encode(Checkpoint c, string path)
+    {
+        var w = new Writer();
+        w.String(c.Options.ToJson());
+        w.Int32(c.TrainCount);
+        w.UInt64(c.TrainFingerprint);
+        w.Int32(c.CompletedEpochs);
+        w.Int32(c.BatchInEpoch);
+        w.Int64(c.Step);
+        w.UInt64(c.EpochStartRng.S0);
+        w.UInt64(c.EpochStartRng.S1);
+        w.UInt64(c.EpochStartRng.S2);
+        w.UInt64(c.EpochStartRng.S3);
+        w.Double(c.EpochLossSum);
+        w.Int64(c.EpochCorrect);
+        w.Int64(c.EpochSeen);
+        w.Double(c.TrainingSeconds);
+        w.Double(c.EpochTrainingSeconds);
+        w.Int32(c.History.Count);
+        foreach (var e in c.History)
+        {
+            w.Int32(e.Epoch);
+            w.Double(e.AverageLoss);
+            w.Double(e.TrainAccuracyPercent);
+            w.Double(e.TestAccuracyPercent);
+            w.Double(e.TestLoss);
+            w.Double(e.TrainingSeconds);
+            w.Int64(e.Steps);
+        }
+
+        WriteSet(w, c.Parameters);
+        WriteState(w, c.OptimizerState, path, 0);
+        var payload = w.ToArray();
+
+        var file = new byte[Checkpoint.HeaderLength + payload.Length];
+        Checkpoint.Signature.CopyTo(file);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(8), Checkpoint.FormatVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(12), 0);
+        BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(16), payload.Length);
+        Checkpoint.Hash(payload).CopyTo(file.AsSpan(24));
+        payload.CopyTo(file.AsSpan(Checkpoint.HeaderLength));
+        return file;
+    }
+
+    public static Checkpoint Decode(byte[] bytes, string path)
+    {
+        var signature = Checkpoint.Signature;
+        if (bytes.Length < signature.Length || !bytes.AsSpan(0, signature.Length).SequenceEqual(signature))
+        {
+            if (bytes.Length < signature.Length && signature.StartsWith(bytes))
+            {
+                throw new CheckpointException(path, CheckpointProblem.Truncated, $"the file is truncated: {bytes.Length} bytes, less than the {Checkpoint.HeaderLength}-byte header.");
+            }
+
+            throw new CheckpointException(path, CheckpointProblem.NotACheckpoint, "the file is not a training checkpoint (it does not start with the signature RGTRCKPT).");
+        }
+
+        if (bytes.Length < Checkpoint.HeaderLength)
+        {
+            throw new CheckpointException(path, CheckpointProblem.Truncated, $"the file is truncated: {bytes.Length} bytes, less than the {Checkpoint.HeaderLength}-byte header.");
+        }
+
+        var version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+        if (version != Checkpoint.FormatVersion)
+        {
+            throw new CheckpointException(
+                path, CheckpointProblem.UnsupportedVersion, $"the checkpoint has format version {version}; this library reads version {Checkpoint.FormatVersion}.");
+        }
+
+        var declared = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16));
+        var available = (long)bytes.Length - Checkpoint.HeaderLength;
+        if (declared < 0)
+        {
+            throw new CheckpointException(path, CheckpointProblem.Malformed, $"the header declares a negative payload length ({declared}).");
+        }
+
+        if (available < declared)
+        {
+            throw new CheckpointException(
+                path, CheckpointProblem.Truncated, $"the file is truncated: the header declares {declared} payload bytes, but only {available} follow it.");
+        }
+
+        if (available > declared)
+        {
+            throw new CheckpointException(
+                path, CheckpointProblem.Malformed, $"{available - declared} unexpected bytes follow the {declared}-byte payload the header declares.");
+        }
+
+        var payload = bytes.AsSpan(Checkpoint.HeaderLength);
+        if (!Checkpoint.Hash(payload).AsSpan().SequenceEqual(bytes.AsSpan(24, 32)))
+        {
+            throw new CheckpointException(
+                path, CheckpointProblem.ChecksumMismatch, "the SHA-256 of the payload does not match the one in the header: the file is corrupt.");
+        }
+
+        try
+        {
+            return ReadPayload(new Reader(bytes, Checkpoint.HeaderLength), path);
+        }
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or NotSupportedException)
+        {
+            throw new CheckpointException(path, CheckpointProblem.Malformed, $"the payload is not a valid checkpoint: {e.Message}", e);
+        }
+    }
+
+    private static Checkpoint ReadPayload(Reader r, string path)
+    {
+        var options = TrainingOptions.FromJson(r.String());
+        options.Validate();
+        var trainCount = r.Int32();
+        var fingerprint = r.UInt64();
+        var completed = r.Int32();
+        var batchInEpoch = r.Int32();
+        var step = r.Int64();
+        var rng = new RngState(r.UInt64(), r.UInt64(), r.UInt64(), r.UInt64());
+        var lossSum = r.Double();
+        var correct = r.Int64();
+        var seen = r.Int64();
+        var seconds = r.Double();
+        var epochSeconds = r.Double();
+        if (trainCount < 1 || completed < 0 || batchInEpoch < 0 || step < 0 || correct < 0 || seen < correct || rng.IsZero)
+        {
+            throw new FormatException(
+                $"impossible counters (training set {trainCount}, epochs {completed}, batch {batchInEpoch}, step {step}, correct {correct} of {seen}, generator state {(rng.IsZero ? "all zero" : "set")}).");
+        }
+
+        var historyCount = r.Count(8 + (6 * 8));
+        var history = new List<EpochReport>(historyCount);
+        for (var i = 0; i < historyCount; i++)
+        {
+            history.Add(new EpochReport(r.Int32(), r.Double(), r.Double(), r.Double(), r.Double(), r.Double(), r.Int64()));
+        }
+
+        var parameters = ReadSet(r);
+        var sizes = Mlp.InferLayerSizes(parameters);
+        if (!sizes.SequenceEqual(options.LayerSizes))
+        {
+            throw new FormatException(
+                $"the parameters describe a {string.Join('-', sizes)} network, but the options say {string.Join('-', options.LayerSizes)}.");
+        }
+
+        var state = ReadState(r, 0);
+        if (!r.AtEnd)
+        {
+            throw new FormatException($"{r.Remaining} bytes remain after the optimizer state.");
+        }
+
+        _ = path;
+        return new Checkpoint(
+            options, parameters, state, completed, batchInEpoch, step, rng, lossSum, correct, seen, seconds, epochSeconds, history, trainCount, fingerprint);
+    }
+
+    private static void WriteSet(Writer w, ParamSet set)
+    {
+        w.Int32(set.Count);
+        foreach (var p in set)
+        {
+            w.String(p.Name);
+            w.Int32(p.Rows);
+            w.Int32(p.Columns);
+            w.Doubles(p.Value.AsColumnMajorArray());
+        }
+    }
+
+    private static ParamSet ReadSet(Reader r)
+    {
+        var count = r.Count(12);
+        var items = new Param[count];
+        for (var i = 0; i < count; i++)
+        {
+            var name = r.String();
+            var rows = r.Int32();
+            var columns = r.Int32();
+            if (rows < 0 || columns < 0 || (long)rows * columns * 8 > r.Remaining)
+            {
+                throw new FormatException($"parameter '{name}' claims {rows}x{columns} values, more than the payload holds.");
+            }
+
+            var data = r.Doubles(rows * columns);
+            items[i] = new Param(name, Matrix<double>.Build.Dense(rows, columns, data));
+        }
+
+        return new ParamSet(items);
+    }
+
+    private static void WriteState(Writer w, TransformState state, string path, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new CheckpointException(path, CheckpointProblem.Unsupported, $"the optimizer state is nested more than {MaxDepth} levels deep.");
+        }
+
+        switch (state)
+        {
+            case EmptyState:
+                w.Byte(EmptyTag);
+                break;
+            case CountState c:
+                w.Byte(CountTag);
+                w.Int64(c.Count);
+                break;
+            case TraceState t:
+                w.Byte(TraceTag);
+                w.Int64(t.Count);
+                WriteSet(w, t.Trace);
+                break;
+            case AdamState a:
+                w.Byte(AdamTag);
+                w.Int64(a.Count);
+                WriteSet(w, a.Mu);
+                WriteSet(w, a.Nu);
+                WriteSet(w, a.MaxNu);
+                break;
+            case ChainState ch:
+                w.Byte(ChainTag);
+                w.Int32(ch.Inner.Count);
+                foreach (var s in ch.Inner)
+                {
+                    WriteState(w, s, path, depth + 1);
+                }
+
+                break;
+            case MaskedState m:
+                w.Byte(MaskedTag);
+                WriteState(w, m.Inner, path, depth + 1);
+                break;
+            case PartitionState p:
+                w.Byte(PartitionTag);
+                w.Int32(p.Groups.Count);
+                foreach (var s in p.Groups)
+                {
+                    WriteState(w, s, path, depth + 1);
+                }
+
+                break;
+            case NonFiniteState g:
+                w.Byte(NonFiniteTag);
+                w.Int64(g.SkippedSteps);
+                w.Int64(g.ZeroedEntries);
+                w.Int64(g.ZeroedSteps);
+                WriteState(w, g.Inner, path, depth + 1);
+                break;
+            default:
+                throw new CheckpointException(
+                    path, CheckpointProblem.Unsupported, $"the optimizer state type {state.GetType().FullName} has no encoding in checkpoint format {Checkpoint.FormatVersion}.");
+        }
+    }
+
+    private static TransformState ReadState(Reader r, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new FormatException($"the optimizer state is nested more than {MaxDepth} levels deep.");
+        }
+
+        var tag = r.Byte();
+        switch (tag)
+        {
+            case EmptyTag:
+                return EmptyState.Instance;
+            case CountTag:
+                return new CountState(r.Int64());
+            case TraceTag:
+                return new TraceState(r.Int64(), ReadSet(r));
+            case AdamTag:
+                return new AdamState(r.Int64(), ReadSet(r), ReadSet(r), ReadSet(r));
+            case ChainTag:
+                {
+                    var n = r.Count(1);
+                    var inner = new TransformState[n];
+                    for (var i = 0; i < n; i++)
+                    {
+                        inner[i] = ReadState(r, depth + 1);
+                    }
+
+                    return new ChainState(inner);
+                }
+
+            case MaskedTag:
+                return new MaskedState(ReadState(r, depth + 1));
+            case PartitionTag:
+                {
+                    var n = r.Count(1);
+                    var groups = new TransformState[n];
+                    for (var i = 0; i < n; i++)
+                    {
+                        groups[i] = ReadState(r, depth + 1);
+                    }
+
+                    return new PartitionState(groups);
+                }
+
+            case NonFiniteTag:
+                {
+                    var skipped = r.Int64();
+                    var zeroedEntries = r.Int64();
+                    var zeroedSteps = r.Int64();
+                    return new NonFiniteState(ReadState(r, depth + 1), skipped, zeroedEntries, zeroedSteps);
+                }
+
+            default:
+                throw new FormatException($"unknown optimizer state tag {tag}.");
+        }
+    }
+
+    /// <summary>Little-endian writer into a growing buffer.</summary>
+    private sealed class Writer
+    {
+        private byte[] _buffer = new byte[1 << 16];
+        private int _length;
+
+        public void Byte(byte value) => Reserve(1)[0] = value;
+
+        public void Int32(int value) => BinaryPrimitives.WriteInt32LittleEndian(Reserve(4), value);
+
+        public void Int64(long value) => BinaryPrimitives.WriteInt64LittleEndian(Reserve(8), value);
+
+        public void UInt64(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Reserve(8), value);
+
+        public void Double(double value) => BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), value);
+
+        public void String(string value)
+        {
+            var bytes = Encoding.UTF8.GetBytes(value);
+            Int32(bytes.Length);
+            bytes.CopyTo(Reserve(bytes.Length));
+        }
+
+        public void Doubles(double[] values)
+        {
+            var span = Reserve(checked(values.Length * 8));
+            for (var i = 0; i < values.Length; i++)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(span[(i * 8)..], values[i]);
+            }
+        }
+
+        public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+
+        private Span<byte> Reserve(int count)
+        {
+            if (_length + count > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(checked(_length + count), checked(_buffer.Length * 2)));
+            }
+
+            var span = _buffer.AsSpan(_length, count);
+            _length += count;
+            return span;
+        }
+    }
+
+    /// <summary>Little-endian reader that throws <see cref="FormatException"/> instead of reading past the end.</summary>
+    private sealed class Reader(byte[] bytes, int start)
+    {
+        private int _position = start;
+
+        public bool AtEnd => _position == bytes.Length;
+
+        public long Remaining => bytes.Length - _position;
+
+        public byte Byte() => Take(1)[0];
+
+        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+        public ulong UInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+
+        public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+
+        /// <summary>A non-negative count of items of at least <paramref name="minItemBytes"/> bytes each that fit in the rest of the payload.</summary>
+        public int Count(int minItemBytes)
+        {
+            var n = Int32();
+            if (n < 0 || (long)n * minItemBytes > Remaining)
+            {
+                throw new FormatException($"a count of {n} items does not fit in the {Remaining} bytes that remain.");
+            }
+
+            return n;
+        }
+
+        public string String()
+        {
+            var n = Int32();
+            if (n < 0 || n > Remaining)
+            {
+                throw new FormatException($"a string of {n} bytes does not fit in the {Remaining} bytes that remain.");
+            }
+
+            return Encoding.UTF8.GetString(Take(n));
+        }
+
+        public double[] Doubles(int count)
+        {
+            var span = Take(checked(count * 8));
+            var values = new double[count];
+            for (var i = 0; i < count; i++)
+            {
+                values[i] = BinaryPrimitives.ReadDoubleLittleEndian(span[(i * 8)..]);
+            }
+
+            return values;
+        }
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            if (count > bytes.Length - _position)
+            {
+                throw new FormatException($"the payload ends {count - (bytes.Length - _position)} bytes early.");
+            }
+
+            var span = bytes.AsSpan(_position, count);
+            _position += count;
+            return span;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Regularization.Training;
+
+/// <summary>
+/// Labelled grey-level images kept as bytes (MNIST: 60,000 x 784 bytes, 47 MB instead of 376 MB as doubles), turned
+/// into model inputs batch by batch: pixel / 255.0, as torchvision's <c>transforms.ToTensor()</c> does (no normalization).
+/// </summary>
+/// <remarks>
+/// Model inputs are <c>features x batch</c> matrices, one sample per column (see <see cref="Mlp"/> for why):
+/// <see cref="Gather"/> writes each image's pixels into one contiguous column of a preallocated matrix.
+/// Instances are immutable.
+/// </remarks>
+public sealed class ImageSet
+{
+    private static readonly double[] PixelScale = BuildScale();
+    private readonly byte[] _pixels;
+    private readonly byte[] _labels;
+    private ulong? _fingerprint;
+
+    /// <summary>Creates a set from pixels and labels (the arrays are copied).</summary>
+    /// <param name="pixels">The pixels, image after image, each row after row (<c>count * rows * columns</c> bytes).</param>
+    /// <param name="labels">One label per image, each below <paramref name="classCount"/>.</param>
+    /// <param name="rows">Rows per image, &gt;= 1.</param>
+    /// <param name="columns">Columns per image, &gt;= 1.</param>
+    /// <param name="classCount">Number of classes, &gt;= 2 (10 for MNIST).</param>
+    /// <exception cref="ArgumentException">The lengths do not agree, or a label is out of range.</exception>
+    public ImageSet(byte[] pixels, byte[] labels, int rows, int columns, int classCount = 10)
+        : this((byte[])Check(pixels, labels, rows, columns, classCount).Clone(), (byte[])labels.Clone(), rows, columns, classCount, owned: true)
+    {
+    }
+
+    private ImageSet(byte[] pixels, byte[] labels, int rows, int columns, int classCount, bool owned)
+    {
+        _ = owned;
+        _pixels = pixels;
+        _labels = labels;
+        Rows = rows;
+        Columns = columns;
+        ClassCount = classCount;
+    }
+
+    /// <summary>Number of images.</summary>
+    public int Count => _labels.Length;
+
+    /// <summary>Rows per image (28 for MNIST).</summary>
+    public int Rows { get; }
+
+    /// <summary>Columns per image (28 for MNIST).</summary>
+    public int Columns { get; }
+
+    /// <summary>Values per image, <c>Rows * Columns</c>: the model's input size (784 for MNIST).</summary>
+    public int FeatureCount => Rows * Columns;
+
+    /// <summary>Number of classes; every label is below it.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>The pixels, image after image (read-only view).</summary>
+    public ReadOnlyMemory<byte> Pixels => _pixels;
+
+    /// <summary>The labels (read-only view).</summary>
+    public ReadOnlyMemory<byte> Labels => _labels;
+
+    /// <summary>
+    /// A 64-bit FNV-1a hash of the shape, the labels and the pixels. Checkpoints record it to refuse resuming a run
+    /// on different training data (the shuffles would no longer be the same run).
+    /// </summary>
+    public ulong Fingerprint => _fingerprint ??= ComputeFingerprint();
+
+    /// <summary>Builds a set in place from arrays this library owns (no copy, no checks beyond the debug ones).</summary>
+    internal static ImageSet Wrap(byte[] pixels, byte[] labels, int rows, int columns, int classCount) =>
+        new(pixels, labels, rows, columns, classCount, owned: true);
+
+    /// <summary>The label of an image.</summary>
+    /// <param name="index">The image, 0 to <see cref="Count"/> - 1.</param>
+    public int Label(int index) => _labels[index];
+
+    /// <summary>The images <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1, as a new set.</summary>
+    /// <param name="start">First image.</param>
+    /// <param name="count">Number of images.</param>
+    public ImageSet Slice(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (start + (long)count > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"Images {start} to {start + (long)count - 1} do not exist: the set holds {Count}.");
+        }
+
+        return new ImageSet(
+            _pixels.AsSpan(start * FeatureCount, count * FeatureCount).ToArray(),
+            _labels.AsSpan(start, count).ToArray(),
+            Rows,
+            Columns,
+            ClassCount,
+            owned: true);
+    }
+
+    /// <summary>The first <paramref name="count"/> images (all of them when <paramref name="count"/> is larger).</summary>
+    /// <param name="count">Number of images, &gt;= 0.</param>
+    public ImageSet Take(int count) => Slice(0, Math.Min(Validate(count), Count));
+
+    /// <summary>
+    /// Writes the images <paramref name="indices"/> into the columns of <paramref name="destination"/> (column j gets
+    /// image <c>indices[j]</c>, pixel / 255.0) and their labels into <paramref name="labels"/>. Allocates nothing.
+    /// </summary>
+    /// <param name="indices">Image indices; their number is the batch size.</param>
+    /// <param name="destination">A dense <c>FeatureCount x indices.Length</c> matrix.</param>
+    /// <param name="labels">Receives the labels; at least <c>indices.Length</c> long.</param>
+    public void Gather(ReadOnlySpan<int> indices, Matrix<double> destination, Span<int> labels)
+    {
+        var data = Destination(destination, indices.Length, labels.Length);
+        var n = FeatureCount;
+        for (var j = 0; j < indices.Length; j++)
+        {
+            var index = indices[j];
+            if ((uint)index >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Index {index} at position {j} is outside the set of {Count} images.");
+            }
+
+            Convert(_pixels.AsSpan(index * n, n), data.AsSpan(j * n, n));
+            labels[j] = _labels[index];
+        }
+    }
+
+    /// <summary>Like <see cref="Gather"/> for the consecutive images <paramref name="start"/>, <paramref name="start"/> + 1, ...</summary>
+    /// <param name="start">First image.</param>
+    /// <param name="destination">A dense <c>FeatureCount x count</c> matrix; its column count is the number of images.</param>
+    /// <param name="labels">Receives the labels.</param>
+    public void GatherRange(int start, Matrix<double> destination, Span<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var count = destination.ColumnCount;
+        if (start < 0 || start + (long)count > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"Images {start} to {start + (long)count - 1} do not exist: the set holds {Count}.");
+        }
+
+        var data = Destination(destination, count, labels.Length);
+        Convert(_pixels.AsSpan(start * FeatureCount, count * FeatureCount), data);
+        for (var j = 0; j < count; j++)
+        {
+            labels[j] = _labels[start + j];
+        }
+    }
+
+    /// <summary>All images as a new <c>FeatureCount x Count</c> matrix (one image per column, pixel / 255.0).</summary>
+    public Matrix<double> ToMatrix()
+    {
+        var m = Matrix<double>.Build.Dense(FeatureCount, Count);
+        Convert(_pixels, m.AsColumnMajorArray());
+        return m;
+    }
+
+    /// <summary>A short description, for example <c>ImageSet[60000 x 28x28, 10 classes]</c>.</summary>
+    public override string ToString() => $"ImageSet[{Count} x {Rows}x{Columns}, {ClassCount} classes]";
+
+    private double[] Destination(Matrix<double> destination, int count, int labelCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var data = destination.AsColumnMajorArray()
+            ?? throw new ArgumentException("The destination must be a dense matrix.", nameof(destination));
+        if (destination.RowCount != FeatureCount || destination.ColumnCount != count)
+        {
+            throw new ArgumentException(
+                $"The destination is {destination.RowCount}x{destination.ColumnCount}; it must be {FeatureCount}x{count} (features x batch).",
+                nameof(destination));
+        }
+
+        if (labelCapacity < count)
+        {
+            throw new ArgumentException($"The label buffer holds {labelCapacity} entries; the batch has {count}.", "labels");
+        }
+
+        return data;
+    }
+
+    private static void Convert(ReadOnlySpan<byte> source, Span<double> destination)
+    {
+        var scale = PixelScale;
+        for (var k = 0; k < source.Length; k++)
+        {
+            destination[k] = scale[source[k]];
+        }
+    }
+
+    private static double[] BuildScale()
+    {
+        var table = new double[256];
+        for (var i = 0; i < 256; i++)
+        {
+            table[i] = i / 255.0;
+        }
+
+        return table;
+    }
+
+    private static int Validate(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return count;
+    }
+
+    private static byte[] Check(byte[] pixels, byte[] labels, int rows, int columns, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        if ((long)labels.Length * rows * columns != pixels.Length)
+        {
+            throw new ArgumentException(
+                $"{pixels.Length} pixels do not make {labels.Length} images of {rows}x{columns} ({(long)labels.Length * rows * columns} pixels).",
+                nameof(pixels));
+        }
+
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] >= classCount)
+            {
+                throw new ArgumentException($"Label {labels[i]} of image {i} is not below the class count {classCount}.", nameof(labels));
+            }
+        }
+
+        return pixels;
+    }
+
+    private ulong ComputeFingerprint()
+    {
+        const ulong prime = 1099511628211UL;
+        var hash = 14695981039346656037UL;
+        void Mix(ReadOnlySpan<byte> bytes)
+        {
+            foreach (var b in bytes)
+            {
+                hash = (hash ^ b) * prime;
+            }
+        }
+
+        Span<byte> header = stackalloc byte[16];
+        BitConverter.TryWriteBytes(header, Count);
+        BitConverter.TryWriteBytes(header[4..], Rows);
+        BitConverter.TryWriteBytes(header[8..], Columns);
+        BitConverter.TryWriteBytes(header[12..], ClassCount);
+        Mix(header);
+        Mix(_labels);
+        Mix(_pixels);
+        return hash;
+    }
+}

@@ -1,0 +1,463 @@
+using System.Collections.ObjectModel;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Regularization.Training;
+
+/// <summary>
+/// A multi-layer perceptron with ReLU between layers and hand-written backpropagation: the tutorials' "SimpleNet"
+/// (784-128-10) by default, any layer sizes otherwise. Parameters are named as PyTorch names them in SimpleNet:
+/// <c>fc1.weight</c> (128x784, output x input, as <c>nn.Linear</c> stores it), <c>fc1.bias</c> (128x1), <c>fc2.weight</c>,
+/// <c>fc2.bias</c>, and so on. Biases are columns, so <see cref="Mask.ExcludeVectors"/> excludes them.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Layout: one sample per column.</b> MathNet's dense matrices are column-major, so a column is contiguous and a
+/// row is strided. With samples as columns, gathering a batch copies each image's pixels into one contiguous column
+/// of a preallocated <c>features x batch</c> matrix (<see cref="ImageSet.Gather"/>), and each sample's logits are
+/// contiguous for the softmax. (Samples as rows, PyTorch's layout, would make every gathered image a strided row
+/// write.) The forward pass is therefore <c>Z = W X + b 1ᵀ</c>, the same linear map as PyTorch's <c>x Wᵀ + b</c> with
+/// the batch on the other side, and the backward pass is <c>dW = dZ Xᵀ</c>, <c>db = dZ 1</c>, <c>dX = Wᵀ dZ</c>.
+/// </para>
+/// <para>
+/// <b>No allocation per step.</b> Activations and gradients live in buffers preallocated once per batch size (a
+/// training run uses two sizes: the batch and the last partial batch). Products go through MathNet's into-result
+/// overloads (<c>Multiply(other, result)</c>, <c>TransposeAndMultiply(other, result)</c>,
+/// <c>TransposeThisAndMultiply(other, result)</c>), so whichever linear-algebra provider is active (managed or a native
+/// one) does the work; this class allocates nothing per step, though MathNet's managed provider copies one operand of
+/// each product (see the notes of the test suite).
+/// </para>
+/// <para>
+/// Initialization is PyTorch's default for <c>nn.Linear</c>: weights and biases uniform in
+/// <c>[-1/sqrt(fan_in), 1/sqrt(fan_in))</c>, drawn from a <see cref="Xoshiro256StarStar"/> layer by layer, weight
+/// (in PyTorch's row-major order) then bias. Not thread-safe.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var model = Mlp.Create(Mlp.SimpleNetLayers, seed: 0);
+/// var optimizer = Optimizer.Sgd(0.01).WeightDecay(1e-4).Build(model.Parameters);
+/// BatchResult r = model.ForwardBackward(inputs, labels);   // inputs: 784 x batch, labels: batch
+/// optimizer.Step(model.Gradients);                          // updates model.Parameters in place
+/// </code>
+/// </example>
+public sealed class Mlp
+{
+    private const int MaxWorkspaces = 8;
+    private readonly int[] _sizes;
+    private readonly Matrix<double>[] _weights;
+    private readonly Matrix<double>[] _biases;
+    private readonly Matrix<double>[] _weightGradients;
+    private readonly Matrix<double>[] _biasGradients;
+    private readonly Dictionary<int, Workspace> _workspaces = new();
+
+    private Mlp(int[] sizes, ParamSet parameters)
+    {
+        _sizes = sizes;
+        var layers = sizes.Length - 1;
+        _weights = new Matrix<double>[layers];
+        _biases = new Matrix<double>[layers];
+        _weightGradients = new Matrix<double>[layers];
+        _biasGradients = new Matrix<double>[layers];
+        var gradients = new List<Param>(2 * layers);
+        for (var l = 0; l < layers; l++)
+        {
+            _weights[l] = parameters[WeightName(l + 1)].Value;
+            _biases[l] = parameters[BiasName(l + 1)].Value;
+            _weightGradients[l] = Matrix<double>.Build.Dense(sizes[l + 1], sizes[l]);
+            _biasGradients[l] = Matrix<double>.Build.Dense(sizes[l + 1], 1);
+            gradients.Add(new Param(WeightName(l + 1), _weightGradients[l]));
+            gradients.Add(new Param(BiasName(l + 1), _biasGradients[l]));
+        }
+
+        Parameters = parameters;
+        Gradients = new ParamSet(gradients);
+        LayerSizes = new ReadOnlyCollection<int>(sizes);
+    }
+
+    /// <summary>SimpleNet's layer sizes: 784 inputs, 128 hidden units, 10 classes.</summary>
+    public static IReadOnlyList<int> SimpleNetLayers { get; } = new ReadOnlyCollection<int>([784, 128, 10]);
+
+    /// <summary>Layer sizes, input first, classes last (for example 784, 128, 10).</summary>
+    public IReadOnlyList<int> LayerSizes { get; }
+
+    /// <summary>Number of inputs (the first layer size).</summary>
+    public int InputSize => _sizes[0];
+
+    /// <summary>Number of classes (the last layer size).</summary>
+    public int ClassCount => _sizes[^1];
+
+    /// <summary>Number of linear layers.</summary>
+    public int LayerCount => _sizes.Length - 1;
+
+    /// <summary>
+    /// The parameters, in order <c>fc1.weight, fc1.bias, fc2.weight, ...</c>. Their matrices are the model's own: an
+    /// <see cref="Optimizer"/> built over this set updates the model in place.
+    /// </summary>
+    public ParamSet Parameters { get; }
+
+    /// <summary>
+    /// The gradient buffers, named and shaped like <see cref="Parameters"/>; <see cref="ForwardBackward"/> overwrites
+    /// them with the gradient of the batch's mean loss, and <see cref="AddPenalties"/> adds penalty gradients.
+    /// </summary>
+    public ParamSet Gradients { get; }
+
+    /// <summary>The name of a layer's weight, for example <c>fc1.weight</c>.</summary>
+    /// <param name="layer">The layer, 1-based.</param>
+    public static string WeightName(int layer) => $"fc{layer}.weight";
+
+    /// <summary>The name of a layer's bias, for example <c>fc1.bias</c>.</summary>
+    /// <param name="layer">The layer, 1-based.</param>
+    public static string BiasName(int layer) => $"fc{layer}.bias";
+
+    /// <summary>A new model with PyTorch's default initialization drawn from <paramref name="rng"/> (which advances).</summary>
+    /// <param name="layerSizes">At least two sizes, each &gt;= 1; the last is the number of classes (&gt;= 2).</param>
+    /// <param name="rng">The generator.</param>
+    /// <returns>The model.</returns>
+    public static Mlp Create(IReadOnlyList<int> layerSizes, Xoshiro256StarStar rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        var sizes = CheckSizes(layerSizes);
+        var parameters = new List<Param>();
+        for (var l = 0; l + 1 < sizes.Length; l++)
+        {
+            int fanIn = sizes[l], fanOut = sizes[l + 1];
+            var bound = 1.0 / Math.Sqrt(fanIn);
+            var w = Matrix<double>.Build.Dense(fanOut, fanIn);
+            var data = w.AsColumnMajorArray();
+            for (var i = 0; i < fanOut; i++)
+            {
+                for (var j = 0; j < fanIn; j++)
+                {
+                    data[(j * fanOut) + i] = rng.NextDouble(-bound, bound);
+                }
+            }
+
+            var b = Matrix<double>.Build.Dense(fanOut, 1);
+            var bdata = b.AsColumnMajorArray();
+            for (var i = 0; i < fanOut; i++)
+            {
+                bdata[i] = rng.NextDouble(-bound, bound);
+            }
+
+            parameters.Add(new Param(WeightName(l + 1), w));
+            parameters.Add(new Param(BiasName(l + 1), b));
+        }
+
+        return new Mlp(sizes, new ParamSet(parameters));
+    }
+
+    /// <summary>A new model with PyTorch's default initialization from a new generator seeded with <paramref name="seed"/>.</summary>
+    /// <param name="layerSizes">Layer sizes (see <see cref="Create(IReadOnlyList{int}, Xoshiro256StarStar)"/>).</param>
+    /// <param name="seed">The seed.</param>
+    /// <returns>The model.</returns>
+    public static Mlp Create(IReadOnlyList<int> layerSizes, ulong seed) => Create(layerSizes, new Xoshiro256StarStar(seed));
+
+    /// <summary>
+    /// A model holding a deep copy of <paramref name="parameters"/>, which must be <c>fc1.weight, fc1.bias, ...,
+    /// fcL.weight, fcL.bias</c> in that order, with matching shapes (weights out x in, biases out x 1).
+    /// </summary>
+    /// <param name="parameters">The parameters (copied).</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentException">The names, order or shapes do not describe an MLP; the message says what.</exception>
+    public static Mlp FromParameters(ParamSet parameters)
+    {
+        var sizes = InferLayerSizes(parameters);
+        return new Mlp(sizes.ToArray(), parameters.Copy());
+    }
+
+    /// <summary>The layer sizes <paramref name="parameters"/> describe (see <see cref="FromParameters"/>), checking names and shapes.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <returns>The layer sizes.</returns>
+    /// <exception cref="ArgumentException">The set does not describe an MLP.</exception>
+    public static IReadOnlyList<int> InferLayerSizes(ParamSet parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Count < 2 || parameters.Count % 2 != 0)
+        {
+            throw new ArgumentException(
+                $"An MLP has a weight and a bias per layer; the set holds {parameters.Count} parameters: {parameters}.", nameof(parameters));
+        }
+
+        var sizes = new List<int> { parameters[0].Columns };
+        for (var l = 1; 2 * l <= parameters.Count; l++)
+        {
+            var w = parameters[(2 * l) - 2];
+            var b = parameters[(2 * l) - 1];
+            if (w.Name != WeightName(l) || b.Name != BiasName(l))
+            {
+                throw new ArgumentException(
+                    $"Parameters {(2 * l) - 2} and {(2 * l) - 1} must be {WeightName(l)} and {BiasName(l)}; they are {w.Name} and {b.Name}.",
+                    nameof(parameters));
+            }
+
+            if (w.Columns != sizes[^1] || b.Rows != w.Rows || b.Columns != 1)
+            {
+                throw new ArgumentException(
+                    $"{w.Name} is {w.Shape} and {b.Name} is {b.Shape}; they must be {w.Rows}x{sizes[^1]} and {w.Rows}x1.", nameof(parameters));
+            }
+
+            sizes.Add(w.Rows);
+        }
+
+        return CheckSizes(sizes);
+    }
+
+    /// <summary>
+    /// Forward pass, loss and backward pass over one batch: returns the mean loss and the correct predictions (made
+    /// with the parameters before any update) and overwrites <see cref="Gradients"/> with the gradient of the mean loss.
+    /// After the first batch of a given size, allocates nothing.
+    /// </summary>
+    /// <param name="inputs">Dense <c>InputSize x batch</c> inputs, one sample per column.</param>
+    /// <param name="labels">One label per sample.</param>
+    /// <returns>Mean loss, correct predictions, batch size.</returns>
+    public BatchResult ForwardBackward(Matrix<double> inputs, ReadOnlySpan<int> labels)
+    {
+        var ws = Forward(inputs);
+        var last = _sizes.Length - 2;
+        var result = SoftmaxCrossEntropy.Compute(ws.Activations[last], labels, ws.Deltas[last]);
+        for (var l = last; l >= 0; l--)
+        {
+            var input = l == 0 ? inputs : ws.Activations[l - 1];
+            var delta = ws.Deltas[l];
+            delta.TransposeAndMultiply(input, _weightGradients[l]);
+            SumColumns(delta, _biasGradients[l]);
+            if (l > 0)
+            {
+                _weights[l].TransposeThisAndMultiply(delta, ws.Deltas[l - 1]);
+                ReluBackward(ws.Deltas[l - 1], ws.Activations[l - 1]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Forward pass and loss only (no gradients): the mean loss and the correct predictions of a batch.</summary>
+    /// <param name="inputs">Dense <c>InputSize x batch</c> inputs.</param>
+    /// <param name="labels">One label per sample.</param>
+    /// <returns>Mean loss, correct predictions, batch size.</returns>
+    public BatchResult Evaluate(Matrix<double> inputs, ReadOnlySpan<int> labels)
+    {
+        var ws = Forward(inputs);
+        return SoftmaxCrossEntropy.Compute(ws.Activations[^1], labels);
+    }
+
+    /// <summary>The logits of a batch, as a new <c>ClassCount x batch</c> matrix.</summary>
+    /// <param name="inputs">Dense <c>InputSize x batch</c> inputs.</param>
+    /// <returns>The logits.</returns>
+    public Matrix<double> Logits(Matrix<double> inputs) => Forward(inputs).Activations[^1].Clone();
+
+    /// <summary>
+    /// Adds the loss terms of the second seed, <c>l2 * sum(w^2) + l1 * sum|w|</c> over the parameters
+    /// <paramref name="mask"/> includes (all when null; PyTorch's <c>model.parameters()</c> includes biases), and their
+    /// gradients <c>2*l2*w</c> and <c>l1*sign(w)</c> (<c>sign(0) = 0</c>, as autograd's <c>abs</c>) into
+    /// <see cref="Gradients"/>, in place, in one pass. Returns the terms' value, to add to the batch loss.
+    /// </summary>
+    /// <remarks>
+    /// The sums follow the seed's expression: one sum per parameter, then the sum over parameters in order, then the
+    /// product with the lambda. The gradient is <c>g + (2*l2)*w</c> rounded once for the product and once for the
+    /// sum (then <c>+ l1*sign(w)</c>); PyTorch's coupled <c>weight_decay</c> is a fused multiply-add instead, so the two
+    /// agree to rounding, not bit for bit.
+    /// </remarks>
+    /// <param name="l1">L1 strength, &gt;= 0.</param>
+    /// <param name="l2">L2 strength, &gt;= 0 (seed convention: no 1/2).</param>
+    /// <param name="mask">The parameters the terms cover; all when null.</param>
+    /// <returns>The value of the terms.</returns>
+    public double AddPenalties(double l1, double l2, Mask? mask = null)
+    {
+        if (!(l1 >= 0) || !(l2 >= 0) || double.IsInfinity(l1) || double.IsInfinity(l2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(l1), $"The penalty strengths must be finite and >= 0 (l1 = {l1}, l2 = {l2}).");
+        }
+
+        if (l1 == 0 && l2 == 0)
+        {
+            return 0;
+        }
+
+        var twoL2 = 2 * l2;
+        double squares = 0, absolutes = 0;
+        var parameters = Parameters;
+        var gradients = Gradients;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            if (mask is not null && !mask.Includes(p))
+            {
+                continue;
+            }
+
+            var w = p.Value.AsColumnMajorArray();
+            var g = gradients[i].Value.AsColumnMajorArray();
+            double sq = 0, abs = 0;
+            for (var k = 0; k < w.Length; k++)
+            {
+                var x = w[k];
+                if (l2 != 0)
+                {
+                    sq += x * x;
+                    g[k] += twoL2 * x;
+                }
+
+                if (l1 != 0)
+                {
+                    abs += Math.Abs(x);
+                    g[k] += x > 0 ? l1 : x < 0 ? -l1 : 0.0;
+                }
+            }
+
+            squares += sq;
+            absolutes += abs;
+        }
+
+        var value = 0.0;
+        if (l2 != 0)
+        {
+            value += l2 * squares;
+        }
+
+        if (l1 != 0)
+        {
+            value += l1 * absolutes;
+        }
+
+        return value;
+    }
+
+    /// <summary>Drops the per-batch-size buffers (they are rebuilt on the next pass).</summary>
+    public void ClearBuffers() => _workspaces.Clear();
+
+    /// <summary>The sizes as text, for example <c>Mlp[784-128-10]</c>.</summary>
+    public override string ToString() => $"Mlp[{string.Join('-', _sizes)}]";
+
+    internal static int[] CheckSizes(IReadOnlyList<int>? layerSizes)
+    {
+        ArgumentNullException.ThrowIfNull(layerSizes);
+        if (layerSizes.Count < 2)
+        {
+            throw new ArgumentException($"An MLP needs at least two layer sizes (inputs and classes); got {layerSizes.Count}.", nameof(layerSizes));
+        }
+
+        for (var i = 0; i < layerSizes.Count; i++)
+        {
+            if (layerSizes[i] < 1)
+            {
+                throw new ArgumentException($"Layer size {i} is {layerSizes[i]}; sizes must be at least 1.", nameof(layerSizes));
+            }
+        }
+
+        if (layerSizes[^1] < 2)
+        {
+            throw new ArgumentException($"The last layer size is the number of classes and must be at least 2; it is {layerSizes[^1]}.", nameof(layerSizes));
+        }
+
+        return layerSizes.ToArray();
+    }
+
+    private Workspace Forward(Matrix<double> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.AsColumnMajorArray() is null || inputs.RowCount != _sizes[0] || inputs.ColumnCount < 1)
+        {
+            throw new ArgumentException(
+                $"The inputs must be a dense {_sizes[0]} x batch matrix (one sample per column); they are {inputs.RowCount}x{inputs.ColumnCount} {inputs.GetType().Name}.",
+                nameof(inputs));
+        }
+
+        var ws = WorkspaceFor(inputs.ColumnCount);
+        var previous = inputs;
+        for (var l = 0; l < _weights.Length; l++)
+        {
+            var z = ws.Activations[l];
+            _weights[l].Multiply(previous, z);
+            AddBias(z, _biases[l], relu: l + 1 < _weights.Length);
+            previous = z;
+        }
+
+        return ws;
+    }
+
+    private Workspace WorkspaceFor(int batch)
+    {
+        if (_workspaces.TryGetValue(batch, out var ws))
+        {
+            return ws;
+        }
+
+        if (_workspaces.Count >= MaxWorkspaces)
+        {
+            _workspaces.Clear();
+        }
+
+        ws = new Workspace(_sizes, batch);
+        _workspaces.Add(batch, ws);
+        return ws;
+    }
+
+    private static void AddBias(Matrix<double> z, Matrix<double> bias, bool relu)
+    {
+        var data = z.AsColumnMajorArray();
+        var b = bias.AsColumnMajorArray();
+        var rows = z.RowCount;
+        for (var j = 0; j < z.ColumnCount; j++)
+        {
+            var column = data.AsSpan(j * rows, rows);
+            for (var i = 0; i < rows; i++)
+            {
+                var v = column[i] + b[i];
+                column[i] = relu && v <= 0 ? 0.0 : v; // NaN passes, as PyTorch's clamp_min
+            }
+        }
+    }
+
+    /// <summary>Zeroes the gradient where the ReLU's output is 0 (its input was &lt;= 0), as PyTorch's threshold_backward.</summary>
+    private static void ReluBackward(Matrix<double> delta, Matrix<double> activation)
+    {
+        var d = delta.AsColumnMajorArray();
+        var a = activation.AsColumnMajorArray();
+        for (var k = 0; k < d.Length; k++)
+        {
+            if (!(a[k] > 0))
+            {
+                d[k] = 0;
+            }
+        }
+    }
+
+    private static void SumColumns(Matrix<double> delta, Matrix<double> result)
+    {
+        var d = delta.AsColumnMajorArray();
+        var r = result.AsColumnMajorArray();
+        var rows = delta.RowCount;
+        Array.Clear(r);
+        for (var j = 0; j < delta.ColumnCount; j++)
+        {
+            var column = d.AsSpan(j * rows, rows);
+            for (var i = 0; i < rows; i++)
+            {
+                r[i] += column[i];
+            }
+        }
+    }
+
+    /// <summary>Activations and deltas for one batch size.</summary>
+    private sealed class Workspace
+    {
+        public Workspace(int[] sizes, int batch)
+        {
+            var layers = sizes.Length - 1;
+            Activations = new Matrix<double>[layers];
+            Deltas = new Matrix<double>[layers];
+            for (var l = 0; l < layers; l++)
+            {
+                Activations[l] = Matrix<double>.Build.Dense(sizes[l + 1], batch);
+                Deltas[l] = Matrix<double>.Build.Dense(sizes[l + 1], batch);
+            }
+        }
+
+        /// <summary>Post-activation of each layer (ReLU output for hidden layers, logits for the last).</summary>
+        public Matrix<double>[] Activations { get; }
+
+        /// <summary>Gradient of the loss with respect to each layer's pre-activation.</summary>
+        public Matrix<double>[] Deltas { get; }
+    }
+}

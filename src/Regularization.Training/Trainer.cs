@@ -1,0 +1,428 @@
+using System.Diagnostics;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Providers.LinearAlgebra;
+
+namespace Regularization.Training;
+
+/// <summary>
+/// Trains an <see cref="Mlp"/> on an <see cref="ImageSet"/> as the seeds' PyTorch loops do: every epoch the training
+/// set is shuffled (a Fisher-Yates permutation from the run's <see cref="Xoshiro256StarStar"/>), cut into batches of
+/// <see cref="TrainingOptions.BatchSize"/> (the last one partial), and for each batch the mean cross-entropy plus the
+/// L1/L2 loss terms is computed, backpropagated and stepped with an in-place <see cref="Optimizer"/>. After each epoch
+/// the test set is evaluated. Everything is reproducible from <see cref="TrainingOptions.Seed"/> and can be saved
+/// and resumed bit for bit (<see cref="CreateCheckpoint"/>, <see cref="Resume"/>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="EpochReport.AverageLoss"/> is PyTorch's <c>total_loss / len(train_loader)</c>: the mean of the batch
+/// losses, the partial batch counting as one. <see cref="EpochReport.TrainAccuracyPercent"/> counts the predictions
+/// made on the training batches during the epoch (before each step), as the second seed does.
+/// </para>
+/// <para>
+/// Training time counts the shuffles, batch gathering, forward and backward passes, loss terms and optimizer steps;
+/// not the evaluation, not the callbacks, not loading the data. After the first batches a step allocates nothing in
+/// this library (MathNet's managed provider copies one operand of each matrix product; a provider that hands the
+/// arrays to a native BLAS directly need not).
+/// </para>
+/// <para>Not thread-safe. The callbacks run on the training thread between steps, where the trainer is consistent:
+/// they may read <see cref="Model"/> or call <see cref="CreateCheckpoint"/>.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var mnist = MnistDataset.LoadDefault();
+/// var trainer = new Trainer(new TrainingOptions(), mnist.Train, mnist.Test);
+/// TrainingResult result = trainer.Run(onEpoch: e => Console.WriteLine(e.SeedLines));
+/// </code>
+/// </example>
+public sealed class Trainer
+{
+    private readonly ImageSet _train;
+    private readonly ImageSet _test;
+    private readonly Xoshiro256StarStar _rng;
+    private readonly int[] _order;
+    private readonly Mask? _mask;
+    private readonly Dictionary<int, Batch> _batches = new();
+    private readonly List<EpochReport> _history;
+    private RngState _epochStartRng;
+    private double _lossSum;
+    private long _correct;
+    private long _seen;
+    private long _ticks;
+    private long _epochTicks;
+
+    /// <summary>Starts a new run: the model is initialized from <see cref="TrainingOptions.Seed"/>.</summary>
+    /// <param name="options">The options (validated).</param>
+    /// <param name="train">The training set; its images must have <c>LayerSizes[0]</c> pixels and its classes fit the last layer.</param>
+    /// <param name="test">The test set, evaluated after each epoch.</param>
+    /// <exception cref="ArgumentException">The options are invalid or do not fit the data.</exception>
+    public Trainer(TrainingOptions options, ImageSet train, ImageSet test)
+        : this(options, train, test, new Xoshiro256StarStar(CheckOptions(options).Seed), model: null)
+    {
+    }
+
+    private Trainer(TrainingOptions options, ImageSet train, ImageSet test, Xoshiro256StarStar rng, Mlp? model)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        CheckData(options, train, nameof(train));
+        CheckData(options, test, nameof(test));
+        if (train.Count == 0)
+        {
+            throw new ArgumentException("The training set is empty.", nameof(train));
+        }
+
+        Options = options;
+        _train = train;
+        _test = test;
+        _rng = rng;
+        Model = model ?? Mlp.Create(options.LayerSizes, rng);
+        Optimizer = Regularization.Optimizer.Create(options.CreateTransform(), Model.Parameters);
+        _mask = options.RegularizationMask;
+        _order = new int[train.Count];
+        _history = [];
+        _epochStartRng = rng.State;
+        BatchesPerEpoch = (int)((train.Count + (long)options.BatchSize - 1) / options.BatchSize);
+    }
+
+    /// <summary>The options of the run.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The model; its parameters change in place at each step.</summary>
+    public Mlp Model { get; private set; }
+
+    /// <summary>The in-place optimizer over <see cref="Mlp.Parameters"/>.</summary>
+    public Optimizer Optimizer { get; private set; }
+
+    /// <summary>Epochs completed (test set evaluated).</summary>
+    public int CompletedEpochs { get; private set; }
+
+    /// <summary>Batches done in the current epoch (0 between epochs).</summary>
+    public int BatchInEpoch { get; private set; }
+
+    /// <summary>Batches per epoch: <c>ceil(train.Count / BatchSize)</c>.</summary>
+    public int BatchesPerEpoch { get; }
+
+    /// <summary>Optimizer steps since the start of the run.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Training time so far, in seconds (see the remarks of <see cref="Trainer"/>).</summary>
+    public double TrainingSeconds => (double)_ticks / Stopwatch.Frequency;
+
+    /// <summary>The reports of the completed epochs.</summary>
+    public IReadOnlyList<EpochReport> History => _history.AsReadOnly();
+
+    /// <summary>True when <see cref="CompletedEpochs"/> has reached <see cref="TrainingOptions.Epochs"/>.</summary>
+    public bool IsComplete => CompletedEpochs >= Options.Epochs;
+
+    /// <summary>The training set.</summary>
+    public ImageSet TrainSet => _train;
+
+    /// <summary>The test set.</summary>
+    public ImageSet TestSet => _test;
+
+    /// <summary>
+    /// Continues a saved run. With <paramref name="options"/>, only <see cref="TrainingOptions.Epochs"/>,
+    /// <see cref="TrainingOptions.EvaluationBatchSize"/> and <see cref="TrainingOptions.EvaluateTrainingSet"/> may
+    /// differ from the checkpoint's (to train longer, say); the training set must be the one the run started with.
+    /// The continued run computes exactly the bits the uninterrupted run would have (same provider, same machine).
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint (from <see cref="CreateCheckpoint"/> or <see cref="Checkpoint.Load"/>); it is not changed.</param>
+    /// <param name="train">The training set of the run.</param>
+    /// <param name="test">The test set.</param>
+    /// <param name="options">Options to continue with; the checkpoint's when null.</param>
+    /// <returns>The trainer, ready to continue.</returns>
+    /// <exception cref="CheckpointException">The checkpoint does not fit the options or the data (<see cref="CheckpointProblem.Mismatch"/>); the message lists what differs.</exception>
+    public static Trainer Resume(Checkpoint checkpoint, ImageSet train, ImageSet test, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        var opts = options ?? checkpoint.Options;
+        var conflicts = checkpoint.Options.ResumeConflicts(opts);
+        if (conflicts.Count > 0)
+        {
+            throw new CheckpointException(
+                null, CheckpointProblem.Mismatch, $"the checkpoint was saved with other options ({string.Join("; ", conflicts)}); only Epochs, EvaluationBatchSize and EvaluateTrainingSet may change on resume.");
+        }
+
+        CheckOptions(opts);
+        if (train.Count != checkpoint.TrainCount || train.Fingerprint != checkpoint.TrainFingerprint)
+        {
+            throw new CheckpointException(
+                null,
+                CheckpointProblem.Mismatch,
+                $"the checkpoint's run trained on {checkpoint.TrainCount} images (fingerprint {checkpoint.TrainFingerprint:X16}); this training set has {train.Count} (fingerprint {train.Fingerprint:X16}).");
+        }
+
+        if (checkpoint.BatchInEpoch < 0 || checkpoint.BatchInEpoch > (train.Count + (long)opts.BatchSize - 1) / opts.BatchSize)
+        {
+            throw new CheckpointException(null, CheckpointProblem.Mismatch, $"the checkpoint is at batch {checkpoint.BatchInEpoch}, beyond an epoch of this training set.");
+        }
+
+        Mlp model;
+        try
+        {
+            model = Mlp.FromParameters(checkpoint.Parameters);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointException(null, CheckpointProblem.Mismatch, $"the checkpoint's parameters are not an MLP: {e.Message}", e);
+        }
+
+        if (!model.LayerSizes.SequenceEqual(opts.LayerSizes))
+        {
+            throw new CheckpointException(
+                null, CheckpointProblem.Mismatch, $"the checkpoint's model is {string.Join('-', model.LayerSizes)}, the options ask for {string.Join('-', opts.LayerSizes)}.");
+        }
+
+        var rng = Xoshiro256StarStar.FromState(checkpoint.EpochStartRng);
+        var trainer = new Trainer(opts, train, test, rng, model);
+        try
+        {
+            trainer.Optimizer = Regularization.Optimizer.Create(trainer.Optimizer.Transform, model.Parameters, checkpoint.OptimizerState);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointException(
+                null, CheckpointProblem.Mismatch, $"the checkpoint's optimizer state does not fit the {opts.Optimizer} optimizer of the options: {e.Message}", e);
+        }
+
+        trainer.CompletedEpochs = checkpoint.CompletedEpochs;
+        trainer.Step = checkpoint.Step;
+        trainer._ticks = (long)Math.Round(checkpoint.TrainingSeconds * Stopwatch.Frequency);
+        trainer._epochTicks = (long)Math.Round(checkpoint.EpochTrainingSeconds * Stopwatch.Frequency);
+        trainer._history.AddRange(checkpoint.History);
+        if (checkpoint.BatchInEpoch > 0)
+        {
+            trainer.StartEpoch();
+            trainer.BatchInEpoch = checkpoint.BatchInEpoch;
+            trainer._lossSum = checkpoint.EpochLossSum;
+            trainer._correct = checkpoint.EpochCorrect;
+            trainer._seen = checkpoint.EpochSeen;
+        }
+
+        return trainer;
+    }
+
+    /// <summary>
+    /// Runs the remaining epochs (finishing a resumed epoch first) up to <see cref="TrainingOptions.Epochs"/>, then
+    /// summarizes (<see cref="Summarize"/>).
+    /// </summary>
+    /// <param name="onBatch">Called after every batch (for a progress bar).</param>
+    /// <param name="onEpoch">Called after every epoch with its report.</param>
+    /// <param name="cancellationToken">Checked before each batch; on cancellation the trainer stays consistent between two steps (checkpoint it) and <see cref="OperationCanceledException"/> is thrown.</param>
+    /// <returns>The result.</returns>
+    public TrainingResult Run(Action<BatchProgress>? onBatch = null, Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        while (!IsComplete)
+        {
+            var report = RunEpoch(onBatch, cancellationToken);
+            onEpoch?.Invoke(report);
+        }
+
+        return Summarize();
+    }
+
+    /// <summary>Trains the rest of the current epoch (a whole epoch between epochs), evaluates the test set and returns the epoch's report.</summary>
+    /// <param name="onBatch">Called after every batch.</param>
+    /// <param name="cancellationToken">Checked before each batch.</param>
+    /// <returns>The epoch's report.</returns>
+    public EpochReport RunEpoch(Action<BatchProgress>? onBatch = null, CancellationToken cancellationToken = default)
+    {
+        while (BatchInEpoch < BatchesPerEpoch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var progress = TrainBatch();
+            onBatch?.Invoke(progress);
+        }
+
+        var test = Evaluate(_test);
+        var report = new EpochReport(
+            CompletedEpochs + 1,
+            _lossSum / BatchesPerEpoch,
+            100.0 * _correct / _seen,
+            test.AccuracyPercent,
+            test.Loss,
+            (double)_epochTicks / Stopwatch.Frequency,
+            Step);
+        _history.Add(report);
+        CompletedEpochs++;
+        BatchInEpoch = 0;
+        _lossSum = 0;
+        _correct = _seen = 0;
+        _epochTicks = 0;
+        return report;
+    }
+
+    /// <summary>Evaluates the current model on a data set (batches of <see cref="TrainingOptions.EvaluationBatchSize"/>; not timed).</summary>
+    /// <param name="data">The data set (its images must fit the model).</param>
+    /// <returns>Mean cross-entropy and accuracy.</returns>
+    public Evaluation Evaluate(ImageSet data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckData(Options, data, nameof(data));
+        double lossSum = 0;
+        var correct = 0;
+        for (var start = 0; start < data.Count; start += Options.EvaluationBatchSize)
+        {
+            var size = Math.Min(Options.EvaluationBatchSize, data.Count - start);
+            var batch = BatchFor(size);
+            data.GatherRange(start, batch.Inputs, batch.Labels);
+            var r = Model.Evaluate(batch.Inputs, batch.Labels);
+            lossSum += r.Loss * size;
+            correct += r.Correct;
+        }
+
+        return data.Count == 0
+            ? new Evaluation(0, 0, 0, 0)
+            : new Evaluation(lossSum / data.Count, 100.0 * correct / data.Count, correct, data.Count);
+    }
+
+    /// <summary>
+    /// The summary of the run so far: final train and test accuracy and their gap, sum of squares, per-parameter
+    /// Frobenius norms and exact zeros, training time. Evaluates the test set, and the training set when
+    /// <see cref="TrainingOptions.EvaluateTrainingSet"/> is set.
+    /// </summary>
+    /// <returns>The result.</returns>
+    public TrainingResult Summarize()
+    {
+        var test = Evaluate(_test);
+        double trainAccuracy, trainLoss;
+        var evaluated = Options.EvaluateTrainingSet || _history.Count == 0;
+        if (evaluated)
+        {
+            var train = Evaluate(_train);
+            (trainAccuracy, trainLoss) = (train.AccuracyPercent, train.Loss);
+        }
+        else
+        {
+            (trainAccuracy, trainLoss) = (_history[^1].TrainAccuracyPercent, _history[^1].AverageLoss);
+        }
+
+        var parameters = Model.Parameters.Select(ParameterReport.Of).ToList();
+        var count = parameters.Sum(p => (long)p.Rows * p.Columns);
+        var zeros = parameters.Sum(p => p.Zeros);
+        var seconds = TrainingSeconds;
+        return new TrainingResult(
+            Options,
+            _history.ToList(),
+            trainAccuracy,
+            evaluated,
+            trainLoss,
+            test.AccuracyPercent,
+            test.Loss,
+            trainAccuracy - test.AccuracyPercent,
+            parameters.Sum(p => p.SumOfSquares),
+            count,
+            zeros,
+            count == 0 ? 0 : (double)zeros / count,
+            parameters,
+            seconds,
+            _history.Count == 0 ? 0 : seconds / _history.Count,
+            LinearAlgebraControl.Provider.ToString() ?? "unknown");
+    }
+
+    /// <summary>
+    /// A checkpoint of the run as it stands (between two steps): parameters, optimizer state, epoch, batch, step,
+    /// generator state, the epoch's running sums, history and options. Deep copies; training may continue.
+    /// </summary>
+    /// <returns>The checkpoint; save it with <see cref="Checkpoint.Save"/>.</returns>
+    public Checkpoint CreateCheckpoint() => new(
+        Options,
+        Model.Parameters.Copy(),
+        Optimizer.State,
+        CompletedEpochs,
+        BatchInEpoch,
+        Step,
+        BatchInEpoch == 0 ? _rng.State : _epochStartRng,
+        _lossSum,
+        _correct,
+        _seen,
+        TrainingSeconds,
+        (double)_epochTicks / Stopwatch.Frequency,
+        _history.ToList(),
+        _train.Count,
+        _train.Fingerprint);
+
+    /// <summary>Writes <see cref="CreateCheckpoint"/> to a file, atomically (see <see cref="Checkpoint.Save"/>).</summary>
+    /// <param name="path">The file.</param>
+    public void SaveCheckpoint(string path) => CreateCheckpoint().Save(path);
+
+    /// <summary>One training batch: shuffle if an epoch starts, gather, forward, backward, loss terms, step.</summary>
+    internal BatchProgress TrainBatch()
+    {
+        var start = Stopwatch.GetTimestamp();
+        if (BatchInEpoch == 0)
+        {
+            StartEpoch();
+        }
+
+        var options = Options;
+        var first = BatchInEpoch * options.BatchSize;
+        var size = Math.Min(options.BatchSize, _train.Count - first);
+        var batch = BatchFor(size);
+        _train.Gather(_order.AsSpan(first, size), batch.Inputs, batch.Labels);
+        var result = Model.ForwardBackward(batch.Inputs, batch.Labels);
+        var penalty = Model.AddPenalties(options.L1, options.L2, _mask);
+        Optimizer.Step(Model.Gradients);
+        var elapsed = Stopwatch.GetTimestamp() - start;
+        _ticks += elapsed;
+        _epochTicks += elapsed;
+
+        var loss = result.Loss + penalty;
+        _lossSum += loss;
+        _correct += result.Correct;
+        _seen += size;
+        BatchInEpoch++;
+        Step++;
+        return new BatchProgress(CompletedEpochs + 1, BatchInEpoch, BatchesPerEpoch, Step, loss, penalty, _lossSum / BatchInEpoch, 100.0 * _correct / _seen);
+    }
+
+    private void StartEpoch()
+    {
+        _epochStartRng = _rng.State;
+        for (var i = 0; i < _order.Length; i++)
+        {
+            _order[i] = i;
+        }
+
+        if (Options.Shuffle)
+        {
+            _rng.Shuffle(_order);
+        }
+    }
+
+    private Batch BatchFor(int size)
+    {
+        if (!_batches.TryGetValue(size, out var batch))
+        {
+            batch = new Batch(Matrix<double>.Build.Dense(_train.FeatureCount, size), new int[size]);
+            _batches.Add(size, batch);
+        }
+
+        return batch;
+    }
+
+    private static TrainingOptions CheckOptions(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
+    private static void CheckData(TrainingOptions options, ImageSet data, string name)
+    {
+        if (data.FeatureCount != options.LayerSizes[0])
+        {
+            throw new ArgumentException(
+                $"The images have {data.FeatureCount} pixels ({data.Rows}x{data.Columns}), but the model's input layer has {options.LayerSizes[0]}.", name);
+        }
+
+        if (data.ClassCount > options.LayerSizes[^1])
+        {
+            throw new ArgumentException($"The data has {data.ClassCount} classes, but the model's output layer has {options.LayerSizes[^1]}.", name);
+        }
+    }
+
+    private sealed record Batch(Matrix<double> Inputs, int[] Labels);
+}
