@@ -263,8 +263,7 @@ public sealed record TrainingOptions
             builder = builder.ExcludeBiases();
         }
 
-        var transform = builder.ToTransform();
-        return ProximalL1 > 0 ? Optimizers.WithProximalL1(transform, ProximalL1, mask: RegularizationMask) : transform;
+        return (ProximalL1 > 0 ? builder.ProximalL1(ProximalL1) : builder).ToTransform();
     }
 
     /// <summary>The options whose values differ from <paramref name="other"/>'s, as <c>Name: this -&gt; other</c> lines.</summary>

@@ -51,7 +51,7 @@ public sealed record OptimizerBuilder
     /// <summary>How decoupled decay and proximal steps follow the learning rate.</summary>
     public DecayScaling Scaling { get; private init; } = Regularization.DecayScaling.LearningRate;
 
-    /// <summary>Which parameters get weight decay (null: all).</summary>
+    /// <summary>Which parameters are regularized, by weight decay and by the proximal step (null: all).</summary>
     public Mask? DecayMask { get; private init; }
 
     /// <summary>Momentum factor (SGD and SGDW).</summary>
@@ -112,11 +112,14 @@ public sealed record OptimizerBuilder
     public OptimizerBuilder DecayScaling(DecayScaling scaling) =>
         this with { Scaling = Enum.IsDefined(scaling) ? scaling : throw new ArgumentOutOfRangeException(nameof(scaling)) };
 
-    /// <summary>Excludes biases and other vector-shaped parameters from weight decay (<see cref="Mask.ExcludeVectors"/>).</summary>
+    /// <summary>
+    /// Excludes biases and other vector-shaped parameters from regularization (<see cref="Mask.ExcludeVectors"/>): they get
+    /// neither weight decay nor the proximal step.
+    /// </summary>
     [Pure]
     public OptimizerBuilder ExcludeBiases() => DecayOnly(Mask.ExcludeVectors);
 
-    /// <summary>Applies weight decay only to the parameters <paramref name="mask"/> includes.</summary>
+    /// <summary>Applies weight decay and the proximal step only to the parameters <paramref name="mask"/> includes.</summary>
     /// <param name="mask">The mask.</param>
     [Pure]
     public OptimizerBuilder DecayOnly(Mask mask) => this with { DecayMask = mask ?? throw new ArgumentNullException(nameof(mask)) };
@@ -201,8 +204,8 @@ public sealed record OptimizerBuilder
         if (ProximalStrength > 0)
         {
             optimizer = ProximalL1Ratio == 1
-                ? Optimizers.WithProximalL1(optimizer, ProximalStrength, lr, Scaling)
-                : Optimizers.WithProximalElasticNet(optimizer, ProximalStrength, ProximalL1Ratio, lr, Scaling);
+                ? Optimizers.WithProximalL1(optimizer, ProximalStrength, lr, Scaling, DecayMask)
+                : Optimizers.WithProximalElasticNet(optimizer, ProximalStrength, ProximalL1Ratio, lr, Scaling, DecayMask);
         }
 
         return Optimizers.WithNonFinitePolicy(optimizer, NonFinite);

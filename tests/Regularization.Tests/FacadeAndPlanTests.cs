@@ -155,6 +155,16 @@ public sealed class FacadeAndPlanTests
     }
 
     [Fact]
+    public void ExcludeBiasesAlsoKeepsTheProximalStepOffBiases()
+    {
+        var opt = Optimizer.Sgd(0.1).WeightDecay(0.01).ProximalL1(100).ExcludeBiases().Build(Model());
+        opt.Step(Grad(5));
+        Assert.All(opt.Parameters.Where(p => !p.IsVector), p => Assert.All(p.Value.AsColumnMajorArray(), v => Assert.Equal(0.0, v)));
+        Assert.All(opt.Parameters.Where(p => p.IsVector), p => Assert.Contains(p.Value.AsColumnMajorArray(), v => v != 0));
+        Assert.Equal("none", opt.DescribeDecay().For("fc1.bias").Single().Kind);
+    }
+
+    [Fact]
     public void BuilderOptionsThatDoNotApplyAreRefused()
     {
         Assert.Throws<InvalidOperationException>(() => Optimizer.Sgd(0.1).Betas(0.9, 0.99));
