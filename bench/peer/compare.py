@@ -99,6 +99,40 @@ def matmul_table(bdn, peer):
                     print(f"| {t['name']} | {t['dtype']} | {p.get('Provider')} | {r['median_ms']:.4f} | {t['median_ms']:.4f} | {t['median_ms'] / r['median_ms']:.2f}x |")
 
 
+def epoch_table(bdn, peer):
+    ours = [r for r in bdn if "TrainingEpoch" in r["type"]]
+    if not ours:
+        return
+    print("\n### One training epoch, first seed's configuration, full MNIST (training time only)\n")
+    print("| threads | ours managed s | ours MKL s | torch float64 s | torch float32 s | torch float64 / ours MKL |")
+    print("|---|---|---|---|---|---|")
+    for t in (1, 2):
+        managed = next((r for r in ours if r["method"] == "Managed" and r["params"].get("Threads") == str(t)), None)
+        mkl = next((r for r in ours if r["method"] == "Mkl" and r["params"].get("Threads") == str(t)), None)
+        torch = peer.get(f"epoch-t{t}.json", {}).get("results", [])
+        f64 = next((x["median_s"] for x in torch if x["dtype"] == "float64"), float("nan"))
+        f32 = next((x["median_s"] for x in torch if x["dtype"] == "float32"), float("nan"))
+        m = managed["median_ms"] / 1e3 if managed else float("nan")
+        k = mkl["median_ms"] / 1e3 if mkl else float("nan")
+        print(f"| {t} | {m:.3f} | {k:.3f} | {f64:.3f} | {f32:.3f} | {f64 / k:.2f}x |")
+
+
+def dgemm_table(bdn, peer):
+    ours = [r for r in bdn if "MatrixProduct" in r["type"] and r["method"] == "Mkl" and r["params"].get("Precision") == "float64"
+            and r["params"].get("Shape", "").startswith("square")]
+    if not ours:
+        return
+    print("\n### The provider's dgemm against MKL called directly from C (float64)\n")
+    print("| size | threads | provider ms | C ms | provider / C |")
+    print("|---|---|---|---|---|")
+    for t in (1, 2):
+        native = peer.get(f"mkl-dgemm-t{t}.json", {}).get("results", [])
+        for n in native:
+            r = next((x for x in ours if x["params"].get("Shape") == n["name"] and x["params"].get("Threads") == str(t)), None)
+            if r:
+                print(f"| {n['name']} | {t} | {r['median_ms']:.3f} | {n['median_ms']:.3f} | {r['median_ms'] / n['median_ms']:.3f} |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--artifacts", default="BenchmarkDotNet.Artifacts")
@@ -110,6 +144,8 @@ def main():
         print(f"CPU: {bdn[0]['cpu']}")
     optimizer_table(bdn, peer)
     matmul_table(bdn, peer)
+    dgemm_table(bdn, peer)
+    epoch_table(bdn, peer)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Times PyTorch on the same work as bench/Regularization.Bench, with MKL BLAS and 1 and 2 threads, and writes
-# bench/peer/results/*.json. Needs Debian's python3-torch (apt-get install python3-torch) and libmkl-rt.
+# Times PyTorch on the same work as bench/Regularization.Bench, with MKL BLAS and 1 and 2 threads, and MKL's dgemm
+# called directly from C (mkl_dgemm.c), and writes bench/peer/results/*.json. Needs Debian's python3-torch (apt-get install python3-torch) and libmkl-rt.
 # Debian's default libblas.so.3 is the reference BLAS (10x slower): for a fair comparison this script points the
 # libblas.so.3 alternative at MKL while it runs (root needed) and restores the previous choice afterwards.
 set -euo pipefail
@@ -21,7 +21,10 @@ fi
 
 export MKL_THREADING_LAYER=GNU
 mkdir -p "$here/results"
+gcc -O2 -o "$here/results/mkl_dgemm" "$here/mkl_dgemm.c" -lmkl_rt -lgomp
 for t in 1 2; do
   OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t "$python" "$here/torch_optimizer_step.py" --threads "$t" --out "$here/results/optimizer-step-t$t.json"
   OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t "$python" "$here/torch_matmul.py" --threads "$t" --out "$here/results/matmul-t$t.json"
+  OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t "$python" "$here/torch_train_epoch.py" --threads "$t" --out "$here/results/epoch-t$t.json"
+  OMP_NUM_THREADS=$t "$here/results/mkl_dgemm" "$t" > "$here/results/mkl-dgemm-t$t.json"
 done
