@@ -69,6 +69,25 @@ public sealed class FacadeAndPlanTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Theory]
+    [InlineData("adamw", 4)] // updates, new m, new v, new parameters
+    [InlineData("sgd", 3)] // updates, new momentum buffer, new parameters
+    [InlineData("prox", 4)]
+    public void ThePurePathAllocatesOnlyItsResults(string name, int resultArrays)
+    {
+        const int n = 100_000;
+        var transform = Builder(name).ToTransform();
+        var p = ParamSet.Of(new Param("w", Matrix<double>.Build.Dense(n, 2, 0.5)));
+        var g = ParamSet.Of(new Param("w", Matrix<double>.Build.Dense(n, 2, 0.25)));
+        var state = Updates.Step(transform, g, transform.Init(p), p).State;
+        Updates.Step(transform, g, state, p); // warm up
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Updates.Step(transform, g, state, p);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var results = (long)resultArrays * 2 * n * sizeof(double);
+        Assert.InRange(allocated, results, results + (16 * 1024));
+    }
+
     [Fact]
     public void TheFacadeCountsNonFiniteSteps()
     {

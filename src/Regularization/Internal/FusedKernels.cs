@@ -25,6 +25,8 @@ internal readonly struct No : IFlag
 /// <summary>Per-step scalars of a fused SGD-family update (plain SGD, momentum, Nesterov, SGDW).</summary>
 internal struct SgdScalars
 {
+    /// <summary>True: write <c>p + u</c> (the facade, in place); false: write the update <c>u</c> (a pure chain).</summary>
+    public bool Apply;
     public bool ZeroNonFinite;
     public bool HasScale;
     public double Scale;
@@ -46,6 +48,8 @@ internal struct SgdScalars
 /// <summary>Per-step scalars of a fused Adam-family update (Adam, AdamW, AMSGrad).</summary>
 internal struct AdamFusedScalars
 {
+    /// <summary>True: write <c>p + u</c> (the facade, in place); false: write the update <c>u</c> (a pure chain).</summary>
+    public bool Apply;
     public bool ZeroNonFinite;
     public bool HasScale;
     public double Scale;
@@ -64,87 +68,106 @@ internal struct AdamFusedScalars
 /// One-pass, in-place update kernels for the facade. Each performs, element by element, exactly the IEEE operations
 /// of the pure chain it replaces (<see cref="Kernels"/>), in the same order, so results are identical bit for bit:
 /// <c>[zero non-finite] [u*scale] [fma(decay, p, u)] [momentum | Adam] u*(-lr) [fma(-c, p, u)] [soft(p+u)/div - p]; p += u</c>.
-/// One read of each of p, g and the state buffers and one write of p and the buffers per element.
+/// One read of each of p, g and the state buffers and one write of the destination and the buffers per element. The
+/// destination receives <c>p + u</c> (the facade: it is <c>p</c> itself) or the update <c>u</c> (a pure chain: a new
+/// array, with the buffers being the new state's).
 /// </summary>
 internal static class FusedKernels
 {
     private static readonly int W = Vector256<double>.Count;
 
-    public static void Sgd(Span<double> p, ReadOnlySpan<double> g, Span<double> buffer, in SgdScalars s)
+    public static void Sgd(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> buffer, Span<double> destination, in SgdScalars s)
     {
-        if (p.Length != g.Length || (s.HasMomentum && buffer.Length != p.Length))
+        if (p.Length != g.Length || destination.Length != p.Length || (s.HasMomentum && buffer.Length != p.Length))
         {
             throw new ArgumentException("Fused kernel spans differ in length.");
         }
 
-        if (s.ZeroNonFinite)
+        if (s.Apply)
         {
-            Sgd1<Yes>(p, g, buffer, s);
+            Sgd0<Yes>(p, g, buffer, destination, s);
         }
         else
         {
-            Sgd1<No>(p, g, buffer, s);
+            Sgd0<No>(p, g, buffer, destination, s);
         }
     }
 
-    private static void Sgd1<TZ>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+    private static void Sgd0<TA>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> b, Span<double> d, in SgdScalars s)
+        where TA : struct, IFlag
+    {
+        if (s.ZeroNonFinite)
+        {
+            Sgd1<TA, Yes>(p, g, b, d, s);
+        }
+        else
+        {
+            Sgd1<TA, No>(p, g, b, d, s);
+        }
+    }
+
+    private static void Sgd1<TA, TZ>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> b, Span<double> d, in SgdScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
     {
         if (s.HasScale)
         {
-            Sgd2<TZ, Yes>(p, g, b, s);
+            Sgd2<TA, TZ, Yes>(p, g, b, d, s);
         }
         else
         {
-            Sgd2<TZ, No>(p, g, b, s);
+            Sgd2<TA, TZ, No>(p, g, b, d, s);
         }
     }
 
-    private static void Sgd2<TZ, TS>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+    private static void Sgd2<TA, TZ, TS>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> b, Span<double> d, in SgdScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
         where TS : struct, IFlag
     {
         if (s.HasDecay)
         {
-            Sgd3<TZ, TS, Yes>(p, g, b, s);
+            Sgd3<TA, TZ, TS, Yes>(p, g, b, d, s);
         }
         else
         {
-            Sgd3<TZ, TS, No>(p, g, b, s);
+            Sgd3<TA, TZ, TS, No>(p, g, b, d, s);
         }
     }
 
-    private static void Sgd3<TZ, TS, TD>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+    private static void Sgd3<TA, TZ, TS, TD>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> b, Span<double> d, in SgdScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
         where TS : struct, IFlag
         where TD : struct, IFlag
     {
         if (!s.HasMomentum)
         {
-            Sgd4<TZ, TS, TD, No, No, No>(p, g, b, s);
+            Sgd4<TA, TZ, TS, TD, No, No, No>(p, g, b, d, s);
         }
         else if (s.FirstStep)
         {
             if (s.Nesterov)
             {
-                Sgd4<TZ, TS, TD, Yes, Yes, Yes>(p, g, b, s);
+                Sgd4<TA, TZ, TS, TD, Yes, Yes, Yes>(p, g, b, d, s);
             }
             else
             {
-                Sgd4<TZ, TS, TD, Yes, Yes, No>(p, g, b, s);
+                Sgd4<TA, TZ, TS, TD, Yes, Yes, No>(p, g, b, d, s);
             }
         }
         else if (s.Nesterov)
         {
-            Sgd4<TZ, TS, TD, Yes, No, Yes>(p, g, b, s);
+            Sgd4<TA, TZ, TS, TD, Yes, No, Yes>(p, g, b, d, s);
         }
         else
         {
-            Sgd4<TZ, TS, TD, Yes, No, No>(p, g, b, s);
+            Sgd4<TA, TZ, TS, TD, Yes, No, No>(p, g, b, d, s);
         }
     }
 
-    private static void Sgd4<TZ, TS, TD, TM, TF, TN>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+    private static void Sgd4<TA, TZ, TS, TD, TM, TF, TN>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> b, Span<double> d, in SgdScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
         where TS : struct, IFlag
         where TD : struct, IFlag
@@ -156,24 +179,26 @@ internal static class FusedKernels
         {
             if (s.HasProximal)
             {
-                SgdLoop<TZ, TS, TD, TM, TF, TN, Yes, Yes>(p, g, b, s);
+                SgdLoop<TA, TZ, TS, TD, TM, TF, TN, Yes, Yes>(p, g, b, d, s);
             }
             else
             {
-                SgdLoop<TZ, TS, TD, TM, TF, TN, Yes, No>(p, g, b, s);
+                SgdLoop<TA, TZ, TS, TD, TM, TF, TN, Yes, No>(p, g, b, d, s);
             }
         }
         else if (s.HasProximal)
         {
-            SgdLoop<TZ, TS, TD, TM, TF, TN, No, Yes>(p, g, b, s);
+            SgdLoop<TA, TZ, TS, TD, TM, TF, TN, No, Yes>(p, g, b, d, s);
         }
         else
         {
-            SgdLoop<TZ, TS, TD, TM, TF, TN, No, No>(p, g, b, s);
+            SgdLoop<TA, TZ, TS, TD, TM, TF, TN, No, No>(p, g, b, d, s);
         }
     }
 
-    private static void SgdLoop<TZ, TS, TD, TM, TF, TN, TC, TP>(Span<double> p, ReadOnlySpan<double> g, Span<double> b, in SgdScalars s)
+    private static void SgdLoop<TA, TZ, TS, TD, TM, TF, TN, TC, TP>(
+        ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> b, Span<double> d, in SgdScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
         where TS : struct, IFlag
         where TD : struct, IFlag
@@ -186,6 +211,7 @@ internal static class FusedKernels
         ref var rp = ref MemoryMarshal.GetReference(p);
         ref var rg = ref MemoryMarshal.GetReference(g);
         ref var rb = ref MemoryMarshal.GetReference(b);
+        ref var rd = ref MemoryMarshal.GetReference(d);
         var n = (nuint)p.Length;
         nuint i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -235,7 +261,7 @@ internal static class FusedKernels
                     u = (Kernels.SoftThreshold(vp + u, t) / div) - vp;
                 }
 
-                (vp + u).StoreUnsafe(ref rp, i);
+                (TA.On ? vp + u : u).StoreUnsafe(ref rd, i);
             }
         }
 
@@ -276,107 +302,128 @@ internal static class FusedKernels
                 u = (Kernels.SoftThreshold(vp + u, s.Threshold) / s.Divisor) - vp;
             }
 
-            Unsafe.Add(ref rp, i) = vp + u;
+            Unsafe.Add(ref rd, i) = TA.On ? vp + u : u;
         }
     }
 
-    public static void Adam(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> vmax, in AdamFusedScalars s)
+    public static void Adam(
+        ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> vmax, Span<double> destination, in AdamFusedScalars s)
     {
-        if (p.Length != g.Length || m.Length != p.Length || v.Length != p.Length || (s.Adam.AmsGrad && vmax.Length != p.Length))
+        if (p.Length != g.Length || destination.Length != p.Length || m.Length != p.Length || v.Length != p.Length
+            || (s.Adam.AmsGrad && vmax.Length != p.Length))
         {
             throw new ArgumentException("Fused kernel spans differ in length.");
         }
 
-        if (s.ZeroNonFinite)
+        if (s.Apply)
         {
-            Adam1<Yes>(p, g, m, v, vmax, s);
+            Adam0<Yes>(p, g, m, v, vmax, destination, s);
         }
         else
         {
-            Adam1<No>(p, g, m, v, vmax, s);
+            Adam0<No>(p, g, m, v, vmax, destination, s);
         }
     }
 
-    private static void Adam1<TZ>(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+    private static void Adam0<TA>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, Span<double> d, in AdamFusedScalars s)
+        where TA : struct, IFlag
+    {
+        if (s.ZeroNonFinite)
+        {
+            Adam1<TA, Yes>(p, g, m, v, x, d, s);
+        }
+        else
+        {
+            Adam1<TA, No>(p, g, m, v, x, d, s);
+        }
+    }
+
+    private static void Adam1<TA, TZ>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, Span<double> d, in AdamFusedScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
     {
         if (s.HasScale)
         {
-            Adam2<TZ, Yes>(p, g, m, v, x, s);
+            Adam2<TA, TZ, Yes>(p, g, m, v, x, d, s);
         }
         else
         {
-            Adam2<TZ, No>(p, g, m, v, x, s);
+            Adam2<TA, TZ, No>(p, g, m, v, x, d, s);
         }
     }
 
-    private static void Adam2<TZ, TS>(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+    private static void Adam2<TA, TZ, TS>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, Span<double> d, in AdamFusedScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
         where TS : struct, IFlag
     {
         if (s.HasDecay)
         {
-            Adam3<TZ, TS, Yes>(p, g, m, v, x, s);
+            Adam3<TA, TZ, TS, Yes>(p, g, m, v, x, d, s);
         }
         else
         {
-            Adam3<TZ, TS, No>(p, g, m, v, x, s);
+            Adam3<TA, TZ, TS, No>(p, g, m, v, x, d, s);
         }
     }
 
-    private static void Adam3<TZ, TS, TD>(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+    private static void Adam3<TA, TZ, TS, TD>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, Span<double> d, in AdamFusedScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
         where TS : struct, IFlag
         where TD : struct, IFlag
     {
         if (s.Adam.AmsGrad)
         {
-            Adam4<TZ, TS, TD, Yes>(p, g, m, v, x, s);
+            Adam4<TA, TZ, TS, TD, Yes>(p, g, m, v, x, d, s);
         }
         else
         {
-            Adam4<TZ, TS, TD, No>(p, g, m, v, x, s);
+            Adam4<TA, TZ, TS, TD, No>(p, g, m, v, x, d, s);
         }
     }
 
-    private static void Adam4<TZ, TS, TD, TA>(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+    private static void Adam4<TA, TZ, TS, TD, TM>(ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, Span<double> d, in AdamFusedScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
         where TS : struct, IFlag
         where TD : struct, IFlag
-        where TA : struct, IFlag
+        where TM : struct, IFlag
     {
         if (s.HasDecoupled)
         {
             if (s.HasProximal)
             {
-                AdamLoop<TZ, TS, TD, TA, Yes, Yes>(p, g, m, v, x, s);
+                AdamLoop<TA, TZ, TS, TD, TM, Yes, Yes>(p, g, m, v, x, d, s);
             }
             else
             {
-                AdamLoop<TZ, TS, TD, TA, Yes, No>(p, g, m, v, x, s);
+                AdamLoop<TA, TZ, TS, TD, TM, Yes, No>(p, g, m, v, x, d, s);
             }
         }
         else if (s.HasProximal)
         {
-            AdamLoop<TZ, TS, TD, TA, No, Yes>(p, g, m, v, x, s);
+            AdamLoop<TA, TZ, TS, TD, TM, No, Yes>(p, g, m, v, x, d, s);
         }
         else
         {
-            AdamLoop<TZ, TS, TD, TA, No, No>(p, g, m, v, x, s);
+            AdamLoop<TA, TZ, TS, TD, TM, No, No>(p, g, m, v, x, d, s);
         }
     }
 
-    private static void AdamLoop<TZ, TS, TD, TA, TC, TP>(
-        Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, in AdamFusedScalars s)
+    private static void AdamLoop<TA, TZ, TS, TD, TM, TC, TP>(
+        ReadOnlySpan<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, Span<double> x, Span<double> d, in AdamFusedScalars s)
+        where TA : struct, IFlag
         where TZ : struct, IFlag
         where TS : struct, IFlag
         where TD : struct, IFlag
-        where TA : struct, IFlag
+        where TM : struct, IFlag
         where TC : struct, IFlag
         where TP : struct, IFlag
     {
         ref var rp = ref MemoryMarshal.GetReference(p);
         ref var rg = ref MemoryMarshal.GetReference(g);
+        ref var rd = ref MemoryMarshal.GetReference(d);
         ref var rm = ref MemoryMarshal.GetReference(m);
         ref var rv = ref MemoryMarshal.GetReference(v);
         ref var rx = ref MemoryMarshal.GetReference(x);
@@ -421,7 +468,7 @@ internal static class FusedKernels
                 var vv = Vector256.FusedMultiplyAdd(omb2 * u, u, Vector256.LoadUnsafe(ref rv, i) * b2);
                 mm.StoreUnsafe(ref rm, i);
                 vv.StoreUnsafe(ref rv, i);
-                if (TA.On)
+                if (TM.On)
                 {
                     vv = Kernels.MaxPropagateNaN(Vector256.LoadUnsafe(ref rx, i), vv);
                     vv.StoreUnsafe(ref rx, i);
@@ -440,7 +487,7 @@ internal static class FusedKernels
                     u = (Kernels.SoftThreshold(vp + u, t) / div) - vp;
                 }
 
-                (vp + u).StoreUnsafe(ref rp, i);
+                (TA.On ? vp + u : u).StoreUnsafe(ref rd, i);
             }
         }
 
@@ -467,7 +514,7 @@ internal static class FusedKernels
             var vv = Math.FusedMultiplyAdd(a.OneMinusBeta2 * u, u, Unsafe.Add(ref rv, i) * a.Beta2);
             Unsafe.Add(ref rm, i) = mm;
             Unsafe.Add(ref rv, i) = vv;
-            if (TA.On)
+            if (TM.On)
             {
                 vv = Math.Max(Unsafe.Add(ref rx, i), vv);
                 Unsafe.Add(ref rx, i) = vv;
@@ -486,7 +533,7 @@ internal static class FusedKernels
                 u = (Kernels.SoftThreshold(vp + u, s.Threshold) / s.Divisor) - vp;
             }
 
-            Unsafe.Add(ref rp, i) = vp + u;
+            Unsafe.Add(ref rd, i) = TA.On ? vp + u : u;
         }
     }
 }

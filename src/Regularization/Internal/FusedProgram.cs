@@ -68,18 +68,36 @@ internal sealed class FusedProgram
 
     /// <summary>
     /// Computes every node's scalars for the step (this may throw, for example for a schedule that gives NaN: nothing
-    /// has been written yet), then updates every parameter in place.
+    /// has been written yet), then updates every parameter in place and the state buffers it is bound to.
     /// </summary>
     public void Run(Param[] parameters, Param[] gradients, long executed, bool zeroNonFinite)
+    {
+        Prepare(executed);
+        for (var i = 0; i < _plans.Length; i++)
+        {
+            var p = Buffers.Data(parameters[i]);
+            _plans[i].Run(p, Buffers.Data(gradients[i]), zeroNonFinite, p, apply: true);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="Run"/>, but writes the updates into <paramref name="updates"/> and leaves the parameters alone
+    /// (the pure chain: the state buffers it is bound to are the new state's).
+    /// </summary>
+    public void RunUpdates(Param[] parameters, Param[] gradients, double[][] updates)
+    {
+        Prepare(0);
+        for (var i = 0; i < _plans.Length; i++)
+        {
+            _plans[i].Run(Buffers.Data(parameters[i]), Buffers.Data(gradients[i]), zeroNonFinite: false, updates[i], apply: false);
+        }
+    }
+
+    private void Prepare(long executed)
     {
         foreach (var node in _nodes)
         {
             node.Prepare(executed);
-        }
-
-        for (var i = 0; i < _plans.Length; i++)
-        {
-            _plans[i].Run(Buffers.Data(parameters[i]), Buffers.Data(gradients[i]), zeroNonFinite);
         }
     }
 
@@ -291,7 +309,7 @@ internal sealed class FusedProgram
             return plan._lr is null ? null : plan;
         }
 
-        public void Run(double[] p, double[] g, bool zeroNonFinite)
+        public void Run(double[] p, double[] g, bool zeroNonFinite, double[] destination, bool apply)
         {
             var scale = (_scale?.Node as ScaleNode)?.Factor;
             var decay = (_decay?.Node as ScheduleNode)?.Value ?? 0;
@@ -303,6 +321,7 @@ internal sealed class FusedProgram
             {
                 var s = new AdamFusedScalars
                 {
+                    Apply = apply,
                     ZeroNonFinite = zeroNonFinite,
                     HasScale = scale.HasValue,
                     Scale = scale ?? 1,
@@ -316,13 +335,14 @@ internal sealed class FusedProgram
                     Threshold = prox?.Threshold ?? 0,
                     Divisor = prox?.Divisor ?? 1,
                 };
-                FusedKernels.Adam(p, g, _adam.Buffer1, _adam.Buffer2, _adam.Buffer3, s);
+                FusedKernels.Adam(p, g, _adam.Buffer1, _adam.Buffer2, _adam.Buffer3, destination, s);
             }
             else
             {
                 var trace = _trace?.Node as TraceNode;
                 var s = new SgdScalars
                 {
+                    Apply = apply,
                     ZeroNonFinite = zeroNonFinite,
                     HasScale = scale.HasValue,
                     Scale = scale ?? 1,
@@ -340,7 +360,7 @@ internal sealed class FusedProgram
                     Threshold = prox?.Threshold ?? 0,
                     Divisor = prox?.Divisor ?? 1,
                 };
-                FusedKernels.Sgd(p, g, _trace?.Buffer1, s);
+                FusedKernels.Sgd(p, g, _trace?.Buffer1, destination, s);
             }
         }
     }

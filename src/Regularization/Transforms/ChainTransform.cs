@@ -47,6 +47,11 @@ public sealed record ChainTransform : IGradientTransform
                 $"'state' holds {chain.Inner.Count} states but the chain has {_transforms.Length} transforms.", nameof(state));
         }
 
+        if (TryFused(updates, chain, parameters) is { } fused)
+        {
+            return fused;
+        }
+
         var states = new TransformState[_transforms.Length];
         var current = updates;
         for (var i = 0; i < _transforms.Length; i++)
@@ -57,6 +62,33 @@ public sealed record ChainTransform : IGradientTransform
         }
 
         return new Step(current, new ChainState(states));
+    }
+
+    /// <summary>
+    /// A chain of the fusable primitives (the optimizers of <see cref="Regularization.Optimizers"/>) runs in one pass per
+    /// parameter with the facade's kernels, which perform exactly the primitives' operations, so that the pure step
+    /// allocates only its results: the updates and the new state (a copy of the state, advanced in place).
+    /// </summary>
+    private Step? TryFused(ParamSet updates, ChainState state, ParamSet parameters)
+    {
+        if (Internal.FusedProgram.TryCompile(this, state, parameters) is null)
+        {
+            return null;
+        }
+
+        var next = Internal.StateCopy.Materialize(state, 0, 0, 0, 0, deepCopy: true);
+        var program = Internal.FusedProgram.TryCompile(this, next, parameters)!;
+        var g = Internal.Validate.Aligned(parameters, nameof(updates), updates, nameof(parameters));
+        var values = new MathNet.Numerics.LinearAlgebra.Matrix<double>[parameters.Count];
+        var arrays = new double[values.Length][];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Internal.Buffers.NewLike(parameters[i]);
+            arrays[i] = values[i].AsColumnMajorArray();
+        }
+
+        program.RunUpdates(parameters.Items, g, arrays);
+        return new Step(parameters.WithValues(values), Internal.StateCopy.Materialize(next, 1, 0, 0, 0, deepCopy: false));
     }
 
     /// <summary>Value equality, transform by transform.</summary>
