@@ -438,7 +438,7 @@ internal static class FusedKernels
             var omb1 = Vector256.Create(a.OneMinusBeta1);
             var b2 = Vector256.Create(a.Beta2);
             var omb2 = Vector256.Create(a.OneMinusBeta2);
-            var bc1 = Vector256.Create(a.BiasCorrection1);
+            var ibc1 = Vector256.Create(a.InverseBiasCorrection1);
             var bc2s = Vector256.Create(a.BiasCorrection2Sqrt);
             var eps = Vector256.Create(a.Epsilon);
             var nlr = Vector256.Create(s.NegLearningRate);
@@ -475,7 +475,7 @@ internal static class FusedKernels
                 }
 
                 var denom = (Vector256.Sqrt(vv) / bc2s) + eps;
-                u = mm / bc1 / denom;
+                u = mm * ibc1 / denom;
                 u *= nlr;
                 if (TC.On)
                 {
@@ -521,7 +521,7 @@ internal static class FusedKernels
             }
 
             var denom = (Math.Sqrt(vv) / a.BiasCorrection2Sqrt) + a.Epsilon;
-            u = mm / a.BiasCorrection1 / denom;
+            u = mm * a.InverseBiasCorrection1 / denom;
             u *= s.NegLearningRate;
             if (TC.On)
             {

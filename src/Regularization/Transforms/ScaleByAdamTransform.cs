@@ -6,7 +6,7 @@ namespace Regularization;
 /// <summary>
 /// Adam's scaling with PyTorch 1.13's arithmetic: with <c>t</c> the update number (1 for the first),
 /// <c>m = b1*m + (1-b1)*u</c>, <c>v = b2*v + (1-b2)*u^2</c>, and the output
-/// <c>(m / (1 - b1^t)) / (sqrt(v) / sqrt(1 - b2^t) + eps)</c>. See <see cref="Transforms.ScaleByAdam"/>.
+/// <c>(m * (1 / (1 - b1^t))) / (sqrt(v) / sqrt(1 - b2^t) + eps)</c>. See <see cref="Transforms.ScaleByAdam"/>.
 /// </summary>
 /// <remarks>
 /// <para>
