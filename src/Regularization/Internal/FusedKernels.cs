@@ -212,97 +212,43 @@ internal static class FusedKernels
         ref var rg = ref MemoryMarshal.GetReference(g);
         ref var rb = ref MemoryMarshal.GetReference(b);
         ref var rd = ref MemoryMarshal.GetReference(d);
+        var head = new Head(s.Scale, s.Decay);
+        var tail = new Tail(s.NegLearningRate, s.NegDecoupled, s.Threshold, s.Divisor);
         var n = (nuint)p.Length;
         nuint i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var scale = Vector256.Create(s.Scale);
-            var decay = Vector256.Create(s.Decay);
+            var vhead = new VectorHead(head);
+            var vtail = new VectorTail(tail);
             var mu = Vector256.Create(s.Momentum);
             var omd = Vector256.Create(s.OneMinusDampening);
-            var nlr = Vector256.Create(s.NegLearningRate);
-            var nc = Vector256.Create(s.NegDecoupled);
-            var t = Vector256.Create(s.Threshold);
-            var div = Vector256.Create(s.Divisor);
             for (; i + (nuint)W <= n; i += (nuint)W)
             {
-                var u = Vector256.LoadUnsafe(ref rg, i);
-                if (TZ.On)
-                {
-                    u = Vector256.ConditionalSelect(Vector256.Equals(u - u, Vector256<double>.Zero), u, Vector256<double>.Zero);
-                }
-
-                if (TS.On)
-                {
-                    u *= scale;
-                }
-
                 var vp = Vector256.LoadUnsafe(ref rp, i);
-                if (TD.On)
-                {
-                    u = Vector256.FusedMultiplyAdd(decay, vp, u);
-                }
-
+                var u = Start<TZ, TS, TD>(Vector256.LoadUnsafe(ref rg, i), vp, vhead);
                 if (TM.On)
                 {
-                    var buf = TF.On ? u : Vector256.FusedMultiplyAdd(omd, u, Vector256.LoadUnsafe(ref rb, i) * mu);
+                    var buf = TF.On ? u : ElementMath.Momentum(omd, u, Vector256.LoadUnsafe(ref rb, i), mu);
                     buf.StoreUnsafe(ref rb, i);
-                    u = TN.On ? Vector256.FusedMultiplyAdd(mu, buf, u) : buf;
+                    u = TN.On ? ElementMath.MultiplyAdd(mu, buf, u) : buf;
                 }
 
-                u *= nlr;
-                if (TC.On)
-                {
-                    u = Vector256.FusedMultiplyAdd(nc, vp, u);
-                }
-
-                if (TP.On)
-                {
-                    u = (Kernels.SoftThreshold(vp + u, t) / div) - vp;
-                }
-
-                (TA.On ? vp + u : u).StoreUnsafe(ref rd, i);
+                Finish<TA, TC, TP>(vp, u, vtail).StoreUnsafe(ref rd, i);
             }
         }
 
         for (; i < n; i++)
         {
-            var u = Unsafe.Add(ref rg, i);
-            if (TZ.On)
-            {
-                u = double.IsFinite(u) ? u : 0.0;
-            }
-
-            if (TS.On)
-            {
-                u *= s.Scale;
-            }
-
             var vp = Unsafe.Add(ref rp, i);
-            if (TD.On)
-            {
-                u = Math.FusedMultiplyAdd(s.Decay, vp, u);
-            }
-
+            var u = Start<TZ, TS, TD>(Unsafe.Add(ref rg, i), vp, head);
             if (TM.On)
             {
-                var buf = TF.On ? u : Math.FusedMultiplyAdd(s.OneMinusDampening, u, Unsafe.Add(ref rb, i) * s.Momentum);
+                var buf = TF.On ? u : ElementMath.Momentum(s.OneMinusDampening, u, Unsafe.Add(ref rb, i), s.Momentum);
                 Unsafe.Add(ref rb, i) = buf;
-                u = TN.On ? Math.FusedMultiplyAdd(s.Momentum, buf, u) : buf;
+                u = TN.On ? ElementMath.MultiplyAdd(s.Momentum, buf, u) : buf;
             }
 
-            u *= s.NegLearningRate;
-            if (TC.On)
-            {
-                u = Math.FusedMultiplyAdd(s.NegDecoupled, vp, u);
-            }
-
-            if (TP.On)
-            {
-                u = (Kernels.SoftThreshold(vp + u, s.Threshold) / s.Divisor) - vp;
-            }
-
-            Unsafe.Add(ref rd, i) = TA.On ? vp + u : u;
+            Unsafe.Add(ref rd, i) = Finish<TA, TC, TP>(vp, u, tail);
         }
     }
 
@@ -428,12 +374,14 @@ internal static class FusedKernels
         ref var rv = ref MemoryMarshal.GetReference(v);
         ref var rx = ref MemoryMarshal.GetReference(x);
         var a = s.Adam;
+        var head = new Head(s.Scale, s.Decay);
+        var tail = new Tail(s.NegLearningRate, s.NegDecoupled, s.Threshold, s.Divisor);
         var n = (nuint)p.Length;
         nuint i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var scale = Vector256.Create(s.Scale);
-            var decay = Vector256.Create(s.Decay);
+            var vhead = new VectorHead(head);
+            var vtail = new VectorTail(tail);
             var b1 = Vector256.Create(a.Beta1);
             var omb1 = Vector256.Create(a.OneMinusBeta1);
             var b2 = Vector256.Create(a.Beta2);
@@ -441,99 +389,108 @@ internal static class FusedKernels
             var ibc1 = Vector256.Create(a.InverseBiasCorrection1);
             var bc2s = Vector256.Create(a.BiasCorrection2Sqrt);
             var eps = Vector256.Create(a.Epsilon);
-            var nlr = Vector256.Create(s.NegLearningRate);
-            var nc = Vector256.Create(s.NegDecoupled);
-            var t = Vector256.Create(s.Threshold);
-            var div = Vector256.Create(s.Divisor);
             for (; i + (nuint)W <= n; i += (nuint)W)
             {
-                var u = Vector256.LoadUnsafe(ref rg, i);
-                if (TZ.On)
-                {
-                    u = Vector256.ConditionalSelect(Vector256.Equals(u - u, Vector256<double>.Zero), u, Vector256<double>.Zero);
-                }
-
-                if (TS.On)
-                {
-                    u *= scale;
-                }
-
                 var vp = Vector256.LoadUnsafe(ref rp, i);
-                if (TD.On)
-                {
-                    u = Vector256.FusedMultiplyAdd(decay, vp, u);
-                }
-
-                var mm = Vector256.FusedMultiplyAdd(omb1, u, Vector256.LoadUnsafe(ref rm, i) * b1);
-                var vv = Vector256.FusedMultiplyAdd(omb2 * u, u, Vector256.LoadUnsafe(ref rv, i) * b2);
+                var u = Start<TZ, TS, TD>(Vector256.LoadUnsafe(ref rg, i), vp, vhead);
+                var mm = ElementMath.FirstMoment(omb1, u, Vector256.LoadUnsafe(ref rm, i), b1);
+                var vv = ElementMath.SecondMoment(omb2, u, Vector256.LoadUnsafe(ref rv, i), b2);
                 mm.StoreUnsafe(ref rm, i);
                 vv.StoreUnsafe(ref rv, i);
                 if (TM.On)
                 {
-                    vv = Kernels.MaxPropagateNaN(Vector256.LoadUnsafe(ref rx, i), vv);
+                    vv = ElementMath.RunningMax(Vector256.LoadUnsafe(ref rx, i), vv);
                     vv.StoreUnsafe(ref rx, i);
                 }
 
-                var denom = (Vector256.Sqrt(vv) / bc2s) + eps;
-                u = mm * ibc1 / denom;
-                u *= nlr;
-                if (TC.On)
-                {
-                    u = Vector256.FusedMultiplyAdd(nc, vp, u);
-                }
-
-                if (TP.On)
-                {
-                    u = (Kernels.SoftThreshold(vp + u, t) / div) - vp;
-                }
-
-                (TA.On ? vp + u : u).StoreUnsafe(ref rd, i);
+                Finish<TA, TC, TP>(vp, ElementMath.AdamDirection(mm, vv, ibc1, bc2s, eps), vtail).StoreUnsafe(ref rd, i);
             }
         }
 
         for (; i < n; i++)
         {
-            var u = Unsafe.Add(ref rg, i);
-            if (TZ.On)
-            {
-                u = double.IsFinite(u) ? u : 0.0;
-            }
-
-            if (TS.On)
-            {
-                u *= s.Scale;
-            }
-
             var vp = Unsafe.Add(ref rp, i);
-            if (TD.On)
-            {
-                u = Math.FusedMultiplyAdd(s.Decay, vp, u);
-            }
-
-            var mm = Math.FusedMultiplyAdd(a.OneMinusBeta1, u, Unsafe.Add(ref rm, i) * a.Beta1);
-            var vv = Math.FusedMultiplyAdd(a.OneMinusBeta2 * u, u, Unsafe.Add(ref rv, i) * a.Beta2);
+            var u = Start<TZ, TS, TD>(Unsafe.Add(ref rg, i), vp, head);
+            var mm = ElementMath.FirstMoment(a.OneMinusBeta1, u, Unsafe.Add(ref rm, i), a.Beta1);
+            var vv = ElementMath.SecondMoment(a.OneMinusBeta2, u, Unsafe.Add(ref rv, i), a.Beta2);
             Unsafe.Add(ref rm, i) = mm;
             Unsafe.Add(ref rv, i) = vv;
             if (TM.On)
             {
-                vv = Math.Max(Unsafe.Add(ref rx, i), vv);
+                vv = ElementMath.RunningMax(Unsafe.Add(ref rx, i), vv);
                 Unsafe.Add(ref rx, i) = vv;
             }
 
-            var denom = (Math.Sqrt(vv) / a.BiasCorrection2Sqrt) + a.Epsilon;
-            u = mm * a.InverseBiasCorrection1 / denom;
-            u *= s.NegLearningRate;
-            if (TC.On)
-            {
-                u = Math.FusedMultiplyAdd(s.NegDecoupled, vp, u);
-            }
-
-            if (TP.On)
-            {
-                u = (Kernels.SoftThreshold(vp + u, s.Threshold) / s.Divisor) - vp;
-            }
-
-            Unsafe.Add(ref rd, i) = TA.On ? vp + u : u;
+            Unsafe.Add(ref rd, i) = Finish<TA, TC, TP>(vp, ElementMath.AdamDirection(mm, vv, a.InverseBiasCorrection1, a.BiasCorrection2Sqrt, a.Epsilon), tail);
         }
+    }
+
+    /// <summary>The first primitives of every chain: <c>[zero non-finite] [u * scale] [fma(decay, p, u)]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Start<TZ, TS, TD>(double g, double p, in Head h)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+        where TD : struct, IFlag
+    {
+        var u = TZ.On ? ElementMath.ZeroIfNonFinite(g) : g;
+        u = TS.On ? u * h.Scale : u;
+        return TD.On ? ElementMath.MultiplyAdd(h.Decay, p, u) : u;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Start<TZ, TS, TD>(Vector256<double> g, Vector256<double> p, in VectorHead h)
+        where TZ : struct, IFlag
+        where TS : struct, IFlag
+        where TD : struct, IFlag
+    {
+        var u = TZ.On ? ElementMath.ZeroIfNonFinite(g) : g;
+        u = TS.On ? u * h.Scale : u;
+        return TD.On ? ElementMath.MultiplyAdd(h.Decay, p, u) : u;
+    }
+
+    /// <summary>
+    /// The last primitives of every chain: <c>u * (-lr)</c>, <c>[fma(-c, p, u)]</c>, <c>[soft(p + u) / div - p]</c>, then
+    /// <c>p + u</c> (the facade) or <c>u</c> (a pure chain).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Finish<TA, TC, TP>(double p, double u, in Tail t)
+        where TA : struct, IFlag
+        where TC : struct, IFlag
+        where TP : struct, IFlag
+    {
+        u *= t.NegLearningRate;
+        u = TC.On ? ElementMath.MultiplyAdd(t.NegDecoupled, p, u) : u;
+        u = TP.On ? ElementMath.ProximalUpdate(p, u, t.Threshold, t.Divisor) : u;
+        return TA.On ? p + u : u;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Finish<TA, TC, TP>(Vector256<double> p, Vector256<double> u, in VectorTail t)
+        where TA : struct, IFlag
+        where TC : struct, IFlag
+        where TP : struct, IFlag
+    {
+        u *= t.NegLearningRate;
+        u = TC.On ? ElementMath.MultiplyAdd(t.NegDecoupled, p, u) : u;
+        u = TP.On ? ElementMath.ProximalUpdate(p, u, t.Threshold, t.Divisor) : u;
+        return TA.On ? p + u : u;
+    }
+
+    private readonly record struct Head(double Scale, double Decay);
+
+    private readonly record struct Tail(double NegLearningRate, double NegDecoupled, double Threshold, double Divisor);
+
+    private readonly struct VectorHead(Head h)
+    {
+        public readonly Vector256<double> Scale = Vector256.Create(h.Scale);
+        public readonly Vector256<double> Decay = Vector256.Create(h.Decay);
+    }
+
+    private readonly struct VectorTail(Tail t)
+    {
+        public readonly Vector256<double> NegLearningRate = Vector256.Create(t.NegLearningRate);
+        public readonly Vector256<double> NegDecoupled = Vector256.Create(t.NegDecoupled);
+        public readonly Vector256<double> Threshold = Vector256.Create(t.Threshold);
+        public readonly Vector256<double> Divisor = Vector256.Create(t.Divisor);
     }
 }

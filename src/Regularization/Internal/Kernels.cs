@@ -74,13 +74,13 @@ internal static class Kernels
             var vc = Vector256.Create(c);
             for (; i + (nuint)W <= n; i += (nuint)W)
             {
-                Vector256.FusedMultiplyAdd(vc, Vector256.LoadUnsafe(ref rp, i), Vector256.LoadUnsafe(ref ru, i)).StoreUnsafe(ref rd, i);
+                ElementMath.MultiplyAdd(vc, Vector256.LoadUnsafe(ref rp, i), Vector256.LoadUnsafe(ref ru, i)).StoreUnsafe(ref rd, i);
             }
         }
 
         for (; i < n; i++)
         {
-            Unsafe.Add(ref rd, i) = Math.FusedMultiplyAdd(c, Unsafe.Add(ref rp, i), Unsafe.Add(ref ru, i));
+            Unsafe.Add(ref rd, i) = ElementMath.MultiplyAdd(c, Unsafe.Add(ref rp, i), Unsafe.Add(ref ru, i));
         }
     }
 
@@ -169,18 +169,18 @@ internal static class Kernels
             for (; i + (nuint)W <= n; i += (nuint)W)
             {
                 var vu = Vector256.LoadUnsafe(ref ru, i);
-                var b = Vector256.FusedMultiplyAdd(vomd, vu, Vector256.LoadUnsafe(ref rb, i) * vmu);
+                var b = ElementMath.Momentum(vomd, vu, Vector256.LoadUnsafe(ref rb, i), vmu);
                 b.StoreUnsafe(ref rbo, i);
-                (nesterov ? Vector256.FusedMultiplyAdd(vmu, b, vu) : b).StoreUnsafe(ref rd, i);
+                (nesterov ? ElementMath.MultiplyAdd(vmu, b, vu) : b).StoreUnsafe(ref rd, i);
             }
         }
 
         for (; i < n; i++)
         {
             var uu = Unsafe.Add(ref ru, i);
-            var b = Math.FusedMultiplyAdd(oneMinusDampening, uu, Unsafe.Add(ref rb, i) * mu);
+            var b = ElementMath.Momentum(oneMinusDampening, uu, Unsafe.Add(ref rb, i), mu);
             Unsafe.Add(ref rbo, i) = b;
-            Unsafe.Add(ref rd, i) = nesterov ? Math.FusedMultiplyAdd(mu, b, uu) : b;
+            Unsafe.Add(ref rd, i) = nesterov ? ElementMath.MultiplyAdd(mu, b, uu) : b;
         }
     }
 
@@ -228,36 +228,34 @@ internal static class Kernels
             for (; i + (nuint)W <= n; i += (nuint)W)
             {
                 var vu = Vector256.LoadUnsafe(ref ru, i);
-                var mm = Vector256.FusedMultiplyAdd(omb1, vu, Vector256.LoadUnsafe(ref rm, i) * b1);
-                var vv = Vector256.FusedMultiplyAdd(omb2 * vu, vu, Vector256.LoadUnsafe(ref rv, i) * b2);
+                var mm = ElementMath.FirstMoment(omb1, vu, Vector256.LoadUnsafe(ref rm, i), b1);
+                var vv = ElementMath.SecondMoment(omb2, vu, Vector256.LoadUnsafe(ref rv, i), b2);
                 mm.StoreUnsafe(ref rmo, i);
                 vv.StoreUnsafe(ref rvo, i);
                 if (s.AmsGrad)
                 {
-                    vv = MaxPropagateNaN(Vector256.LoadUnsafe(ref rx, i), vv);
+                    vv = ElementMath.RunningMax(Vector256.LoadUnsafe(ref rx, i), vv);
                     vv.StoreUnsafe(ref rxo, i);
                 }
 
-                var denom = (Vector256.Sqrt(vv) / bc2s) + eps;
-                (mm * ibc1 / denom).StoreUnsafe(ref rd, i);
+                ElementMath.AdamDirection(mm, vv, ibc1, bc2s, eps).StoreUnsafe(ref rd, i);
             }
         }
 
         for (; i < n; i++)
         {
             var uu = Unsafe.Add(ref ru, i);
-            var mm = Math.FusedMultiplyAdd(s.OneMinusBeta1, uu, Unsafe.Add(ref rm, i) * s.Beta1);
-            var vv = Math.FusedMultiplyAdd(s.OneMinusBeta2 * uu, uu, Unsafe.Add(ref rv, i) * s.Beta2);
+            var mm = ElementMath.FirstMoment(s.OneMinusBeta1, uu, Unsafe.Add(ref rm, i), s.Beta1);
+            var vv = ElementMath.SecondMoment(s.OneMinusBeta2, uu, Unsafe.Add(ref rv, i), s.Beta2);
             Unsafe.Add(ref rmo, i) = mm;
             Unsafe.Add(ref rvo, i) = vv;
             if (s.AmsGrad)
             {
-                vv = Math.Max(Unsafe.Add(ref rx, i), vv);
+                vv = ElementMath.RunningMax(Unsafe.Add(ref rx, i), vv);
                 Unsafe.Add(ref rxo, i) = vv;
             }
 
-            var denom = (Math.Sqrt(vv) / s.BiasCorrection2Sqrt) + s.Epsilon;
-            Unsafe.Add(ref rd, i) = mm * s.InverseBiasCorrection1 / denom;
+            Unsafe.Add(ref rd, i) = ElementMath.AdamDirection(mm, vv, s.InverseBiasCorrection1, s.BiasCorrection2Sqrt, s.Epsilon);
         }
     }
 
@@ -280,17 +278,13 @@ internal static class Kernels
             var vdiv = Vector256.Create(divisor);
             for (; i + (nuint)W <= n; i += (nuint)W)
             {
-                var vp = Vector256.LoadUnsafe(ref rp, i);
-                var w = vp + Vector256.LoadUnsafe(ref ru, i);
-                (SoftThreshold(w, vt) / vdiv - vp).StoreUnsafe(ref rd, i);
+                ElementMath.ProximalUpdate(Vector256.LoadUnsafe(ref rp, i), Vector256.LoadUnsafe(ref ru, i), vt, vdiv).StoreUnsafe(ref rd, i);
             }
         }
 
         for (; i < n; i++)
         {
-            var pp = Unsafe.Add(ref rp, i);
-            var w = pp + Unsafe.Add(ref ru, i);
-            Unsafe.Add(ref rd, i) = (SoftThreshold(w, threshold) / divisor) - pp;
+            Unsafe.Add(ref rd, i) = ElementMath.ProximalUpdate(Unsafe.Add(ref rp, i), Unsafe.Add(ref ru, i), threshold, divisor);
         }
     }
 
@@ -418,7 +412,7 @@ internal static class Kernels
         Check(x.Length, d.Length);
         for (var i = 0; i < x.Length; i++)
         {
-            d[i] = double.IsFinite(x[i]) ? x[i] : 0.0;
+            d[i] = ElementMath.ZeroIfNonFinite(x[i]);
         }
     }
 
