@@ -94,28 +94,7 @@ internal static class Fp
 
     public static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 
-    public static bool BitwiseEqual(ParamSet a, ParamSet b)
-    {
-        if (!a.HasSameLayout(b))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Count; i++)
-        {
-            var x = a[i].Value.AsColumnMajorArray();
-            var y = b[i].Value.AsColumnMajorArray();
-            for (var k = 0; k < x.Length; k++)
-            {
-                if (!SameBits(x[k], y[k]))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
+    public static bool BitwiseEqual(ParamSet a, ParamSet b) => a.BitwiseEquals(b);
 
     /// <summary>
     /// <c>(hi, lo)</c> with <c>hi + lo = a * b</c> exactly (a double-double product), for exact references.

@@ -214,6 +214,34 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
         return true;
     }
 
+    /// <summary>
+    /// True when both sets hold the same names in the same order, with the same shapes and the same bits in every
+    /// element: stricter than <see cref="Equals(ParamSet)"/>, which treats <c>0.0</c> and <c>-0.0</c> as equal. Use it
+    /// to check reproducibility (a resumed run, another provider, another thread count).
+    /// </summary>
+    /// <param name="other">The other set.</param>
+    [Pure]
+    public bool BitwiseEquals(ParamSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!HasSameLayout(other))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _items.Length; i++)
+        {
+            var x = _items[i].Value.AsColumnMajorArray();
+            var y = other._items[i].Value.AsColumnMajorArray();
+            if (!System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(y.AsSpan())))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <inheritdoc />
     public IEnumerator<Param> GetEnumerator() => ((IEnumerable<Param>)_items).GetEnumerator();
 

@@ -105,6 +105,18 @@ public sealed class CoreTypesTests
     }
 
     [Fact]
+    public void BitwiseEqualsIsStricterThanEquals()
+    {
+        var a = Set(("w", M(1, 2, 0.0, double.NaN)));
+        var b = Set(("w", M(1, 2, -0.0, double.NaN)));
+        Assert.Equal(a, b);
+        Assert.False(a.BitwiseEquals(b));
+        Assert.True(a.BitwiseEquals(a.Copy()));
+        Assert.False(a.BitwiseEquals(Set(("v", M(1, 2, 0.0, double.NaN)))));
+        Assert.False(a.BitwiseEquals(Set(("w", M(2, 1, 0.0, double.NaN)))));
+    }
+
+    [Fact]
     public void StatesCompareByValue()
     {
         var buf = Set(("w", M(1, 1, 1)));

@@ -19,28 +19,7 @@ internal static class TestUtil
     }
 
     /// <summary>True when every element has the same bits.</summary>
-    public static bool BitwiseEqual(ParamSet a, ParamSet b)
-    {
-        if (!a.HasSameLayout(b))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Count; i++)
-        {
-            var x = a[i].Value.AsColumnMajorArray();
-            var y = b[i].Value.AsColumnMajorArray();
-            for (var k = 0; k < x.Length; k++)
-            {
-                if (BitConverter.DoubleToInt64Bits(x[k]) != BitConverter.DoubleToInt64Bits(y[k]))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
+    public static bool BitwiseEqual(ParamSet a, ParamSet b) => a.BitwiseEquals(b);
 
     public static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 

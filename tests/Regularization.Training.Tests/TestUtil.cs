@@ -18,28 +18,7 @@ internal static class TestUtil
         (FullMnist.Train.Take(train), FullMnist.Test.Take(test));
 
     /// <summary>True when every element has the same bits.</summary>
-    public static bool BitwiseEqual(ParamSet a, ParamSet b)
-    {
-        if (!a.HasSameLayout(b))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Count; i++)
-        {
-            var x = a[i].Value.AsColumnMajorArray();
-            var y = b[i].Value.AsColumnMajorArray();
-            for (var k = 0; k < x.Length; k++)
-            {
-                if (BitConverter.DoubleToInt64Bits(x[k]) != BitConverter.DoubleToInt64Bits(y[k]))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
+    public static bool BitwiseEqual(ParamSet a, ParamSet b) => a.BitwiseEquals(b);
 
     /// <summary>Largest absolute element-wise difference of two sets of the same layout.</summary>
     public static double MaxAbsDifference(ParamSet a, ParamSet b)
