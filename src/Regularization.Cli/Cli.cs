@@ -67,7 +67,7 @@ internal static class Cli
     /// <summary>The exit code and the message of a failure.</summary>
     public static (int Code, string Message) Classify(Exception e) => e switch
     {
-        CliException c => (c.ExitCode, c.ExitCode == ExitCodes.Usage ? "error: " + c.Message : "error: " + c.Message),
+        CliException c => (c.ExitCode, "error: " + c.Message),
         IdxFormatException or DirectoryNotFoundException => (ExitCodes.Data, "error: data: " + e.Message),
         CheckpointException => (ExitCodes.Checkpoint, "error: checkpoint: " + e.Message),
         MklUnavailableException => (ExitCodes.Provider, "error: provider: " + e.Message),
