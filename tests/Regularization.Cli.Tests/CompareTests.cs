@@ -82,4 +82,27 @@ public sealed class CompareTests : IDisposable
         Assert.Equal(0, zeros["l1-loss"]);
         Assert.True(zeros["proximal-l1"] > 0);
     }
+
+    [Fact]
+    public void Interrupting_compare_writes_no_table_and_no_chart()
+    {
+        var svgPath = _folder.File("chart.svg");
+        using var interrupt = new CancellationTokenSource();
+        var calls = 0;
+        var r = CliRunner.RunHost(
+            ["compare", "--plot", svgPath, .. Slice],
+            observer: _ =>
+            {
+                if (++calls == 15)
+                {
+                    interrupt.Cancel();
+                }
+            },
+            interrupt: interrupt.Token);
+
+        Assert.Equal(ExitCodes.Interrupted, r.ExitCode);
+        Assert.Equal("interrupted during run 1 of 6 (none); no table or chart written.", Assert.Single(r.ErrLines));
+        Assert.False(File.Exists(svgPath));
+        Assert.DoesNotContain(r.OutLines, l => l.StartsWith("Run ", StringComparison.Ordinal));
+    }
 }

@@ -86,6 +86,28 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void Interrupting_a_json_run_leaves_standard_output_empty()
+    {
+        var part = _folder.File("part.ckpt");
+        using var interrupt = new CancellationTokenSource();
+        var stopped = CliRunner.RunHost(
+            ["train", "--json", "--epochs", "2", "--save", part, .. Common],
+            observer: b =>
+            {
+                if (b.Epoch == 2 && b.Batch == 1)
+                {
+                    interrupt.Cancel();
+                }
+            },
+            interrupt: interrupt.Token);
+
+        Assert.Equal(ExitCodes.Interrupted, stopped.ExitCode);
+        Assert.Equal(string.Empty, stopped.Out);
+        Assert.StartsWith("interrupted at epoch 2 of 2, after batch 1 of 10 (step 11); checkpoint saved to ", Assert.Single(stopped.ErrLines), StringComparison.Ordinal);
+        Assert.Equal(11, Checkpoint.Load(part).Step);
+    }
+
+    [Fact]
     public void Resume_with_other_options_is_a_checkpoint_error()
     {
         var part = _folder.File("part.ckpt");

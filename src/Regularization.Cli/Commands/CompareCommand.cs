@@ -129,7 +129,13 @@ internal static class CompareCommand
                     var history = new List<ComparePoint> { new(0, initial.AccuracyPercent, double.NaN, WeightNorm(trainer)) };
                     while (!trainer.IsComplete)
                     {
-                        var report = trainer.RunEpoch(b => view.Batch($"{current}/{runs.Count} {run.Name}: ", b, epochs), host.Interrupt.Token);
+                        var report = trainer.RunEpoch(
+                            b =>
+                            {
+                                view.Batch($"{current}/{runs.Count} {run.Name}: ", b, epochs);
+                                host.BatchObserver?.Invoke(b);
+                            },
+                            host.Interrupt.Token);
                         var point = new ComparePoint(report.Epoch, report.TestAccuracyPercent, report.AverageLoss, WeightNorm(trainer));
                         history.Add(point);
                         view.Line(
