@@ -1,66 +1,63 @@
-using System.Globalization;
-using MathNet.Numerics.LinearAlgebra;
-using Regularization;
+using System.Runtime.InteropServices;
 
 namespace Regularization.Cli;
 
 /// <summary>
-/// A small example: the same noisy least-squares problem fitted with no regularization, an L2 term in the loss,
-/// SGD weight decay (2 * lambda, the second seed's equivalence), proximal L1 and AdamW.
+/// The <c>regularization</c> command: <c>train</c> (the seeds' SimpleNet on MNIST with any regularization),
+/// <c>compare</c> (six regularizations side by side, with an SVG chart), <c>providers</c> (managed and Intel MKL) and
+/// <c>demo</c> (a small least-squares example). Run <c>regularization --help</c> for the options.
 /// </summary>
 public static class Program
 {
-    /// <summary>Runs the example.</summary>
+    /// <summary>The process entry point: runs the command on the console and returns its exit code (<see cref="ExitCodes"/>).</summary>
+    /// <param name="args">The command line.</param>
     /// <returns>The exit code.</returns>
-    public static int Main()
+    public static int Main(string[] args)
     {
-        var rng = new Random(7);
-        var x = Matrix<double>.Build.Dense(400, 20, (_, _) => Gaussian(rng));
-        var truth = Matrix<double>.Build.Dense(20, 1, (i, _) => i < 5 ? 1.0 + i : 0.0);
-        var y = (x * truth) + Matrix<double>.Build.Dense(400, 1, (_, _) => 0.5 * Gaussian(rng));
-        var start = ParamSet.Of(new Param("w", Matrix<double>.Build.Dense(20, 1)));
-
-        ParamSet Gradient(ParamSet p) =>
-            ParamSet.Of(new Param("w", x.TransposeThisAndMultiply((x * p["w"].Value) - y) * (2.0 / x.RowCount)));
-
-        const double lambda = 0.05;
-        var runs = new (string Name, IGradientTransform Optimizer, Penalty? LossTerm)[]
+        using var interrupt = new InterruptSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
-            ("none", Optimizers.Sgd(0.01), null),
-            ("L2 in the loss, lambda=0.05", Optimizers.Sgd(0.01), Penalties.L2(lambda)),
-            ("SGD weight_decay=0.1 (2*lambda)", Optimizers.Sgd(0.01, weightDecay: 2 * lambda), null),
-            ("proximal L1, l1=0.05", Optimizers.WithProximalL1(Optimizers.Sgd(0.01), lambda), null),
-            ("AdamW lr=0.01, wd=0.1", Optimizers.AdamW(0.01, weightDecay: 0.1), null),
-        };
-
-        Console.WriteLine("Least squares, 400 samples, 20 features, 5 informative; 2000 full-batch steps.");
-        Console.WriteLine($"{"regularization",-34} {"sum(w^2)",10} {"exact zeros",12} {"train MSE",10}");
-        foreach (var (name, optimizer, lossTerm) in runs)
-        {
-            var p = start;
-            var state = optimizer.Init(p);
-            for (var step = 0; step < 2000; step++)
+            // While training, the first Ctrl+C stops between two steps; otherwise (or the second time) the process ends.
+            if (interrupt.TrySignal())
             {
-                var g = Gradient(p);
-                if (lossTerm is not null)
-                {
-                    g = g.Zip(lossTerm.Gradient(p), (a, b) => a.Value + b.Value);
-                }
-
-                var next = Updates.Step(optimizer, g, state, p);
-                (p, state) = (next.Parameters, next.State);
+                context.Cancel = true;
             }
-
-            var w = p["w"].Value;
-            var mse = ((x * w) - y).PointwisePower(2).ColumnSums()[0] / x.RowCount;
-            var zeros = w.Enumerate().Count(v => v == 0);
-            Console.WriteLine(string.Create(
-                CultureInfo.InvariantCulture, $"{name,-34} {Penalties.L2(1).Value(p),10:F4} {zeros,12} {mse,10:F4}"));
-        }
-
-        return 0;
+        });
+        var host = new CliHost(
+            Console.Out,
+            Console.Error,
+            OutIsTerminal: !Console.IsOutputRedirected,
+            ErrIsTerminal: !Console.IsErrorRedirected,
+            interrupt,
+            Environment.GetEnvironmentVariable);
+        return Cli.Run(args, host);
     }
 
-    private static double Gaussian(Random rng) =>
-        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+    /// <summary>
+    /// Runs the command in this process, writing to the given writers instead of the console (never a progress bar,
+    /// never ANSI codes). Returns the exit code instead of ending the process.
+    /// </summary>
+    /// <param name="args">The command line, without the program name (for example <c>train --epochs 1</c>).</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error: exactly one line for any failure.</param>
+    /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, CancellationToken.None);
+
+    /// <summary>
+    /// Runs the command in this process; cancelling <paramref name="interrupt"/> acts as Ctrl+C (training stops between
+    /// two steps, saves the <c>--save</c> checkpoint and returns <see cref="ExitCodes.Interrupted"/>).
+    /// </summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="interrupt">Acts as Ctrl+C when cancelled.</param>
+    /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken interrupt)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        using var source = new InterruptSource(interrupt);
+        return Cli.Run(args, new CliHost(output, error, false, false, source, Environment.GetEnvironmentVariable));
+    }
 }
