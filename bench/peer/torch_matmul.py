@@ -1,10 +1,8 @@
 #!/usr/bin/env python3
 """Times PyTorch matrix products at the seed network's shapes (batch 64) and at 512 and 1024, float64 and float32.
 
-Same products as bench/Regularization.Bench MatrixProductBenchmarks:
-  forward  X(64x784) @ W1t(784x128), H(64x128) @ W2t(128x10)
-  backward dOt(10x64) @ H(64x128), dO(64x10) @ W2(10x128), dH1t(128x64) @ X(64x784)
-  square   512 and 1024
+Same products as bench/Regularization.Bench MatrixProductBenchmarks (MxK times KxN, keys MxKxN): SimpleNet's
+forward and backward products at batch 64, then 512 and 1024 squares.
 Usage: /usr/bin/python3 bench/peer/torch_matmul.py --threads 1 --out bench/peer/results/matmul-t1.json
 """
 import argparse
@@ -13,14 +11,16 @@ import torch
 
 from common import environment, timeit, write
 
+# (key, description, m, k, n): key = MxKxN as in MatrixProductBenchmarks; the products of SimpleNet at batch 64 with
+# one sample per column (Regularization.Training's layout), then 512 and 1024 squares.
 SHAPES = [
-    ("forward 64x784 * 784x128", 64, 784, 128),
-    ("forward 64x128 * 128x10", 64, 128, 10),
-    ("backward 10x64 * 64x128", 10, 64, 128),
-    ("backward 64x10 * 10x128", 64, 10, 128),
-    ("backward 128x64 * 64x784", 128, 64, 784),
-    ("square 512", 512, 512, 512),
-    ("square 1024", 1024, 1024, 1024),
+    ("128x784x64", "forward W1 X", 128, 784, 64),
+    ("10x128x64", "forward W2 H", 10, 128, 64),
+    ("10x64x128", "backward dO H'", 10, 64, 128),
+    ("128x10x64", "backward W2' dO", 128, 10, 64),
+    ("128x64x784", "backward dH X'", 128, 64, 784),
+    ("512x512x512", "square 512", 512, 512, 512),
+    ("1024x1024x1024", "square 1024", 1024, 1024, 1024),
 ]
 
 
@@ -33,13 +33,13 @@ def main():
     torch.manual_seed(0)
     results = []
     for dtype in (torch.float64, torch.float32):
-        for name, m, k, n in SHAPES:
+        for key, name, m, k, n in SHAPES:
             a = torch.randn(m, k, dtype=dtype)
             b = torch.randn(k, n, dtype=dtype)
             out = torch.empty(m, n, dtype=dtype)
             med, best, reps = timeit(lambda: torch.mm(a, b, out=out))
             gflops = 2.0 * m * n * k / (best * 1e-3) / 1e9
-            results.append({"name": name, "dtype": str(dtype).replace("torch.", ""), "m": m, "k": k, "n": n,
+            results.append({"key": key, "name": name, "dtype": str(dtype).replace("torch.", ""), "m": m, "k": k, "n": n,
                             "median_ms": med, "min_ms": best, "gflops_best": gflops, "repeats": reps})
             print(f"{str(dtype):14s} {name:28s} median {med:9.4f} ms  best {gflops:7.1f} GFLOP/s")
     write(args.out, {"environment": environment(args.threads), "results": results})
