@@ -59,7 +59,7 @@ internal static class Law
         var seed = step.Success
             ? $"{step.Groups[2].Value},{step.Groups[3].Value},{step.Groups[1].Value}"
             : run.Success ? $"{run.Groups[1].Value},{run.Groups[2].Value}" : "<seed,gamma from the report above>";
-        return $"Replay: REGULARIZATION_PROPERTY_REPLAY=\"{seed}\" dotnet test properties/Regularization.Properties --filter \"FullyQualifiedName~{testClass}.{name}\"";
+        return $"Replay: REGULARIZATION_PROPERTY_REPLAY=\"{seed}\" dotnet test properties --filter \"FullyQualifiedName~{testClass}.{name}\"";
     }
 
     internal static Replay ParseReplay(string text)

@@ -13,7 +13,7 @@ public sealed class HarnessTests
         Assert.Contains("Falsifiable", e.Message);
         Assert.Contains("Shrunk:", e.Message);
         Assert.Contains("500", e.Message); // the shrunk counterexample
-        Assert.Matches(@"REGULARIZATION_PROPERTY_REPLAY=""\d+,\d+,\d+"" dotnet test properties/Regularization.Properties --filter ""FullyQualifiedName~HarnessTests.Falsifiable""", e.Message);
+        Assert.Matches(@"REGULARIZATION_PROPERTY_REPLAY=""\d+,\d+,\d+"" dotnet test properties --filter ""FullyQualifiedName~HarnessTests.Falsifiable""", e.Message);
     }
 
     [Fact]
