@@ -46,8 +46,8 @@ public class OptimizerStepBenchmarks
         _adamwPure = Optimizers.AdamW(1e-3, weightDecay: 1e-2);
         _sgd = Optimizer.Create(_sgdPure, Fresh());
         _adamw = Optimizer.Create(_adamwPure, Fresh());
-        _sgdUnguarded = Optimizer.Create(((NonFiniteGuardTransform)_sgdPure).Inner, Fresh());
-        _adamwUnguarded = Optimizer.Create(((NonFiniteGuardTransform)_adamwPure).Inner, Fresh());
+        _sgdUnguarded = Optimizer.Create(Optimizers.WithoutNonFiniteGuard(_sgdPure), Fresh());
+        _adamwUnguarded = Optimizer.Create(Optimizers.WithoutNonFiniteGuard(_adamwPure), Fresh());
         _sgdState = _sgdPure.Init(_parameters);
         _mklP = _p.ToColumnMajorArray();
         _mklBuffer = new double[N];

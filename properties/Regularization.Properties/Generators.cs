@@ -193,7 +193,7 @@ public sealed record OptimizerSpec(
     bool ExcludeBiases,
     string Proximal,
     string LrSchedule,
-    NonFinitePolicy Policy)
+    NonFinitePolicy? Policy)
 {
     public OptimizerBuilder Builder()
     {
@@ -213,7 +213,8 @@ public sealed record OptimizerSpec(
             b = b.Betas(Beta1, Beta2).Epsilon(Epsilon).AmsGrad(AmsGrad);
         }
 
-        b = b.WeightDecay(WeightDecay).Maximize(Maximize).OnNonFinite(Policy);
+        b = b.WeightDecay(WeightDecay).Maximize(Maximize);
+        b = Policy is { } policy ? b.OnNonFinite(policy) : b.WithoutNonFiniteGuard();
         if (ExcludeBiases)
         {
             b = b.ExcludeBiases();
@@ -240,7 +241,7 @@ public sealed record OptimizerSpec(
         (Kind is "sgd" or "sgdw"
             ? string.Create(CultureInfo.InvariantCulture, $"momentum={Momentum:R}, dampening={Dampening:R}, nesterov={Nesterov}, ")
             : string.Create(CultureInfo.InvariantCulture, $"betas=({Beta1:R}, {Beta2:R}), eps={Epsilon:R}, amsgrad={AmsGrad}, ")) +
-        string.Create(CultureInfo.InvariantCulture, $"wd={WeightDecay:R}, maximize={Maximize}, excludeBiases={ExcludeBiases}, proximal={Proximal}, lr schedule={LrSchedule}, nonfinite={Policy})");
+        string.Create(CultureInfo.InvariantCulture, $"wd={WeightDecay:R}, maximize={Maximize}, excludeBiases={ExcludeBiases}, proximal={Proximal}, lr schedule={LrSchedule}, nonfinite={Policy?.ToString() ?? "unchecked"})");
 
     public static Gen<OptimizerSpec> Gen(bool extras = true) =>
         from kind in FsCheck.Fluent.Gen.Elements("sgd", "sgdw", "adam", "adamw")
@@ -257,7 +258,9 @@ public sealed record OptimizerSpec(
         from exclude in FsCheck.Fluent.Gen.Elements(false, extras)
         from prox in extras ? FsCheck.Fluent.Gen.Elements("none", "none", "l1", "elastic") : FsCheck.Fluent.Gen.Constant("none")
         from schedule in extras ? FsCheck.Fluent.Gen.Elements("constant", "constant", "cosine", "warmup") : FsCheck.Fluent.Gen.Constant("constant")
-        from policy in extras ? FsCheck.Fluent.Gen.Elements(NonFinitePolicy.Throw, NonFinitePolicy.Skip, NonFinitePolicy.Zero) : FsCheck.Fluent.Gen.Constant(NonFinitePolicy.Throw)
+        from policy in extras
+            ? FsCheck.Fluent.Gen.Elements<NonFinitePolicy?>(NonFinitePolicy.Throw, NonFinitePolicy.Skip, NonFinitePolicy.Zero, null)
+            : FsCheck.Fluent.Gen.Constant<NonFinitePolicy?>(NonFinitePolicy.Throw)
         select new OptimizerSpec(kind, lr, nesterov && momentum == 0 ? 0.5 : momentum, dampening, nesterov, wd, maximize, b1, b2, eps, ams, exclude, prox, schedule, policy);
 
     public IEnumerable<OptimizerSpec> Shrinks()

@@ -87,6 +87,9 @@ public sealed record OptimizerBuilder
     /// <summary>The non-finite gradient policy.</summary>
     public NonFinitePolicy NonFinite { get; private init; } = NonFinitePolicy.Throw;
 
+    /// <summary>Whether gradients are checked for NaN and infinities (true unless <see cref="WithoutNonFiniteGuard"/>).</summary>
+    public bool ChecksNonFinite { get; private init; } = true;
+
     internal static OptimizerBuilder Create(OptimizerKind kind, double learningRate, double weightDecay) =>
         new(kind, Schedule.Constant(Validate.Positive(learningRate, nameof(learningRate))), Schedule.Constant(Validate.NonNegative(weightDecay, nameof(weightDecay))));
 
@@ -186,7 +189,16 @@ public sealed record OptimizerBuilder
     /// <param name="policy">The policy (throw by default).</param>
     [Pure]
     public OptimizerBuilder OnNonFinite(NonFinitePolicy policy) =>
-        this with { NonFinite = Enum.IsDefined(policy) ? policy : throw new ArgumentOutOfRangeException(nameof(policy)) };
+        this with { NonFinite = Enum.IsDefined(policy) ? policy : throw new ArgumentOutOfRangeException(nameof(policy)), ChecksNonFinite = true };
+
+    /// <summary>
+    /// Leaves gradients unchecked: a NaN or infinity flows into the parameters, as in PyTorch, and the guard's extra read
+    /// of every gradient is saved (see <see cref="Optimizers.WithoutNonFiniteGuard"/>). A later
+    /// <see cref="OnNonFinite"/> turns the check back on.
+    /// </summary>
+    /// <example><c>Optimizer.Sgd(0.01).WeightDecay(1e-4).WithoutNonFiniteGuard().Build(parameters)</c></example>
+    [Pure]
+    public OptimizerBuilder WithoutNonFiniteGuard() => this with { ChecksNonFinite = false };
 
     /// <summary>The pure transform: a documented chain of <see cref="Transforms"/> wrapped in the non-finite guard.</summary>
     [Pure]
@@ -208,7 +220,7 @@ public sealed record OptimizerBuilder
                 : Optimizers.WithProximalElasticNet(optimizer, ProximalStrength, ProximalL1Ratio, lr, Scaling, DecayMask);
         }
 
-        return Optimizers.WithNonFinitePolicy(optimizer, NonFinite);
+        return ChecksNonFinite ? Optimizers.WithNonFinitePolicy(optimizer, NonFinite) : Optimizers.WithoutNonFiniteGuard(optimizer);
     }
 
     /// <summary>An in-place optimizer over <paramref name="parameters"/> (their matrices change at each step).</summary>

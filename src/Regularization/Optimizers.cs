@@ -323,6 +323,26 @@ public static class Optimizers
     }
 
     /// <summary>
+    /// Removes an optimizer's non-finite guard: gradients are no longer checked, and a NaN or infinite gradient entry
+    /// flows into the parameters and the state, as in PyTorch. It saves the guard's extra read of every gradient
+    /// (about a third of an SGD step's time at 10^7 parameters); use it when something else already checks the loss
+    /// or the gradients. On finite gradients the result is the guarded optimizer's, bit for bit.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var fast = Optimizers.WithoutNonFiniteGuard(Optimizers.Sgd(0.01, weightDecay: 1e-4));
+    /// </code>
+    /// </example>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <returns>The optimizer without its guard (itself when it has none).</returns>
+    [Pure]
+    public static IGradientTransform WithoutNonFiniteGuard(IGradientTransform optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return optimizer is NonFiniteGuardTransform guard ? guard.Inner : optimizer;
+    }
+
+    /// <summary>
     /// Parameter groups, like PyTorch's <c>param_groups</c>: each group has its own optimizer (learning rate, decay...);
     /// a parameter belongs to the first group whose selector includes it. The groups' own guards are replaced by one
     /// guard with <paramref name="policy"/> over all gradients.

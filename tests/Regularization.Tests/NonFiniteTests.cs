@@ -94,6 +94,52 @@ public sealed class NonFiniteTests
         Assert.Equal(zeroed.State, facade.State);
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void WithoutTheGuardFiniteStepsAreTheGuardedStepsAndNaNFlowsIntoTheParameters(string kind)
+    {
+        var guarded = Make(kind, NonFinitePolicy.Throw);
+        var bare = Optimizers.WithoutNonFiniteGuard(guarded);
+        Assert.IsNotType<NonFiniteGuardTransform>(bare);
+        Assert.Same(bare, Optimizers.WithoutNonFiniteGuard(bare));
+
+        var reference = Optimizer.Create(guarded, Start.Copy());
+        var pure = (Parameters: Start, State: bare.Init(Start));
+        var facade = Optimizer.Create(bare, Start.Copy());
+        for (var t = 1; t <= 4; t++)
+        {
+            reference.Step(Good(t));
+            var step = Updates.Step(bare, Good(t), pure.State, pure.Parameters);
+            pure = (step.Parameters, step.State);
+            facade.Step(Good(t));
+            Assert.True(BitwiseEqual(reference.Parameters, pure.Parameters));
+            Assert.True(BitwiseEqual(reference.Parameters, facade.Parameters));
+        }
+
+        facade.Step(Bad());
+        var after = Updates.Step(bare, Bad(), pure.State, pure.Parameters).Parameters;
+        Assert.True(double.IsNaN(facade.Parameters["w"].Value[1, 0]));
+        Assert.True(double.IsNaN(after["w"].Value[1, 0]));
+        Assert.Equal(5, facade.StepCount);
+        Assert.Throws<ArgumentNullException>("optimizer", () => Optimizers.WithoutNonFiniteGuard(null!));
+    }
+
+    [Fact]
+    public void BuilderWithoutTheGuardPropagatesAndOnNonFiniteTurnsTheCheckBackOn()
+    {
+        var builder = Optimizer.Sgd(0.1).WeightDecay(0.01).WithoutNonFiniteGuard();
+        Assert.False(builder.ChecksNonFinite);
+        Assert.IsNotType<NonFiniteGuardTransform>(builder.ToTransform());
+        var facade = builder.Build(Start.Copy());
+        facade.Step(Bad());
+        Assert.True(double.IsNaN(facade.Parameters["w"].Value[1, 0]));
+
+        var again = builder.OnNonFinite(NonFinitePolicy.Skip);
+        Assert.True(again.ChecksNonFinite);
+        Assert.Equal(NonFinitePolicy.Skip, Assert.IsType<NonFiniteGuardTransform>(again.ToTransform()).Policy);
+        Assert.True(Optimizer.Sgd(0.1).ChecksNonFinite);
+    }
+
     [Fact]
     public void WithoutAGuardNaNPropagatesAsInPyTorch()
     {
