@@ -317,9 +317,7 @@ public static class Optimizers
     [Pure]
     public static IGradientTransform WithNonFinitePolicy(IGradientTransform optimizer, NonFinitePolicy policy)
     {
-        ArgumentNullException.ThrowIfNull(optimizer);
-        var inner = optimizer is NonFiniteGuardTransform guard ? guard.Inner : optimizer;
-        return new NonFiniteGuardTransform(inner, policy);
+        return new NonFiniteGuardTransform(WithoutNonFiniteGuard(optimizer), policy);
     }
 
     /// <summary>
