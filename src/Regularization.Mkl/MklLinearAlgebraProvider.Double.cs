@@ -335,14 +335,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
     /// <remarks><c>dgetrf</c> on a copy of <paramref name="a"/>, then <c>dgetrs</c>; a singular matrix gives infinities or NaN.</remarks>
     public void LUSolve(int columnsOfB, double[] a, int order, double[] b)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        NonNegative(order, nameof(order));
-        NonNegative(columnsOfB, nameof(columnsOfB));
-        Length(a, (long)order * order, nameof(a));
-        Length(b, (long)order * columnsOfB, nameof(b));
-        Distinct(a, b);
-        if (order < _cutoffs.Factorization || order == 0 || columnsOfB == 0)
+        if (StaysManagedSolve(a, order, b, columnsOfB, nameof(order), nameof(columnsOfB)))
         {
             Managed.LUSolve(columnsOfB, a, order, b);
             return;
@@ -377,17 +370,11 @@ public sealed unsafe partial class MklLinearAlgebraProvider
     /// <exception cref="ArgumentException">A pivot is outside <c>[0, order)</c>.</exception>
     public void LUSolveFactored(int columnsOfB, double[] a, int order, int[] ipiv, double[] b)
     {
-        ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(ipiv);
-        ArgumentNullException.ThrowIfNull(b);
-        NonNegative(order, nameof(order));
-        NonNegative(columnsOfB, nameof(columnsOfB));
-        Length(a, (long)order * order, nameof(a));
+        var managed = StaysManagedSolve(a, order, b, columnsOfB, nameof(order), nameof(columnsOfB));
         Length(ipiv, order, nameof(ipiv));
-        Length(b, (long)order * columnsOfB, nameof(b));
-        Distinct(a, b);
         CheckPivots(ipiv, order);
-        if (order < _cutoffs.Factorization || order == 0 || columnsOfB == 0)
+        if (managed)
         {
             Managed.LUSolveFactored(columnsOfB, a, order, ipiv, b);
             return;
@@ -448,14 +435,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
     /// <exception cref="ArgumentException">The matrix is not positive definite.</exception>
     public void CholeskySolve(double[] a, int orderA, double[] b, int columnsB)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        NonNegative(orderA, nameof(orderA));
-        NonNegative(columnsB, nameof(columnsB));
-        Length(a, (long)orderA * orderA, nameof(a));
-        Length(b, (long)orderA * columnsB, nameof(b));
-        Distinct(a, b);
-        if (orderA < _cutoffs.Factorization || orderA == 0 || columnsB == 0)
+        if (StaysManagedSolve(a, orderA, b, columnsB, nameof(orderA), nameof(columnsB)))
         {
             Managed.CholeskySolve(a, orderA, b, columnsB);
             return;
@@ -486,14 +466,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
     /// <remarks><c>LAPACKE_dpotrs('L')</c>: only the lower triangle of <paramref name="a"/> is read.</remarks>
     public void CholeskySolveFactored(double[] a, int orderA, double[] b, int columnsB)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        NonNegative(orderA, nameof(orderA));
-        NonNegative(columnsB, nameof(columnsB));
-        Length(a, (long)orderA * orderA, nameof(a));
-        Length(b, (long)orderA * columnsB, nameof(b));
-        Distinct(a, b);
-        if (orderA < _cutoffs.Factorization || orderA == 0 || columnsB == 0)
+        if (StaysManagedSolve(a, orderA, b, columnsB, nameof(orderA), nameof(columnsB)))
         {
             Managed.CholeskySolveFactored(a, orderA, b, columnsB);
             return;
@@ -1211,6 +1184,22 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         {
             throw new ArgumentException("All vectors must have the same dimensionality.");
         }
+    }
+
+    /// <summary>
+    /// Checks a square solve's arguments (<paramref name="a"/> order x order, <paramref name="b"/> order x columns, not
+    /// the same array) and says whether the solve stays with the managed provider (small or empty).
+    /// </summary>
+    private bool StaysManagedSolve(double[] a, int order, double[] b, int columns, string orderName, string columnsName)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        NonNegative(order, orderName);
+        NonNegative(columns, columnsName);
+        Length(a, (long)order * order, nameof(a));
+        Length(b, (long)order * columns, nameof(b));
+        Distinct(a, b);
+        return order < _cutoffs.Factorization || order == 0 || columns == 0;
     }
 
     private static void Length(Array array, long expected, string name)
