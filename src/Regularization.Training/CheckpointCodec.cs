@@ -268,6 +268,18 @@ internal static class CheckpointCodec
         }
     }
 
+    /// <summary>A count, then that many states (a chain's or a partition's).</summary>
+    private static TransformState[] ReadStates(Reader r, int depth)
+    {
+        var states = new TransformState[r.Count(1)];
+        for (var i = 0; i < states.Length; i++)
+        {
+            states[i] = ReadState(r, depth);
+        }
+
+        return states;
+    }
+
     private static TransformState ReadState(Reader r, int depth)
     {
         if (depth > MaxDepth)
@@ -287,30 +299,12 @@ internal static class CheckpointCodec
             case AdamTag:
                 return new AdamState(r.Int64(), ReadSet(r), ReadSet(r), ReadSet(r));
             case ChainTag:
-                {
-                    var n = r.Count(1);
-                    var inner = new TransformState[n];
-                    for (var i = 0; i < n; i++)
-                    {
-                        inner[i] = ReadState(r, depth + 1);
-                    }
-
-                    return new ChainState(inner);
-                }
+                return new ChainState(ReadStates(r, depth + 1));
 
             case MaskedTag:
                 return new MaskedState(ReadState(r, depth + 1));
             case PartitionTag:
-                {
-                    var n = r.Count(1);
-                    var groups = new TransformState[n];
-                    for (var i = 0; i < n; i++)
-                    {
-                        groups[i] = ReadState(r, depth + 1);
-                    }
-
-                    return new PartitionState(groups);
-                }
+                return new PartitionState(ReadStates(r, depth + 1));
 
             case NonFiniteTag:
                 {
