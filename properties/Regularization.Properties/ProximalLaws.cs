@@ -56,27 +56,23 @@ public sealed class ProximalLaws
     public void ProximalL1IsTheIdentityAtThresholdZero() => Law.Check(Prop.ForAll(
         ParamCase.Arb(Gens.Wide), c => Proximal.SoftThreshold(c.Parameters, 0).Equals(c.Parameters)));
 
+    /// <summary>Two penalties with the same value, gradient and proximal operator, bit for bit.</summary>
+    private static bool SamePenalty(Penalty a, Penalty b, ParamSet p, double step) =>
+        Fp.SameBits(a.Value(p), b.Value(p))
+        && Fp.BitwiseEqual(a.Gradient(p), b.Gradient(p))
+        && Fp.BitwiseEqual(a.Proximal(p, step), b.Proximal(p, step));
+
     /// <summary>Elastic net with ratio 1 is L1: value, gradient and proximal operator, bit for bit.</summary>
     [Fact]
     public void ElasticNetWithRatioOneIsL1() => Law.Check(Prop.ForAll(
         ParamCase.Arb(Gens.Value(-100, 100)), Arb.From(Gens.Uniform(0, 10)), Arb.From(Gens.Uniform(0, 2)), (c, lambda, step) =>
-        {
-            Penalty net = Penalties.ElasticNet(lambda, 1), l1 = Penalties.L1(lambda);
-            return Fp.SameBits(net.Value(c.Parameters), l1.Value(c.Parameters))
-                && Fp.BitwiseEqual(net.Gradient(c.Parameters), l1.Gradient(c.Parameters))
-                && Fp.BitwiseEqual(net.Proximal(c.Parameters, step), l1.Proximal(c.Parameters, step));
-        }));
+            SamePenalty(Penalties.ElasticNet(lambda, 1), Penalties.L1(lambda), c.Parameters, step)));
 
     /// <summary>Elastic net with ratio 0 is L2: value, gradient and proximal operator, bit for bit.</summary>
     [Fact]
     public void ElasticNetWithRatioZeroIsL2() => Law.Check(Prop.ForAll(
         ParamCase.Arb(Gens.Value(-100, 100)), Arb.From(Gens.Uniform(0, 10)), Arb.From(Gens.Uniform(0, 2)), (c, lambda, step) =>
-        {
-            Penalty net = Penalties.ElasticNet(lambda, 0), l2 = Penalties.L2(lambda);
-            return Fp.SameBits(net.Value(c.Parameters), l2.Value(c.Parameters))
-                && Fp.BitwiseEqual(net.Gradient(c.Parameters), l2.Gradient(c.Parameters))
-                && Fp.BitwiseEqual(net.Proximal(c.Parameters, step), l2.Proximal(c.Parameters, step));
-        }));
+            SamePenalty(Penalties.ElasticNet(lambda, 0), Penalties.L2(lambda), c.Parameters, step)));
 
     /// <summary>
     /// A proximal step after any optimizer: the new weight is exactly 0 wherever <c>|p + u| &lt;= lr * l1</c> (with the
