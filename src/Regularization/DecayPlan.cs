@@ -4,10 +4,29 @@ using System.Text;
 
 namespace Regularization;
 
+/// <summary>What regularizes a parameter, in a <see cref="DecayPlanEntry"/>.</summary>
+public enum DecayKind
+{
+    /// <summary>Nothing: no decay, penalty or proximal step (or a mask excludes it).</summary>
+    None = 0,
+
+    /// <summary>Coupled decay: <c>lambda * p</c> added to the gradient (PyTorch's <c>weight_decay</c> on SGD and Adam).</summary>
+    Coupled = 1,
+
+    /// <summary>Decoupled decay: a shrink of the weights outside the gradient statistics (AdamW, SGDW).</summary>
+    Decoupled = 2,
+
+    /// <summary>A proximal step after the update (soft threshold, exact zeros).</summary>
+    Proximal = 3,
+
+    /// <summary>A penalty's gradient added to the loss gradient.</summary>
+    Penalty = 4,
+}
+
 /// <summary>One line of a <see cref="DecayPlan"/>: what one regularizing transform does to one parameter.</summary>
 public sealed record DecayPlanEntry
 {
-    /// <summary>Creates an entry.</summary>
+    // Entries are made by DecayPlan.Of only.
     /// <param name="parameter">The parameter's name.</param>
     /// <param name="shape">Its shape, <c>rows x columns</c>.</param>
     /// <param name="kind">What regularizes it: <c>none</c>, <c>coupled</c>, <c>decoupled</c>, <c>proximal</c>, <c>penalty</c>.</param>
@@ -16,7 +35,7 @@ public sealed record DecayPlanEntry
     /// The factor by which this transform alone multiplies the weight in one step (<c>1 - lr*lambda</c>, <c>1 - c(t)</c>,
     /// <c>1/(1 + 2*eta*l2)</c>), or NaN where no fixed factor exists (decay through Adam's normalization, soft thresholding).
     /// </param>
-    public DecayPlanEntry(string parameter, string shape, string kind, string description, double shrink)
+    internal DecayPlanEntry(string parameter, string shape, DecayKind kind, string description, double shrink)
     {
         Parameter = parameter;
         Shape = shape;
@@ -31,8 +50,8 @@ public sealed record DecayPlanEntry
     /// <summary>Its shape.</summary>
     public string Shape { get; }
 
-    /// <summary>What regularizes it: <c>none</c>, <c>coupled</c>, <c>decoupled</c>, <c>proximal</c> or <c>penalty</c>.</summary>
-    public string Kind { get; }
+    /// <summary>What regularizes it.</summary>
+    public DecayKind Kind { get; }
 
     /// <summary>The coefficients and where they come from.</summary>
     public string Description { get; }
@@ -52,17 +71,14 @@ public sealed record DecayPlanEntry
 /// Console.WriteLine(DecayPlan.Of(opt, parameters));
 /// // parameter   shape    kind       per-step shrink  description
 /// // fc1.weight  128x784  decoupled  0.99999          decoupled decay lambda=0.01, c = lr*lambda = 1e-3*0.01
-/// // fc1.bias    128x1    none       1                excluded by mask (matrices only (vectors such as biases excluded))
+/// // fc1.bias    128      none       1                excluded by mask (matrices only (vectors such as biases excluded))
 /// </code>
 /// </example>
 public sealed record DecayPlan
 {
     private readonly DecayPlanEntry[] _entries;
 
-    /// <summary>Creates a plan.</summary>
-    /// <param name="step">The step it describes.</param>
-    /// <param name="entries">The entries.</param>
-    public DecayPlan(long step, IEnumerable<DecayPlanEntry> entries)
+    internal DecayPlan(long step, IEnumerable<DecayPlanEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         Step = step;
@@ -86,7 +102,8 @@ public sealed record DecayPlan
     /// <param name="parameters">The parameters (names and shapes; values are not read).</param>
     /// <param name="step">The step at which schedules are evaluated.</param>
     [Pure]
-    public static DecayPlan Of(IGradientTransform transform, ParamSet parameters, long step = 0)
+    public static DecayPlan Of<T>(IGradientTransform transform, ParamSet<T> parameters, long step = 0)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -97,7 +114,7 @@ public sealed record DecayPlan
 
         var entries = new List<DecayPlanEntry>();
         var excludedBy = new Dictionary<string, string>(StringComparer.Ordinal);
-        Visit(transform, parameters, new Context(null, false, false, step), entries, excludedBy);
+        Visit(transform, parameters.Select(q => q.Info).ToArray(), new Context(null, false, false, step), entries, excludedBy);
         var result = new List<DecayPlanEntry>();
         foreach (var p in parameters)
         {
@@ -105,7 +122,7 @@ public sealed record DecayPlan
             if (mine.Count == 0)
             {
                 var why = excludedBy.TryGetValue(p.Name, out var mask) ? $"excluded by mask ({mask})" : "no decay, penalty or proximal step";
-                mine.Add(new DecayPlanEntry(p.Name, p.Shape, "none", why, 1.0));
+                mine.Add(new DecayPlanEntry(p.Name, p.Shape, DecayKind.None, why, 1.0));
             }
 
             result.AddRange(mine);
@@ -119,7 +136,7 @@ public sealed record DecayPlan
     {
         var rows = _entries.Select(e => new[]
         {
-            e.Parameter, e.Shape, e.Kind, double.IsNaN(e.Shrink) ? "n/a" : e.Shrink.ToString("G10", CultureInfo.InvariantCulture), e.Description,
+            e.Parameter, e.Shape, e.Kind.ToString().ToLowerInvariant(), double.IsNaN(e.Shrink) ? "n/a" : e.Shrink.ToString("G10", CultureInfo.InvariantCulture), e.Description,
         }).ToList();
         var header = new[] { "parameter", "shape", "kind", "per-step shrink", "description" };
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
@@ -147,7 +164,7 @@ public sealed record DecayPlan
     private sealed record Context(Schedule? LearningRate, bool AfterLearningRate, bool AfterAdaptive, long Step, bool AdaptiveLater = false);
 
     private static void Visit(
-        IGradientTransform node, ParamSet included, Context context, List<DecayPlanEntry> entries, Dictionary<string, string> excludedBy)
+        IGradientTransform node, ParamInfo[] included, Context context, List<DecayPlanEntry> entries, Dictionary<string, string> excludedBy)
     {
         var t = context.Step;
         switch (node)
@@ -156,15 +173,15 @@ public sealed record DecayPlan
                 Visit(guard.Inner, included, context, entries, excludedBy);
                 break;
             case ChainTransform chain:
-                var lr = chain.Transforms.OfType<ScaleByLearningRateTransform>().FirstOrDefault()?.LearningRate ?? context.LearningRate;
+                var lr = chain.Items.OfType<ScaleByLearningRatePrimitive>().FirstOrDefault()?.LearningRate ?? context.LearningRate;
                 bool afterLr = context.AfterLearningRate, afterAdaptive = context.AfterAdaptive;
-                for (var k = 0; k < chain.Transforms.Count; k++)
+                for (var k = 0; k < chain.Items.Length; k++)
                 {
-                    var child = chain.Transforms[k];
-                    var adaptiveLater = context.AdaptiveLater || chain.Transforms.Skip(k + 1).Any(x => x is ScaleByAdamTransform);
+                    var child = chain.Items[k];
+                    var adaptiveLater = context.AdaptiveLater || chain.Items.Skip(k + 1).Any(IsAdaptive);
                     Visit(child, included, new Context(lr, afterLr, afterAdaptive, t, adaptiveLater), entries, excludedBy);
-                    afterLr |= child is ScaleByLearningRateTransform;
-                    afterAdaptive |= child is ScaleByAdamTransform;
+                    afterLr |= child is ScaleByLearningRatePrimitive;
+                    afterAdaptive |= IsAdaptive(child);
                 }
 
                 break;
@@ -174,21 +191,21 @@ public sealed record DecayPlan
                     excludedBy.TryAdd(p.Name, masked.Mask.Description);
                 }
 
-                Visit(masked.Inner, masked.Mask.Select(included), context, entries, excludedBy);
+                Visit(masked.Inner, included.Where(masked.Mask.Includes).ToArray(), context, entries, excludedBy);
                 break;
             case PartitionTransform partition:
                 var assignment = partition.Assign(included);
-                for (var k = 0; k < partition.Groups.Count; k++)
+                for (var k = 0; k < partition.Items.Length; k++)
                 {
-                    var group = new ParamSet(included.Where((_, i) => assignment[i] == k));
-                    Visit(partition.Groups[k].Transform, group, context, entries, excludedBy);
+                    var group = included.Where((_, i) => assignment[i] == k).ToArray();
+                    Visit(partition.Items[k].Transform, group, context, entries, excludedBy);
                 }
 
                 break;
-            case AddDecayedWeightsTransform decay:
+            case AddDecayedWeightsPrimitive decay:
                 DescribeDecayedWeights(decay, included, context, entries);
                 break;
-            case AddDecoupledWeightDecayTransform decoupled:
+            case AddDecoupledWeightDecayPrimitive decoupled:
                 var c = decoupled.Coefficient(t);
                 var how = decoupled.Scaling switch
                 {
@@ -196,23 +213,23 @@ public sealed record DecayPlan
                     DecayScaling.ScheduleMultiplier => $"c = eta*lambda = {F(decoupled.LearningRate.Multiplier(t))}*{F(decoupled.WeightDecay.At(t))} (paper: schedule multiplier only)",
                     _ => $"c = lambda = {F(decoupled.WeightDecay.At(t))} (not scaled by the learning rate)",
                 };
-                Add(entries, included, "decoupled", $"decoupled decay lambda={decoupled.WeightDecay.Describe()}, {how}", 1 - c);
+                Add(entries, included, DecayKind.Decoupled, $"decoupled decay lambda={decoupled.WeightDecay.Describe()}, {how}", 1 - c);
                 break;
-            case ProximalTransform prox:
+            case ProximalPrimitive prox:
                 var (threshold, divisor) = prox.At(t);
                 var kind = divisor == 1 ? "proximal L1" : threshold == 0 ? "proximal L2" : "proximal elastic net";
-                Add(entries, included, "proximal", $"{kind}: zero where |w| <= {F(threshold)}, then divide by {F(divisor)}", threshold == 0 ? 1 / divisor : double.NaN);
+                Add(entries, included, DecayKind.Proximal, $"{kind}: zero where |w| <= {F(threshold)}, then divide by {F(divisor)}", threshold == 0 ? 1 / divisor : double.NaN);
                 break;
             case AddPenaltyGradientTransform penalty:
                 var shrink = penalty.Penalty is L2Penalty l2 && !context.AfterAdaptive && context.LearningRate is { } plr && !context.AfterLearningRate
                     ? 1 - (plr.At(t) * (2 * l2.Lambda))
                     : double.NaN;
-                Add(entries, included.Where(penalty.Penalty.Mask.Includes), "penalty", $"gradient of {penalty.Penalty.Convention} added to the loss gradient", shrink);
+                Add(entries, included.Where(penalty.Penalty.Mask.Includes), DecayKind.Penalty, $"gradient of {penalty.Penalty.Convention} added to the loss gradient", shrink);
                 break;
         }
     }
 
-    private static void DescribeDecayedWeights(AddDecayedWeightsTransform decay, ParamSet included, Context context, List<DecayPlanEntry> entries)
+    private static void DescribeDecayedWeights(AddDecayedWeightsPrimitive decay, ParamInfo[] included, Context context, List<DecayPlanEntry> entries)
     {
         var t = context.Step;
         var lambda = decay.WeightDecay.At(t);
@@ -223,12 +240,12 @@ public sealed record DecayPlan
 
         if (context.AfterLearningRate)
         {
-            Add(entries, included, "decoupled", $"lambda={F(lambda)} added after the learning rate (not scaled by it)", 1 - lambda);
+            Add(entries, included, DecayKind.Decoupled, $"lambda={F(lambda)} added after the learning rate (not scaled by it)", 1 - lambda);
         }
         else if (context.AfterAdaptive)
         {
             var lr = context.LearningRate?.At(t) ?? double.NaN;
-            Add(entries, included, "decoupled", $"lambda={F(lambda)} after Adam's scaling (Optax adamw form), c = lr*lambda", 1 - (lr * lambda));
+            Add(entries, included, DecayKind.Decoupled, $"lambda={F(lambda)} after Adam's scaling (Optax adamw form), c = lr*lambda", 1 - (lr * lambda));
         }
         else
         {
@@ -236,22 +253,35 @@ public sealed record DecayPlan
             var text = $"coupled L2 (PyTorch weight_decay={F(lambda)}, the gradient of {F(lambda / 2)}*sum(w^2))";
             if (context.AdaptiveLater)
             {
-                Add(entries, included, "coupled", text + " through Adam's normalization: no fixed shrink", double.NaN);
+                Add(entries, included, DecayKind.Coupled, text + " through Adam's normalization: no fixed shrink", double.NaN);
             }
             else
             {
-                Add(entries, included, "coupled", text + ", shrink 1 - lr*weight_decay per step (momentum accumulates it)", 1 - (lr * lambda));
+                Add(entries, included, DecayKind.Coupled, text + ", shrink 1 - lr*weight_decay per step (momentum accumulates it)", 1 - (lr * lambda));
             }
         }
     }
 
-    private static void Add(List<DecayPlanEntry> entries, IEnumerable<Param> included, string kind, string description, double shrink)
+    private static void Add(List<DecayPlanEntry> entries, IEnumerable<ParamInfo> included, DecayKind kind, string description, double shrink)
     {
         foreach (var p in included)
         {
             entries.Add(new DecayPlanEntry(p.Name, p.Shape, kind, description, shrink));
         }
     }
+
+    /// <summary>
+    /// True for a primitive whose output is not a fixed multiple of its input (Adam's normalization, or any
+    /// element-wise primitive this plan does not know): coupled decay before it has no fixed shrink.
+    /// </summary>
+    private static bool IsAdaptive(IGradientTransform t) => t switch
+    {
+        ScalePrimitive or ScaleByLearningRatePrimitive or TracePrimitive or AddDecayedWeightsPrimitive or AddDecoupledWeightDecayPrimitive or ProximalPrimitive => false,
+        IdentityTransform or AddPenaltyGradientTransform => false,
+        MaskedTransform m => IsAdaptive(m.Inner),
+        ChainTransform c => c.Items.Any(IsAdaptive),
+        _ => true,
+    };
 
     private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 

@@ -4,76 +4,79 @@ namespace Regularization;
 
 /// <summary>
 /// A gradient transformation: a pair of pure functions over immutable values (the model is Optax's
-/// <c>GradientTransformation</c>). Optimizers are chains of transforms; see <see cref="Transforms"/> and <see cref="Optimizers"/>.
+/// <c>GradientTransformation</c>), for <see cref="float"/> and <see cref="double"/> parameters alike, plus the two
+/// functions that write and read its state for checkpoints. Optimizers are chains of transforms; see
+/// <see cref="Transforms"/> and <see cref="Optimizers"/>.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Convention: <see cref="Update"/> maps incoming updates (gradients, for the first transform of a chain) to outgoing
-/// updates, and the new parameters are <c>parameters + updates</c> (<see cref="Updates.Apply"/>). The sign flip of
+/// Convention: <see cref="Update{T}"/> maps incoming updates (gradients, for the first transform of a chain) to outgoing
+/// updates, and the new parameters are <c>parameters + updates</c> (<see cref="Updates.Apply{T}"/>). The sign flip of
 /// gradient descent happens in <see cref="Transforms.ScaleByLearningRate(Schedule)"/>.
 /// </para>
 /// <para>
 /// Purity: neither method changes its arguments (not even the matrices inside them), keeps hidden state, or reads
 /// mutable global state; the same inputs give the same bits. The property suite checks this for every transform.
+/// A transform value is element-type agnostic: the same <c>Optimizers.AdamW(...)</c> serves float32 and float64.
+/// </para>
+/// <para>
+/// Writing your own: derive from <see cref="ElementwiseTransform"/> when the rule is element-wise (it then fuses with
+/// the built-in primitives into one pass and gets its state, checkpoints and validation for free); implement this
+/// interface directly otherwise (it then runs unfused, and <see cref="WriteState"/>/<see cref="ReadState{T}"/> are
+/// yours to write with <see cref="StateWriter"/> and <see cref="StateReader"/>).
 /// </para>
 /// <example>
 /// <code>
 /// IGradientTransform sgd = Optimizers.Sgd(learningRate: 0.01, weightDecay: 1e-4);
 /// TransformState state = sgd.Init(parameters);
-/// Step step = sgd.Update(gradients, state, parameters);
-/// ParamSet next = Updates.Apply(parameters, step.Updates);
+/// StepResult&lt;double&gt; step = sgd.Update(gradients, state, parameters);
+/// parameters = Updates.Apply(parameters, step.Updates);
 /// state = step.State;
 /// </code>
 /// </example>
 /// </remarks>
 public interface IGradientTransform
 {
-    /// <summary>Creates the initial state for these parameters (buffers of zeros, counters at zero).</summary>
+    /// <summary>Creates the initial state for these parameters (buffers of zeros or the primitive's initial value, counters at zero).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="parameters">The parameters the transform will update.</param>
     /// <returns>The initial state.</returns>
-    /// <exception cref="ArgumentException"><paramref name="parameters"/> does not suit the transform (for example it is empty).</exception>
     [Pure]
-    TransformState Init(ParamSet parameters);
+    TransformState Init<T>(ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable;
 
     /// <summary>Transforms updates and advances the state.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="updates">Incoming updates (gradients for the first transform), named and shaped like <paramref name="parameters"/>.</param>
-    /// <param name="state">The state from <see cref="Init"/> or from the previous <see cref="Update"/>.</param>
+    /// <param name="state">The state from <see cref="Init{T}"/> or from the previous <see cref="Update{T}"/>.</param>
     /// <param name="parameters">The current parameters.</param>
     /// <returns>The outgoing updates and the new state.</returns>
     /// <exception cref="ArgumentException">Names or shapes do not match, or the state is not this transform's.</exception>
     [Pure]
-    Step Update(ParamSet updates, TransformState state, ParamSet parameters);
-}
+    StepResult<T> Update<T>(ParamSet<T> updates, TransformState state, ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable;
 
-/// <summary>The result of <see cref="IGradientTransform.Update"/>: the outgoing updates and the new state.</summary>
-public sealed record Step
-{
-    /// <summary>Creates a step result.</summary>
-    /// <param name="updates">The updates; add them to the parameters with <see cref="Regularization.Updates.Apply"/>.</param>
-    /// <param name="state">The state to pass to the next update.</param>
-    public Step(ParamSet updates, TransformState state)
-    {
-        ArgumentNullException.ThrowIfNull(updates);
-        ArgumentNullException.ThrowIfNull(state);
-        Updates = updates;
-        State = state;
-    }
-
-    /// <summary>The updates; add them to the parameters with <see cref="Regularization.Updates.Apply"/>.</summary>
-    public ParamSet Updates { get; }
-
-    /// <summary>The state to pass to the next update.</summary>
-    public TransformState State { get; }
-
-    /// <summary>Deconstructs into updates and state.</summary>
-    /// <param name="updates">The updates.</param>
+    /// <summary>Writes <paramref name="state"/> (a state of this transform) for a checkpoint.</summary>
     /// <param name="state">The state.</param>
-    public void Deconstruct(out ParamSet updates, out TransformState state)
-    {
-        updates = Updates;
-        state = State;
-    }
+    /// <param name="writer">Where to write it.</param>
+    void WriteState(TransformState state, StateWriter writer);
+
+    /// <summary>Reads a state written by <see cref="WriteState"/>, checking it against the parameters.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="reader">Where to read it.</param>
+    /// <param name="parameters">The parameters the state belongs to.</param>
+    /// <returns>The state.</returns>
+    /// <exception cref="InvalidDataException">The data is not a valid state of this transform for these parameters.</exception>
+    TransformState ReadState<T>(StateReader reader, ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable;
 }
+
+/// <summary>The result of <see cref="IGradientTransform.Update{T}"/>: the outgoing updates and the new state.</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <param name="Updates">The updates; add them to the parameters with <see cref="Regularization.Updates.Apply{T}"/>.</param>
+/// <param name="State">The state to pass to the next update.</param>
+public sealed record StepResult<T>(ParamSet<T> Updates, TransformState State)
+    where T : struct, IEquatable<T>, IFormattable;
 
 /// <summary>What to do when a gradient holds NaN or an infinity (see <see cref="Transforms.GuardNonFinite"/>).</summary>
 public enum NonFinitePolicy
@@ -88,10 +91,7 @@ public enum NonFinitePolicy
     Zero = 2,
 }
 
-/// <summary>
-/// How a decoupled decay coefficient or a proximal threshold follows the learning rate (see
-/// <see cref="Optimizers.AdamW(Schedule, Schedule, DecayScaling, double, double, double, bool, bool, Mask?)"/>).
-/// </summary>
+/// <summary>How a decoupled decay coefficient or a proximal threshold follows the learning rate.</summary>
 /// <remarks>
 /// With learning-rate schedule <c>lr(t) = alpha * eta(t)</c> (base value <c>alpha</c>, multiplier <c>eta(t)</c>) and
 /// decay <c>lambda(t)</c>, the per-step shrink is <c>1 - c(t)</c> with <c>c(t)</c> below.

@@ -5,7 +5,7 @@ namespace Regularization;
 
 /// <summary>
 /// Chooses parameters: which ones a decay, a penalty or a group applies to. A mask is a pure predicate over
-/// <see cref="Param"/> (its name and shape; never its values) with a description that decay plans print.
+/// <see cref="ParamInfo"/> (its name, shape and rank; never its values) with a description that decay plans print.
 /// </summary>
 /// <remarks>
 /// <example>
@@ -18,14 +18,14 @@ namespace Regularization;
 /// </remarks>
 public sealed record Mask
 {
-    private Mask(Func<Param, bool> includes, string description)
+    private Mask(Func<ParamInfo, bool> includes, string description)
     {
         Includes = includes;
         Description = description;
     }
 
     /// <summary>The predicate: true for parameters the mask includes.</summary>
-    public Func<Param, bool> Includes { get; }
+    public Func<ParamInfo, bool> Includes { get; }
 
     /// <summary>What the mask includes, in words.</summary>
     public string Description { get; }
@@ -46,7 +46,7 @@ public sealed record Mask
     /// <param name="predicate">A pure test of name and shape.</param>
     /// <param name="description">What it includes, in words.</param>
     [Pure]
-    public static Mask Where(Func<Param, bool> predicate, string description)
+    public static Mask Where(Func<ParamInfo, bool> predicate, string description)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         if (string.IsNullOrWhiteSpace(description))
@@ -118,19 +118,32 @@ public sealed record Mask
     /// <summary>True when the mask includes <paramref name="parameter"/>.</summary>
     /// <param name="parameter">The parameter.</param>
     [Pure]
-    public bool Contains(Param parameter)
+    public bool Contains(ParamInfo parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
         return Includes(parameter);
     }
 
+    /// <summary>True when the mask includes <paramref name="parameter"/>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="parameter">The parameter.</param>
+    [Pure]
+    public bool Contains<T>(Param<T> parameter)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return Includes(parameter.Info);
+    }
+
     /// <summary>The included parameters, in order.</summary>
     /// <param name="parameters">The parameters.</param>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     [Pure]
-    public ParamSet Select(ParamSet parameters)
+    public ParamSet<T> Select<T>(ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return parameters.Where(Includes);
+        return parameters.Where(q => Includes(q.Info));
     }
 
     /// <summary>The description.</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics.Contracts;
+using MathNet.Numerics.LinearAlgebra;
 using Regularization.Internal;
 
 namespace Regularization;
@@ -5,168 +7,142 @@ namespace Regularization;
 /// <summary>
 /// The C# facade: an optimizer that owns its state and updates the parameters' matrices in place, PyTorch style.
 /// It runs any <see cref="IGradientTransform"/> and gives exactly the bits of the pure path
-/// (<see cref="IGradientTransform.Update"/> followed by <see cref="Updates.Apply"/>).
+/// (<see cref="IGradientTransform.Update{T}"/> followed by <see cref="Updates.Apply{T}"/>).
 /// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <remarks>
 /// <para>
-/// The optimizers of <see cref="Optimizers"/> and of the builders here (with masks, groups, schedules, proximal steps
-/// and the non-finite guard) run as fused kernels: one pass over each parameter, its gradient and its state buffers
-/// per step, with no temporary arrays. Other transforms run through the pure path and the result is copied into the
-/// parameters. <see cref="IsFused"/> tells which.
+/// A transform made of element-wise primitives (every optimizer of <see cref="Optimizers"/>, user primitives derived
+/// from <see cref="ElementwiseTransform"/>, in any chain order, with masks, groups and the non-finite guard) runs fused:
+/// one pass over each parameter, its gradient and its state per step, with no allocation. Other transforms run through
+/// the pure path and the result is copied into the parameters. <see cref="IsFused"/> tells which.
 /// </para>
-/// <para>Not thread-safe: one optimizer, one training loop.</para>
+/// <para>
+/// Not thread-safe: one optimizer, one training loop. A <see cref="Step"/> entered while another is running on the same
+/// optimizer throws <see cref="InvalidOperationException"/> (a compare-and-swap flag, checked before anything changes).
+/// </para>
 /// <example>
 /// <code>
-/// var optimizer = Optimizer.AdamW(learningRate: 1e-3).WeightDecay(0.01).ExcludeBiases().Build(model.Parameters);
+/// Optimizer&lt;float&gt; optimizer = Optimizer.AdamW(learningRate: 1e-3).WeightDecay(0.01).ExcludeBiases().Build(model.Parameters);
 /// for (...)
 /// {
-///     ParamSet gradients = model.Backward(batch);
+///     ParamSet&lt;float&gt; gradients = model.Backward(batch);
 ///     optimizer.Step(gradients);          // model.Parameters' matrices change in place
 /// }
 /// </code>
 /// </example>
 /// </remarks>
-public sealed class Optimizer
+public sealed class Optimizer<T>
+    where T : struct, IEquatable<T>, IFormattable
 {
     private TransformState _state;
-    private FusedProgram? _program;
-    private long _executed;
+    private Plan<T>? _plan;
+    private long[] _counts = [];
+    private T[][][][] _slots = [];
+    private T[] _scratch = [];
+    private T[][] _p = [];
     private long _skipped;
     private long _zeroedEntries;
     private long _zeroedSteps;
+    private int _busy;
 
-    private Optimizer(IGradientTransform transform, ParamSet parameters, TransformState state)
+    internal Optimizer(IGradientTransform transform, ParamSet<T> parameters, TransformState state)
     {
         Transform = transform;
         Parameters = parameters;
         _state = state;
-        _program = FusedProgram.TryCompile(transform, state, parameters);
+        Compile(state);
     }
 
     /// <summary>The parameters; their matrices change in place at each <see cref="Step"/>.</summary>
-    public ParamSet Parameters { get; }
+    public ParamSet<T> Parameters { get; }
 
     /// <summary>The pure transform this optimizer runs.</summary>
     public IGradientTransform Transform { get; }
 
-    /// <summary>True when steps run as fused in-place kernels; false when they run the pure path and copy.</summary>
-    public bool IsFused => _program is not null;
+    /// <summary>True when steps run as one fused in-place pass; false when they run the pure path and copy.</summary>
+    public bool IsFused => _plan is not null;
 
     /// <summary>Completed calls of <see cref="Step"/> (skipped steps included, thrown ones not).</summary>
     public long StepCount { get; private set; }
 
-    /// <summary>Steps skipped because a gradient held NaN or an infinity (<see cref="NonFinitePolicy.Skip"/>), counted in the state.</summary>
-    public long SkippedSteps => ((_state as NonFiniteState)?.SkippedSteps ?? 0) + _skipped;
+    /// <summary>Steps skipped because a gradient held NaN or an infinity (<see cref="NonFinitePolicy.Skip"/>).</summary>
+    public long SkippedSteps => (State as NonFiniteState)?.SkippedSteps ?? 0;
 
-    /// <summary>Gradient entries replaced by zero (<see cref="NonFinitePolicy.Zero"/>), counted in the state.</summary>
-    public long ZeroedEntries => ((_state as NonFiniteState)?.ZeroedEntries ?? 0) + _zeroedEntries;
+    /// <summary>Gradient entries replaced by zero (<see cref="NonFinitePolicy.Zero"/>).</summary>
+    public long ZeroedEntries => (State as NonFiniteState)?.ZeroedEntries ?? 0;
 
     /// <summary>
     /// A deep copy of the state, equal to the state the pure path would hold after the same steps
-    /// (use it for checkpoints, with <see cref="Restore"/>).
+    /// (use it for checkpoints, with <see cref="Restore"/> or <see cref="StateCodec"/>).
     /// </summary>
-    public TransformState State => StateCopy.Materialize(_state, _executed, _skipped, _zeroedEntries, _zeroedSteps, deepCopy: true);
-
-    /// <summary>Builder for SGD (PyTorch <c>torch.optim.SGD</c>, coupled decay).</summary>
-    /// <param name="learningRate">The learning rate, &gt; 0.</param>
-    public static OptimizerBuilder Sgd(double learningRate) => OptimizerBuilder.Create(OptimizerKind.Sgd, learningRate, 0);
-
-    /// <summary>Builder for SGDW (SGD with decoupled decay).</summary>
-    /// <param name="learningRate">The learning rate, &gt; 0.</param>
-    /// <param name="weightDecay">The decoupled decay, &gt;= 0.</param>
-    public static OptimizerBuilder SgdW(double learningRate, double weightDecay) => OptimizerBuilder.Create(OptimizerKind.SgdW, learningRate, weightDecay);
-
-    /// <summary>Builder for Adam (PyTorch <c>torch.optim.Adam</c>, coupled decay, default learning rate 1e-3).</summary>
-    /// <param name="learningRate">The learning rate, &gt; 0.</param>
-    public static OptimizerBuilder Adam(double learningRate = 1e-3) => OptimizerBuilder.Create(OptimizerKind.Adam, learningRate, 0);
-
-    /// <summary>Builder for AdamW (PyTorch <c>torch.optim.AdamW</c>, default learning rate 1e-3 and decay 1e-2).</summary>
-    /// <param name="learningRate">The learning rate, &gt; 0.</param>
-    public static OptimizerBuilder AdamW(double learningRate = 1e-3) => OptimizerBuilder.Create(OptimizerKind.AdamW, learningRate, 1e-2);
-
-    /// <summary>An optimizer that runs <paramref name="transform"/> on <paramref name="parameters"/>, starting from <c>transform.Init</c>.</summary>
-    /// <param name="transform">Any transform, for example <c>Optimizers.Sgd(0.01, weightDecay: 1e-4)</c>.</param>
-    /// <param name="parameters">The parameters to update in place (not copied).</param>
-    /// <exception cref="ArgumentException"><paramref name="parameters"/> is empty or does not suit the transform.</exception>
-    public static Optimizer Create(IGradientTransform transform, ParamSet parameters)
+    public TransformState State
     {
-        ArgumentNullException.ThrowIfNull(transform);
-        Validate.NotEmpty(parameters, nameof(parameters));
-        return new Optimizer(transform, parameters, transform.Init(parameters));
-    }
+        get
+        {
+            if (_plan is null)
+            {
+                return _state;
+            }
 
-    /// <summary>
-    /// An optimizer that continues from a saved state (from <see cref="State"/> or the pure path). The state is copied.
-    /// </summary>
-    /// <param name="transform">The transform that produced the state.</param>
-    /// <param name="parameters">The parameters to update in place.</param>
-    /// <param name="state">The state to continue from.</param>
-    public static Optimizer Create(IGradientTransform transform, ParamSet parameters, TransformState state)
-    {
-        ArgumentNullException.ThrowIfNull(transform);
-        Validate.NotEmpty(parameters, nameof(parameters));
-        ArgumentNullException.ThrowIfNull(state);
-        var optimizer = new Optimizer(transform, parameters, transform.Init(parameters));
-        optimizer.Restore(state);
-        return optimizer;
+            var copies = _slots.Select(node => node.Select(slot => slot.Select(a => (T[])a.Clone()).ToArray()).ToArray()).ToArray();
+            var inner = _plan.Rebuild(_plan.NodeStates(_counts, copies));
+            return _plan.GuardState is { } g
+                ? new NonFiniteState(inner, g.SkippedSteps + _skipped, g.ZeroedEntries + _zeroedEntries, g.ZeroedSteps + _zeroedSteps)
+                : inner;
+        }
     }
 
     /// <summary>
     /// One optimizer step: updates <see cref="Parameters"/> in place from <paramref name="gradients"/>. If it throws
     /// (mismatched names or shapes, a non-finite gradient under <see cref="NonFinitePolicy.Throw"/>, a schedule giving
-    /// a bad value), nothing has changed.
+    /// a bad value, a concurrent call), nothing has changed.
     /// </summary>
     /// <param name="gradients">The loss gradients, named and shaped like <see cref="Parameters"/> (any order).</param>
-    public void Step(ParamSet gradients)
+    /// <exception cref="InvalidOperationException">Another thread is inside <see cref="Step"/> or <see cref="Restore"/> of this optimizer.</exception>
+    public void Step(ParamSet<T> gradients)
     {
-        var g = Validate.Aligned(Parameters, nameof(gradients), gradients, "parameters");
-        if (_program is null)
+        Enter();
+        try
         {
-            StepPure(gradients);
-            return;
-        }
-
-        var zero = false;
-        var bad = 0L;
-        if (_program.Guard is { } guard)
-        {
-            for (var i = 0; i < g.Length; i++)
+            var g = Validate.Aligned(Parameters, nameof(gradients), gradients, "parameters");
+            if (_plan is null)
             {
-                var data = Buffers.Data(g[i]);
-                if (Kernels.AllFinite(data))
-                {
-                    continue;
-                }
-
-                var count = Kernels.CountNonFinite(data, out var first);
-                if (guard.Policy == NonFinitePolicy.Throw)
-                {
-                    var rows = Math.Max(g[i].Rows, 1);
-                    throw new NonFiniteGradientException(g[i].Name, count, first % rows, first / rows, data[first]);
-                }
-
-                bad += count;
-            }
-
-            if (bad > 0 && guard.Policy == NonFinitePolicy.Skip)
-            {
-                _skipped++;
-                StepCount++;
+                StepPure(gradients);
                 return;
             }
 
-            zero = bad > 0;
-        }
+            var bad = 0L;
+            if (_plan.Guard is { } guard)
+            {
+                bad = NonFiniteScan.Check(g, guard.Policy);
+                if (bad < 0)
+                {
+                    _skipped++;
+                    StepCount++;
+                    return;
+                }
+            }
 
-        _program.Run(Parameters.Items, g, _executed, zero);
-        if (zero)
+            _plan.PrepareRules(_counts);
+            _plan.Execute(_p, Gradients(g), null, _scratch, _slots, null, bad > 0);
+            if (bad > 0)
+            {
+                _zeroedEntries += bad;
+                _zeroedSteps++;
+            }
+
+            for (var k = 0; k < _counts.Length; k++)
+            {
+                _counts[k]++;
+            }
+
+            StepCount++;
+        }
+        finally
         {
-            _zeroedEntries += bad;
-            _zeroedSteps++;
+            Volatile.Write(ref _busy, 0);
         }
-
-        _executed++;
-        StepCount++;
     }
 
     /// <summary>Replaces the state (for example from a checkpoint); the state is deep-copied and checked against the parameters.</summary>
@@ -175,37 +151,134 @@ public sealed class Optimizer
     public void Restore(TransformState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var copy = StateCopy.Materialize(state, 0, 0, 0, 0, deepCopy: true);
-        var program = FusedProgram.TryCompile(Transform, copy, Parameters);
-        if (program is null)
+        Enter();
+        try
         {
-            // Let the pure path check the state's type and buffers without changing anything: a zero-gradient dry run.
-            Transform.Update(ParamSet.ZerosLike(Parameters), copy, Parameters);
+            // Check the state without changing anything: a zero-gradient dry run of the pure path.
+            Transform.Update(ParamSet<T>.ZerosLike(Parameters), state, Parameters);
+            Compile(state);
+            _state = state;
         }
-
-        _state = copy;
-        _program = program;
-        _executed = 0;
-        _skipped = _zeroedEntries = _zeroedSteps = 0;
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
     }
 
     /// <summary>How each parameter is decayed or penalized, with the per-step shrink, at the current step.</summary>
+    [Pure]
     public DecayPlan DescribeDecay() => DecayPlan.Of(Transform, Parameters, StepCount);
 
-    private void StepPure(ParamSet gradients)
+    private void Enter()
     {
-        var current = StateCopy.Materialize(_state, _executed, _skipped, _zeroedEntries, _zeroedSteps, deepCopy: false);
-        var step = Transform.Update(gradients, current, Parameters);
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                "This Optimizer is already inside Step or Restore on another thread; an optimizer is not thread-safe (use one per training loop, or lock around Step).");
+        }
+    }
+
+    private void Compile(TransformState state)
+    {
+        var plan = Plan<T>.TryCompile(Transform, state, Parameters);
+        _plan = plan;
+        _skipped = _zeroedEntries = _zeroedSteps = 0;
+        if (plan is null)
+        {
+            return;
+        }
+
+        // The facade owns deep copies of the slots and updates them in place.
+        _slots = plan.SlotArrays().Select(node => node.Select(slot => slot.Select(a => (T[])a.Clone()).ToArray()).ToArray()).ToArray();
+        _counts = plan.Nodes.Select(n => n.State.Count).ToArray();
+        _scratch = new T[Plan<T>.Block];
+        _p = Parameters.Items.Select(q => q.Value.AsColumnMajorArray()).ToArray();
+        _gradients = new T[_p.Length][];
+    }
+
+    private T[][] _gradients = [];
+
+    private T[][] Gradients(Param<T>[] g)
+    {
+        for (var i = 0; i < g.Length; i++)
+        {
+            _gradients[i] = g[i].Value.AsColumnMajorArray();
+        }
+
+        return _gradients;
+    }
+
+    private void StepPure(ParamSet<T> gradients)
+    {
+        var step = Transform.Update(gradients, _state, Parameters);
         var next = Updates.Apply(Parameters, step.Updates);
         var items = Parameters.Items;
         for (var i = 0; i < items.Length; i++)
         {
-            Buffers.Data(next[i]).CopyTo(Buffers.Data(items[i]), 0);
+            next[i].Value.AsColumnMajorArray().CopyTo(items[i].Value.AsColumnMajorArray(), 0);
         }
 
         _state = step.State;
-        _executed = 0;
-        _skipped = _zeroedEntries = _zeroedSteps = 0;
         StepCount++;
+    }
+}
+
+/// <summary>Builders and factories of the facade <see cref="Optimizer{T}"/>.</summary>
+/// <example>
+/// <code>
+/// var optimizer = Optimizer.Sgd(0.01).WeightDecay(1e-4).Build(parameters);
+/// var same = Optimizer.Create(Optimizers.Sgd(0.01, weightDecay: 1e-4), parameters);
+/// </code>
+/// </example>
+public static class Optimizer
+{
+    /// <summary>Builder for SGD (PyTorch <c>torch.optim.SGD</c>, coupled decay).</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0.</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Sgd(double learningRate) => OptimizerBuilder.Create(BuilderFamily.Sgd, learningRate, 0);
+
+    /// <summary>Builder for SGDW (SGD with decoupled decay).</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0.</param>
+    /// <param name="weightDecay">The decoupled decay, &gt;= 0.</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder SgdW(double learningRate, double weightDecay) => OptimizerBuilder.Create(BuilderFamily.SgdW, learningRate, weightDecay);
+
+    /// <summary>Builder for Adam (PyTorch <c>torch.optim.Adam</c>, coupled decay, default learning rate 1e-3).</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0.</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Adam(double learningRate = 1e-3) => OptimizerBuilder.Create(BuilderFamily.Adam, learningRate, 0);
+
+    /// <summary>Builder for AdamW (PyTorch <c>torch.optim.AdamW</c>, default learning rate 1e-3 and decay 1e-2).</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0.</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder AdamW(double learningRate = 1e-3) => OptimizerBuilder.Create(BuilderFamily.AdamW, learningRate, 1e-2);
+
+    /// <summary>An optimizer that runs <paramref name="transform"/> on <paramref name="parameters"/>, starting from <c>transform.Init</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="transform">Any transform, for example <c>Optimizers.Sgd(0.01, weightDecay: 1e-4)</c>.</param>
+    /// <param name="parameters">The parameters to update in place (not copied).</param>
+    /// <returns>The optimizer.</returns>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> is empty or does not suit the transform.</exception>
+    public static Optimizer<T> Create<T>(IGradientTransform transform, ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        Validate.NotEmpty(parameters, nameof(parameters));
+        return new Optimizer<T>(transform, parameters, transform.Init(parameters));
+    }
+
+    /// <summary>An optimizer that continues from a saved state (from <see cref="Optimizer{T}.State"/> or the pure path). The state is copied.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="transform">The transform that produced the state.</param>
+    /// <param name="parameters">The parameters to update in place.</param>
+    /// <param name="state">The state to continue from.</param>
+    /// <returns>The optimizer.</returns>
+    public static Optimizer<T> Create<T>(IGradientTransform transform, ParamSet<T> parameters, TransformState state)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var optimizer = Create(transform, parameters);
+        optimizer.Restore(state);
+        return optimizer;
     }
 }

@@ -3,36 +3,20 @@ using Regularization.Internal;
 
 namespace Regularization;
 
-/// <summary>The optimizer families the builder makes.</summary>
-public enum OptimizerKind
-{
-    /// <summary>SGD with coupled decay (PyTorch <c>SGD</c>).</summary>
-    Sgd = 0,
-
-    /// <summary>SGD with decoupled decay (SGDW).</summary>
-    SgdW = 1,
-
-    /// <summary>Adam with coupled decay (PyTorch <c>Adam</c>).</summary>
-    Adam = 2,
-
-    /// <summary>Adam with decoupled decay (PyTorch <c>AdamW</c>).</summary>
-    AdamW = 3,
-}
-
 /// <summary>
 /// A fluent, immutable description of an optimizer: every method returns a new builder. <see cref="ToTransform"/> gives
-/// the pure chain (the same one <see cref="Optimizers"/> documents); <see cref="Build"/> gives an in-place
+/// the pure chain (the same one <see cref="Optimizers"/> documents); <see cref="Build{T}"/> gives an in-place
 /// <see cref="Optimizer"/> over it.
 /// </summary>
 /// <example>
 /// <code>
-/// Optimizer opt = Optimizer.Sgd(0.1).Momentum(0.9, nesterov: true).WeightDecay(5e-4).ExcludeBiases().Build(parameters);
+/// Optimizer&lt;double&gt; opt = Optimizer.Sgd(0.1).Momentum(0.9, nesterov: true).WeightDecay(5e-4).ExcludeBiases().Build(parameters);
 /// IGradientTransform pure = Optimizer.AdamW(1e-3).WeightDecay(0.05).DecayScaling(DecayScaling.ScheduleMultiplier).ToTransform();
 /// </code>
 /// </example>
 public sealed record OptimizerBuilder
 {
-    private OptimizerBuilder(OptimizerKind kind, Schedule learningRate, Schedule weightDecay)
+    private OptimizerBuilder(BuilderFamily kind, Schedule learningRate, Schedule weightDecay)
     {
         Kind = kind;
         LearningRateSchedule = learningRate;
@@ -40,57 +24,57 @@ public sealed record OptimizerBuilder
     }
 
     /// <summary>The optimizer family.</summary>
-    public OptimizerKind Kind { get; private init; }
+    internal BuilderFamily Kind { get; private init; }
 
     /// <summary>The learning rate.</summary>
-    public Schedule LearningRateSchedule { get; private init; }
+    internal Schedule LearningRateSchedule { get; private init; }
 
     /// <summary>The weight decay: coupled for SGD and Adam, decoupled for SGDW and AdamW.</summary>
-    public Schedule WeightDecaySchedule { get; private init; }
+    internal Schedule WeightDecaySchedule { get; private init; }
 
     /// <summary>How decoupled decay and proximal steps follow the learning rate.</summary>
-    public DecayScaling Scaling { get; private init; } = Regularization.DecayScaling.LearningRate;
+    internal DecayScaling Scaling { get; private init; } = Regularization.DecayScaling.LearningRate;
 
     /// <summary>Which parameters are regularized, by weight decay and by the proximal step (null: all).</summary>
-    public Mask? DecayMask { get; private init; }
+    internal Mask? DecayMask { get; private init; }
 
     /// <summary>Momentum factor (SGD and SGDW).</summary>
-    public double MomentumFactor { get; private init; }
+    internal double MomentumFactor { get; private init; }
 
     /// <summary>Dampening (SGD and SGDW).</summary>
-    public double DampeningFactor { get; private init; }
+    internal double DampeningFactor { get; private init; }
 
     /// <summary>Nesterov momentum (SGD and SGDW).</summary>
-    public bool UseNesterov { get; private init; }
+    internal bool UseNesterov { get; private init; }
 
     /// <summary>Adam's first-moment decay.</summary>
-    public double Beta1 { get; private init; } = 0.9;
+    internal double Beta1 { get; private init; } = 0.9;
 
     /// <summary>Adam's second-moment decay.</summary>
-    public double Beta2 { get; private init; } = 0.999;
+    internal double Beta2 { get; private init; } = 0.999;
 
     /// <summary>Adam's epsilon.</summary>
-    public double Eps { get; private init; } = 1e-8;
+    internal double Eps { get; private init; } = 1e-8;
 
     /// <summary>AMSGrad (Adam and AdamW).</summary>
-    public bool UseAmsGrad { get; private init; }
+    internal bool UseAmsGrad { get; private init; }
 
     /// <summary>Maximize instead of minimize.</summary>
-    public bool IsMaximizing { get; private init; }
+    internal bool IsMaximizing { get; private init; }
 
     /// <summary>Proximal L1 strength after each step (0: none).</summary>
-    public double ProximalStrength { get; private init; }
+    internal double ProximalStrength { get; private init; }
 
     /// <summary>Share of L1 in the proximal step (1: L1; less: elastic net).</summary>
-    public double ProximalL1Ratio { get; private init; } = 1;
+    internal double ProximalL1Ratio { get; private init; } = 1;
 
     /// <summary>The non-finite gradient policy.</summary>
-    public NonFinitePolicy NonFinite { get; private init; } = NonFinitePolicy.Throw;
+    internal NonFinitePolicy NonFinite { get; private init; } = NonFinitePolicy.Throw;
 
     /// <summary>Whether gradients are checked for NaN and infinities (true unless <see cref="WithoutNonFiniteGuard"/>).</summary>
-    public bool ChecksNonFinite { get; private init; } = true;
+    internal bool ChecksNonFinite { get; private init; } = true;
 
-    internal static OptimizerBuilder Create(OptimizerKind kind, double learningRate, double weightDecay) =>
+    internal static OptimizerBuilder Create(BuilderFamily kind, double learningRate, double weightDecay) =>
         new(kind, Schedule.Constant(Validate.Positive(learningRate, nameof(learningRate))), Schedule.Constant(Validate.NonNegative(weightDecay, nameof(weightDecay))));
 
     /// <summary>Uses a learning-rate schedule.</summary>
@@ -135,7 +119,7 @@ public sealed record OptimizerBuilder
     public OptimizerBuilder Momentum(double momentum, double dampening = 0, bool nesterov = false)
     {
         RequireSgd(nameof(Momentum));
-        _ = new TraceTransform(momentum, dampening, nesterov);
+        _ = new TracePrimitive(momentum, dampening, nesterov);
         return this with { MomentumFactor = momentum, DampeningFactor = dampening, UseNesterov = nesterov };
     }
 
@@ -155,7 +139,7 @@ public sealed record OptimizerBuilder
     public OptimizerBuilder Epsilon(double epsilon)
     {
         RequireAdam(nameof(Epsilon));
-        return this with { Eps = Validate.NonNegative(epsilon, nameof(epsilon)) };
+        return this with { Eps = Validate.Epsilon(epsilon, nameof(epsilon)) };
     }
 
     /// <summary>Turns AMSGrad on or off.</summary>
@@ -208,10 +192,11 @@ public sealed record OptimizerBuilder
         var wd = WeightDecaySchedule;
         var optimizer = Kind switch
         {
-            OptimizerKind.Sgd => Optimizers.Sgd(lr, MomentumFactor, DampeningFactor, UseNesterov, wd, IsMaximizing, DecayMask),
-            OptimizerKind.SgdW => Optimizers.SgdW(lr, wd, Scaling, MomentumFactor, DampeningFactor, UseNesterov, IsMaximizing, DecayMask),
-            OptimizerKind.Adam => Optimizers.Adam(lr, Beta1, Beta2, Eps, wd, UseAmsGrad, IsMaximizing, DecayMask),
-            _ => Optimizers.AdamW(lr, wd, Scaling, Beta1, Beta2, Eps, UseAmsGrad, IsMaximizing, DecayMask),
+            BuilderFamily.Sgd => Optimizers.Sgd(lr, MomentumFactor, DampeningFactor, UseNesterov, wd, IsMaximizing, DecayMask),
+            BuilderFamily.SgdW => Optimizers.SgdW(lr, wd, Scaling, MomentumFactor, DampeningFactor, UseNesterov, IsMaximizing, DecayMask),
+            BuilderFamily.Adam => Optimizers.Adam(lr, Beta1, Beta2, Eps, wd, UseAmsGrad, IsMaximizing, DecayMask),
+            BuilderFamily.AdamW => Optimizers.AdamW(lr, wd, Scaling, Beta1, Beta2, Eps, UseAmsGrad, IsMaximizing, DecayMask),
+            _ => throw new InvalidOperationException($"Unknown optimizer family {Kind}."),
         };
         if (ProximalStrength > 0)
         {
@@ -225,12 +210,14 @@ public sealed record OptimizerBuilder
 
     /// <summary>An in-place optimizer over <paramref name="parameters"/> (their matrices change at each step).</summary>
     /// <param name="parameters">The parameters.</param>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     [Pure]
-    public Optimizer Build(ParamSet parameters) => Optimizer.Create(ToTransform(), parameters);
+    public Optimizer<T> Build<T>(ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable => Optimizer.Create(ToTransform(), parameters);
 
     private void RequireSgd(string method)
     {
-        if (Kind is not (OptimizerKind.Sgd or OptimizerKind.SgdW))
+        if (Kind is not (BuilderFamily.Sgd or BuilderFamily.SgdW))
         {
             throw new InvalidOperationException($"{method} applies to SGD and SGDW, not {Kind}.");
         }
@@ -238,9 +225,18 @@ public sealed record OptimizerBuilder
 
     private void RequireAdam(string method)
     {
-        if (Kind is not (OptimizerKind.Adam or OptimizerKind.AdamW))
+        if (Kind is not (BuilderFamily.Adam or BuilderFamily.AdamW))
         {
             throw new InvalidOperationException($"{method} applies to Adam and AdamW, not {Kind}.");
         }
     }
+}
+
+/// <summary>The optimizer a builder makes.</summary>
+internal enum BuilderFamily
+{
+    Sgd = 0,
+    SgdW = 1,
+    Adam = 2,
+    AdamW = 3,
 }

@@ -76,7 +76,7 @@ public static class Optimizers
             chain.Add(MaskIf(Transforms.AddDecayedWeights(weightDecay!), decayMask));
         }
 
-        var trace = new TraceTransform(momentum, dampening, nesterov);
+        var trace = new TracePrimitive(momentum, dampening, nesterov);
         if (momentum != 0)
         {
             chain.Add(trace);
@@ -135,7 +135,7 @@ public static class Optimizers
             chain.Add(Transforms.Scale(-1));
         }
 
-        var trace = new TraceTransform(momentum, dampening, nesterov);
+        var trace = new TracePrimitive(momentum, dampening, nesterov);
         if (momentum != 0)
         {
             chain.Add(trace);
@@ -161,7 +161,7 @@ public static class Optimizers
     /// <param name="learningRate">Learning rate, &gt; 0 (default 1e-3).</param>
     /// <param name="beta1">First-moment decay, in [0, 1) (default 0.9).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1) (default 0.999).</param>
-    /// <param name="epsilon">Denominator term, &gt;= 0 (default 1e-8).</param>
+    /// <param name="epsilon">Denominator term, &gt; 0 (default 1e-8; zero would divide 0 by 0 for a zero gradient).</param>
     /// <param name="weightDecay">Coupled decay, &gt;= 0 (default 0).</param>
     /// <param name="amsgrad">AMSGrad (PyTorch's code: maximum over the raw second moment).</param>
     /// <param name="maximize">Maximize instead of minimize.</param>
@@ -175,7 +175,7 @@ public static class Optimizers
     /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
     /// <param name="beta1">First-moment decay, in [0, 1).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1).</param>
-    /// <param name="epsilon">Denominator term, &gt;= 0.</param>
+    /// <param name="epsilon">Denominator term, &gt; 0.</param>
     /// <param name="weightDecay">Coupled decay schedule; none when null.</param>
     /// <param name="amsgrad">AMSGrad.</param>
     /// <param name="maximize">Maximize instead of minimize.</param>
@@ -217,7 +217,7 @@ public static class Optimizers
     /// <param name="learningRate">Learning rate, &gt; 0 (default 1e-3).</param>
     /// <param name="beta1">First-moment decay, in [0, 1) (default 0.9).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1) (default 0.999).</param>
-    /// <param name="epsilon">Denominator term, &gt;= 0 (default 1e-8).</param>
+    /// <param name="epsilon">Denominator term, &gt; 0 (default 1e-8; zero would divide 0 by 0 for a zero gradient).</param>
     /// <param name="weightDecay">Decoupled decay, &gt;= 0 (default 1e-2, PyTorch's; Optax's is 1e-4, Keras' 0.004).</param>
     /// <param name="amsgrad">AMSGrad.</param>
     /// <param name="maximize">Maximize instead of minimize.</param>
@@ -237,7 +237,7 @@ public static class Optimizers
     /// <param name="decayScaling">How the decay follows the learning rate.</param>
     /// <param name="beta1">First-moment decay, in [0, 1).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1).</param>
-    /// <param name="epsilon">Denominator term, &gt;= 0.</param>
+    /// <param name="epsilon">Denominator term, &gt; 0.</param>
     /// <param name="amsgrad">AMSGrad.</param>
     /// <param name="maximize">Maximize instead of minimize.</param>
     /// <param name="decayMask">Parameters that get decay; all when null.</param>
@@ -278,7 +278,7 @@ public static class Optimizers
     /// </summary>
     /// <param name="optimizer">Any transform, for example <c>Optimizers.Adam()</c>.</param>
     /// <param name="l1">The L1 strength (penalty <c>l1 * sum|w|</c>), &gt;= 0.</param>
-    /// <param name="learningRate">The step size's learning rate; when null, the optimizer's single <see cref="ScaleByLearningRateTransform"/> is used.</param>
+    /// <param name="learningRate">The step size's learning rate; when null, the optimizer's single learning rate (of its ScaleByLearningRate) is used.</param>
     /// <param name="scaling">How the threshold follows the learning rate (<c>lr*l1</c> by default).</param>
     /// <param name="mask">Parameters the step applies to; all when null.</param>
     /// <returns>The optimizer followed by the proximal step.</returns>
@@ -364,7 +364,7 @@ public static class Optimizers
         var unguarded = groups.Select(g => g is null
             ? throw new ArgumentNullException(nameof(groups), "A group is null.")
             : g.Transform is NonFiniteGuardTransform guard ? new ParamGroup(g.Name, g.Selector, guard.Inner) : g);
-        return new NonFiniteGuardTransform(new PartitionTransform(unguarded), policy);
+        return new NonFiniteGuardTransform(new PartitionTransform(unguarded.ToArray()), policy);
     }
 
     private static Schedule LearningRate(double learningRate) => Schedule.Constant(Validate.Positive(learningRate, nameof(learningRate)));
@@ -377,23 +377,23 @@ public static class Optimizers
         mask is null || ReferenceEquals(mask, Mask.All) ? transform : Transforms.Masked(transform, mask);
 
     private static IGradientTransform Guard(List<IGradientTransform> chain) =>
-        new NonFiniteGuardTransform(new ChainTransform(chain), NonFinitePolicy.Throw);
+        new NonFiniteGuardTransform(new ChainTransform(chain.ToArray()), NonFinitePolicy.Throw);
 
     /// <summary>Appends <paramref name="next"/> after <paramref name="optimizer"/>, inside its guard when it has one.</summary>
     private static IGradientTransform Then(IGradientTransform optimizer, IGradientTransform next)
     {
         if (optimizer is NonFiniteGuardTransform guard)
         {
-            IEnumerable<IGradientTransform> inner = guard.Inner is ChainTransform chain ? chain.Transforms.Append(next) : new[] { guard.Inner, next };
+            var inner = guard.Inner is ChainTransform chain ? [.. chain.Items, next] : new[] { guard.Inner, next };
             return new NonFiniteGuardTransform(new ChainTransform(inner), guard.Policy);
         }
 
-        return optimizer is ChainTransform c ? new ChainTransform(c.Transforms.Append(next)) : Transforms.Chain(optimizer, next);
+        return optimizer is ChainTransform c ? new ChainTransform([.. c.Items, next]) : Transforms.Chain(optimizer, next);
     }
 
     private static Schedule FindLearningRate(IGradientTransform optimizer)
     {
-        var found = TransformWalker.All(optimizer).OfType<ScaleByLearningRateTransform>().Select(t => t.LearningRate).Distinct().ToList();
+        var found = TransformWalker.All(optimizer).OfType<ScaleByLearningRatePrimitive>().Select(t => t.LearningRate).Distinct().ToList();
         return found.Count == 1
             ? found[0]
             : throw new ArgumentException(

@@ -6,37 +6,36 @@ namespace Regularization;
 
 /// <summary>
 /// An ordered set of uniquely named parameters. Parameters, gradients, updates and optimizer buffers are all
-/// <see cref="ParamSet"/>s, matched to each other by name.
+/// <see cref="ParamSet{T}"/>s, matched to each other by name.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Equality is by value: the same names in the same order, each with the same shape and equal elements
-/// (see <see cref="Param.Equals(Param)"/>). The set never copies the matrices it holds.
+/// (see <see cref="Param{T}.Equals(Param{T})"/>). The set never copies the matrices it holds.
 /// </para>
 /// <example>
 /// <code>
-/// var parameters = new ParamSet(new[]
-/// {
-///     new Param("fc1.weight", Matrix&lt;double&gt;.Build.Random(128, 784)),
-///     new Param("fc1.bias", Matrix&lt;double&gt;.Build.Dense(128, 1)),
-/// });
+/// var parameters = ParamSet.Of(
+///     Param.Of("fc1.weight", Matrix&lt;double&gt;.Build.Random(128, 784)),
+///     Param.Of("fc1.bias", Vector&lt;double&gt;.Build.Dense(128)));
 /// Matrix&lt;double&gt; w = parameters["fc1.weight"].Value;
 /// </code>
 /// </example>
 /// </remarks>
-public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
+public sealed class ParamSet<T> : IReadOnlyList<Param<T>>, IEquatable<ParamSet<T>>
+    where T : struct, IEquatable<T>, IFormattable
 {
-    private readonly Param[] _items;
+    private readonly Param<T>[] _items;
     private readonly Dictionary<string, int> _index;
 
     /// <summary>The empty set.</summary>
-    public static ParamSet Empty { get; } = new(Array.Empty<Param>());
+    public static ParamSet<T> Empty { get; } = new(Array.Empty<Param<T>>());
 
     /// <summary>Creates a set from parameters with unique names, keeping their order.</summary>
     /// <param name="parameters">The parameters; none may be null and no two may share a name.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or one of its items is null.</exception>
     /// <exception cref="ArgumentException">Two parameters share a name.</exception>
-    public ParamSet(IEnumerable<Param> parameters)
+    public ParamSet(IEnumerable<Param<T>> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         _items = parameters.ToArray();
@@ -53,7 +52,7 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
         }
     }
 
-    private ParamSet(Param[] items, Dictionary<string, int> index)
+    private ParamSet(Param<T>[] items, Dictionary<string, int> index)
     {
         _items = items;
         _index = index;
@@ -62,7 +61,7 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
     /// <summary>Creates a set from parameters with unique names (a convenience for <c>params</c> call sites).</summary>
     /// <param name="parameters">The parameters.</param>
     [Pure]
-    public static ParamSet Of(params Param[] parameters) => new(parameters);
+    public static ParamSet<T> Of(params Param<T>[] parameters) => new(parameters);
 
     /// <summary>Number of parameters.</summary>
     public int Count => _items.Length;
@@ -90,12 +89,12 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
 
     /// <summary>The parameter at a position.</summary>
     /// <param name="index">Zero-based position.</param>
-    public Param this[int index] => _items[index];
+    public Param<T> this[int index] => _items[index];
 
     /// <summary>The parameter with a name.</summary>
     /// <param name="name">The name.</param>
     /// <exception cref="KeyNotFoundException">No parameter has that name; the message lists the names there are.</exception>
-    public Param this[string name]
+    public Param<T> this[string name]
     {
         get
         {
@@ -118,7 +117,7 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
     /// <param name="name">The name.</param>
     /// <param name="parameter">The parameter, when found.</param>
     /// <returns>True when found.</returns>
-    public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Param parameter)
+    public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Param<T> parameter)
     {
         if (name is not null && _index.TryGetValue(name, out var i))
         {
@@ -138,16 +137,16 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
     /// <summary>A set with the same names and a new value for each parameter.</summary>
     /// <param name="map">Computes the new value from the parameter; must return a dense matrix of any shape.</param>
     [Pure]
-    public ParamSet Map(Func<Param, Matrix<double>> map)
+    public ParamSet<T> Map(Func<Param<T>, Matrix<T>> map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var items = new Param[_items.Length];
+        var items = new Param<T>[_items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = new Param(_items[i].Name, map(_items[i]));
+            items[i] = _items[i].WithValue(map(_items[i]));
         }
 
-        return new ParamSet(items, _index);
+        return new ParamSet<T>(items, _index);
     }
 
     /// <summary>Pairs this set with another of the same names and shapes and computes a new value for each pair.</summary>
@@ -155,45 +154,45 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
     /// <param name="map">Computes the new value from the parameter of this set and its namesake in <paramref name="other"/>.</param>
     /// <exception cref="ArgumentException">The names or shapes differ.</exception>
     [Pure]
-    public ParamSet Zip(ParamSet other, Func<Param, Param, Matrix<double>> map)
+    public ParamSet<T> Zip(ParamSet<T> other, Func<Param<T>, Param<T>, Matrix<T>> map)
     {
         ArgumentNullException.ThrowIfNull(map);
         var aligned = Internal.Validate.Aligned(this, nameof(other), other, "this set");
-        var items = new Param[_items.Length];
+        var items = new Param<T>[_items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = new Param(_items[i].Name, map(_items[i], aligned[i]));
+            items[i] = _items[i].WithValue(map(_items[i], aligned[i]));
         }
 
-        return new ParamSet(items, _index);
+        return new ParamSet<T>(items, _index);
     }
 
     /// <summary>The parameters for which <paramref name="predicate"/> holds, in order.</summary>
     /// <param name="predicate">The test.</param>
     [Pure]
-    public ParamSet Where(Func<Param, bool> predicate)
+    public ParamSet<T> Where(Func<Param<T>, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        return new ParamSet(_items.Where(predicate));
+        return new ParamSet<T>(_items.Where(predicate));
     }
 
     /// <summary>A set of zero matrices with the names and shapes of <paramref name="like"/>.</summary>
     /// <param name="like">The template.</param>
     [Pure]
-    public static ParamSet ZerosLike(ParamSet like)
+    public static ParamSet<T> ZerosLike(ParamSet<T> like)
     {
         ArgumentNullException.ThrowIfNull(like);
-        return like.Map(p => Matrix<double>.Build.Dense(p.Rows, p.Columns));
+        return like.Map(p => Matrix<T>.Build.Dense(p.Rows, p.Columns));
     }
 
     /// <summary>A deep copy: new matrices with the same elements.</summary>
     [Pure]
-    public ParamSet Copy() => Map(p => p.Value.Clone());
+    public ParamSet<T> Copy() => Map(p => p.Value.Clone());
 
     /// <summary>True when both sets hold the same names in the same order with the same shapes (values are not compared).</summary>
     /// <param name="other">The other set.</param>
     [Pure]
-    public bool HasSameLayout(ParamSet other)
+    public bool HasSameLayout(ParamSet<T> other)
     {
         ArgumentNullException.ThrowIfNull(other);
         if (other._items.Length != _items.Length)
@@ -205,7 +204,7 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
         {
             var a = _items[i];
             var b = other._items[i];
-            if (!string.Equals(a.Name, b.Name, StringComparison.Ordinal) || a.Rows != b.Rows || a.Columns != b.Columns)
+            if (!string.Equals(a.Name, b.Name, StringComparison.Ordinal) || a.Rows != b.Rows || a.Columns != b.Columns || a.Rank != b.Rank)
             {
                 return false;
             }
@@ -216,12 +215,12 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
 
     /// <summary>
     /// True when both sets hold the same names in the same order, with the same shapes and the same bits in every
-    /// element: stricter than <see cref="Equals(ParamSet)"/>, which treats <c>0.0</c> and <c>-0.0</c> as equal. Use it
+    /// element: stricter than <see cref="Equals(ParamSet{T})"/>, which treats <c>0.0</c> and <c>-0.0</c> as equal. Use it
     /// to check reproducibility (a resumed run, another provider, another thread count).
     /// </summary>
     /// <param name="other">The other set.</param>
     [Pure]
-    public bool BitwiseEquals(ParamSet other)
+    public bool BitwiseEquals(ParamSet<T> other)
     {
         ArgumentNullException.ThrowIfNull(other);
         if (!HasSameLayout(other))
@@ -243,13 +242,13 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
     }
 
     /// <inheritdoc />
-    public IEnumerator<Param> GetEnumerator() => ((IEnumerable<Param>)_items).GetEnumerator();
+    public IEnumerator<Param<T>> GetEnumerator() => ((IEnumerable<Param<T>>)_items).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => _items.GetEnumerator();
 
     /// <summary>Value equality: same names in the same order, same shapes, equal elements.</summary>
     /// <param name="other">The other set.</param>
-    public bool Equals(ParamSet? other)
+    public bool Equals(ParamSet<T>? other)
     {
         if (ReferenceEquals(this, other))
         {
@@ -273,7 +272,7 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
     }
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => Equals(obj as ParamSet);
+    public override bool Equals(object? obj) => Equals(obj as ParamSet<T>);
 
     /// <inheritdoc />
     public override int GetHashCode()
@@ -290,14 +289,14 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
     /// <summary>Value equality.</summary>
     /// <param name="left">A set.</param>
     /// <param name="right">A set.</param>
-    public static bool operator ==(ParamSet? left, ParamSet? right) => left is null ? right is null : left.Equals(right);
+    public static bool operator ==(ParamSet<T>? left, ParamSet<T>? right) => left is null ? right is null : left.Equals(right);
 
     /// <summary>Value inequality.</summary>
     /// <param name="left">A set.</param>
     /// <param name="right">A set.</param>
-    public static bool operator !=(ParamSet? left, ParamSet? right) => !(left == right);
+    public static bool operator !=(ParamSet<T>? left, ParamSet<T>? right) => !(left == right);
 
-    /// <summary>The names and shapes, for example <c>ParamSet[fc1.weight 128x784, fc1.bias 128x1]</c>.</summary>
+    /// <summary>The names and shapes, for example <c>ParamSet[fc1.weight 128x784, fc1.bias 128]</c>.</summary>
     public override string ToString() =>
         "ParamSet[" + string.Join(", ", _items.Select(p => $"{p.Name} {p.Shape}")) + "]";
 
@@ -305,16 +304,52 @@ public sealed class ParamSet : IReadOnlyList<Param>, IEquatable<ParamSet>
         _items.Length == 0 ? "(no parameters)" : string.Join(", ", _items.Select(p => $"'{p.Name}' {p.Shape}"));
 
     /// <summary>Fast path for internal code that builds a set with the same names as this one.</summary>
-    internal ParamSet WithValues(Matrix<double>[] values)
+    internal ParamSet<T> WithValues(Matrix<T>[] values)
     {
-        var items = new Param[_items.Length];
+        var items = new Param<T>[_items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = new Param(_items[i].Name, values[i]);
+            items[i] = _items[i].WithValue(values[i]);
         }
 
-        return new ParamSet(items, _index);
+        return new ParamSet<T>(items, _index);
     }
 
-    internal Param[] Items => _items;
+    internal Param<T>[] Items => _items;
+}
+
+/// <summary>Factories for <see cref="ParamSet{T}"/> that infer the element type.</summary>
+/// <example>
+/// <code>
+/// var parameters = ParamSet.Of(
+///     Param.Of("W", Matrix&lt;double&gt;.Build.Dense(3, 2)),
+///     Param.Of("b", Vector&lt;double&gt;.Build.Dense(2)));
+/// var zeros = ParamSet.ZerosLike(parameters);
+/// </code>
+/// </example>
+public static class ParamSet
+{
+    /// <summary>A set of parameters with unique names, in the given order.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="parameters">The parameters.</param>
+    /// <returns>The set.</returns>
+    [Pure]
+    public static ParamSet<T> Of<T>(params Param<T>[] parameters)
+        where T : struct, IEquatable<T>, IFormattable => new(parameters);
+
+    /// <summary>A set of parameters with unique names, in the given order.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="parameters">The parameters.</param>
+    /// <returns>The set.</returns>
+    [Pure]
+    public static ParamSet<T> Of<T>(IEnumerable<Param<T>> parameters)
+        where T : struct, IEquatable<T>, IFormattable => new(parameters);
+
+    /// <summary>The same names, ranks and shapes, all elements zero.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="like">The layout to copy.</param>
+    /// <returns>The zero set.</returns>
+    [Pure]
+    public static ParamSet<T> ZerosLike<T>(ParamSet<T> like)
+        where T : struct, IEquatable<T>, IFormattable => ParamSet<T>.ZerosLike(like);
 }

@@ -39,15 +39,16 @@ public abstract record Penalty
     /// <summary>The penalty's value over the included parameters.</summary>
     /// <param name="parameters">The parameters.</param>
     [Pure]
-    public double Value(ParamSet parameters)
+    public double Value<T>(ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(parameters);
         double total = 0;
         foreach (var p in parameters)
         {
-            if (Mask.Includes(p))
+            if (Mask.Includes(p.Info))
             {
-                total += ValueOf(Buffers.Data(p));
+                total += ValueOf(Sums.Of<T>(p.Value.AsColumnMajorArray()));
             }
         }
 
@@ -56,58 +57,57 @@ public abstract record Penalty
 
     /// <summary>The (sub)gradient with respect to every parameter (zero for excluded ones).</summary>
     /// <param name="parameters">The parameters.</param>
-    [Pure]
-    public ParamSet Gradient(ParamSet parameters)
+        [Pure]
+    public ParamSet<T> Gradient<T>(ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var items = parameters.Items;
-        return Buffers.Compute(parameters, (i, d) =>
+        var (l1, twoL2) = GradientScalars;
+        var rule = new PenaltyGradientRule<T>(Num<T>.Splat(l1), Num<T>.Splat(twoL2), l1 != 0, twoL2 != 0);
+        return parameters.Map(p =>
         {
-            if (Mask.Includes(items[i]))
+            var d = new T[p.Count];
+            if (Mask.Includes(p.Info))
             {
-                GradientOf(Buffers.Data(items[i]), d);
+                var w = p.Value.AsColumnMajorArray();
+                w.CopyTo(d, 0);
+                RuleLoop.Run(rule, w, d);
             }
+
+            return MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(p.Rows, p.Columns, d);
         });
     }
 
     /// <summary>
-    /// The proximal operator of <c>stepSize * R</c>: <c>argmin_x (1/2)||x - w||^2 + stepSize * R(x)</c>, element-wise
-    /// (excluded parameters are returned unchanged, as new matrices).
+    /// The proximal operator of <c>stepSize</c> times the penalty: <c>argmin_x ||x - w||^2 / 2 + stepSize * penalty(x)</c>,
+    /// on the parameters the mask includes (the rest are returned unchanged). L1 gives exact zeros.
     /// </summary>
-    /// <param name="parameters">The parameters <c>w</c>.</param>
-    /// <param name="stepSize">The step size, finite and &gt;= 0 (usually the learning rate).</param>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="stepSize">The step size (the learning rate), &gt;= 0.</param>
+    /// <returns>The new parameters.</returns>
     [Pure]
-    public ParamSet Proximal(ParamSet parameters, double stepSize)
+    public ParamSet<T> Proximal<T>(ParamSet<T> parameters, double stepSize)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Validate.NonNegative(stepSize, nameof(stepSize));
         var (threshold, divisor) = ProximalScalars(stepSize);
-        var items = parameters.Items;
-        return Buffers.Compute(parameters, (i, d) =>
-        {
-            var x = Buffers.Data(items[i]);
-            if (Mask.Includes(items[i]))
-            {
-                Kernels.Proximal(x, threshold, divisor, d);
-            }
-            else
-            {
-                x.CopyTo(d, 0);
-            }
-        });
+        return Regularization.Proximal.Apply(parameters, threshold, divisor, Mask);
     }
 
     /// <summary>The same penalty over the parameters <paramref name="mask"/> includes.</summary>
     /// <param name="mask">The mask.</param>
+    /// <returns>The masked penalty.</returns>
     [Pure]
     public abstract Penalty WithMask(Mask mask);
 
     /// <summary>The threshold <c>s*l1</c> and divisor <c>1 + 2*s*l2</c> of the proximal operator for step size <c>s</c>.</summary>
     internal abstract (double Threshold, double Divisor) ProximalScalars(double stepSize);
 
-    private protected abstract double ValueOf(double[] w);
+    private protected abstract double ValueOf(Sums w);
 
-    private protected abstract void GradientOf(double[] w, double[] destination);
+    private protected abstract (double L1, double TwoL2) GradientScalars { get; }
 
     private protected static string Suffix(Mask mask) => ReferenceEquals(mask, Mask.All) ? string.Empty : $" over {mask.Description}";
 }
@@ -135,9 +135,9 @@ public sealed record L1Penalty : Penalty
 
     internal override (double Threshold, double Divisor) ProximalScalars(double stepSize) => (stepSize * Lambda, 1.0);
 
-    private protected override double ValueOf(double[] w) => Lambda * Kernels.SumAbs(w);
+    private protected override double ValueOf(Sums w) => Lambda * w.Abs;
 
-    private protected override void GradientOf(double[] w, double[] destination) => Kernels.ScaledSign(w, Lambda, destination);
+    private protected override (double L1, double TwoL2) GradientScalars => (Lambda, 0);
 }
 
 /// <summary>
@@ -166,9 +166,9 @@ public sealed record L2Penalty : Penalty
 
     internal override (double Threshold, double Divisor) ProximalScalars(double stepSize) => (0.0, 1 + (2 * (stepSize * Lambda)));
 
-    private protected override double ValueOf(double[] w) => Lambda * Kernels.SumSquares(w);
+    private protected override double ValueOf(Sums w) => Lambda * w.Squares;
 
-    private protected override void GradientOf(double[] w, double[] destination) => Kernels.Scale(w, 2 * Lambda, destination);
+    private protected override (double L1, double TwoL2) GradientScalars => (0, 2 * Lambda);
 }
 
 /// <summary>
@@ -214,29 +214,19 @@ public sealed record ElasticNetPenalty : Penalty
         _ => (stepSize * L1, 1 + (2 * (stepSize * L2))),
     };
 
-    private protected override double ValueOf(double[] w) => L1Ratio switch
+    private protected override double ValueOf(Sums w) => L1Ratio switch
     {
-        1 => Lambda * Kernels.SumAbs(w),
-        0 => Lambda * Kernels.SumSquares(w),
-        _ => (L1 * Kernels.SumAbs(w)) + (L2 * Kernels.SumSquares(w)),
+        1 => Lambda * w.Abs,
+        0 => Lambda * w.Squares,
+        _ => (L1 * w.Abs) + (L2 * w.Squares),
     };
 
-    private protected override void GradientOf(double[] w, double[] destination)
+    private protected override (double L1, double TwoL2) GradientScalars => L1Ratio switch
     {
-        switch (L1Ratio)
-        {
-            case 1:
-                Kernels.ScaledSign(w, Lambda, destination);
-                break;
-            case 0:
-                Kernels.Scale(w, 2 * Lambda, destination);
-                break;
-            default:
-                Kernels.ScaledSign(w, L1, destination);
-                Kernels.MultiplyAdd(destination, 2 * L2, w, destination);
-                break;
-        }
-    }
+        1 => (Lambda, 0),
+        0 => (0, 2 * Lambda),
+        _ => (L1, 2 * L2),
+    };
 }
 
 /// <summary>Factories for <see cref="Penalty"/> values.</summary>
@@ -262,7 +252,8 @@ public static class Penalties
     /// <param name="parameters">The parameters.</param>
     /// <param name="penalties">The penalties.</param>
     [Pure]
-    public static double Total(ParamSet parameters, params Penalty[] penalties)
+    public static double Total<T>(ParamSet<T> parameters, params Penalty[] penalties)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(penalties);
         double total = 0;
@@ -272,5 +263,34 @@ public static class Penalties
         }
 
         return total;
+    }
+}
+
+/// <summary>The sums a penalty's value needs, computed in double in a fixed order.</summary>
+internal readonly record struct Sums(double Abs, double Squares)
+{
+    public static Sums Of<T>(T[] w)
+        where T : struct, IEquatable<T>, IFormattable => new(Elements.SumAbs<T>(w), Elements.SumSquares<T>(w));
+}
+
+/// <summary>A penalty's gradient, <c>l1 * sign(w) + 2*l2 * w</c> (the L1 part zero at zero), with <c>u</c> holding <c>w</c>.</summary>
+internal readonly struct PenaltyGradientRule<T>(System.Numerics.Vector<T> l1, System.Numerics.Vector<T> twoL2, bool hasL1, bool hasL2) : IElementRule<T>
+    where T : struct, IEquatable<T>, IFormattable
+{
+    public void Apply(
+        System.Numerics.Vector<T> p, ref System.Numerics.Vector<T> u, ref System.Numerics.Vector<T> s0, ref System.Numerics.Vector<T> s1, ref System.Numerics.Vector<T> s2, ref System.Numerics.Vector<T> s3)
+    {
+        if (hasL1 && hasL2)
+        {
+            u = VectorMath.MultiplyAdd(twoL2, p, VectorMath.Sign(u) * l1);
+        }
+        else if (hasL1)
+        {
+            u = VectorMath.Sign(u) * l1;
+        }
+        else
+        {
+            u *= twoL2;
+        }
     }
 }

@@ -1,62 +1,73 @@
 using System.Diagnostics.Contracts;
-using MathNet.Numerics.LinearAlgebra;
+using System.Numerics;
 using Regularization.Internal;
 
 namespace Regularization;
 
-/// <summary>Proximal operators on parameters: the steps that give exact zeros.</summary>
-/// <remarks>
-/// <c>SoftThreshold(w, t) = sign(w) * max(|w| - t, 0)</c> is the proximal operator of <c>t * sum|w|</c>: it is exactly 0
-/// where <c>|w| &lt;= t</c>, never flips a sign, is non-expansive and is the identity at <c>t = 0</c>. NaN stays NaN.
-/// To use it after every optimizer step, see <see cref="Optimizers.WithProximalL1"/>.
+/// <summary>
+/// Proximal operators as functions of parameter sets: <c>soft(w, t) = sign(w) * max(|w| - t, 0)</c> (exact zeros) and
+/// the elastic net's <c>soft(w, t) / divisor</c>. The same element rule as the proximal primitive of <see cref="Transforms"/>.
+/// </summary>
 /// <example>
 /// <code>
-/// ParamSet sparse = Proximal.SoftThreshold(parameters, threshold: 1e-3);
+/// var sparse = Proximal.SoftThreshold(parameters, threshold: 0.01);
 /// </code>
 /// </example>
-/// </remarks>
 public static class Proximal
 {
-    /// <summary>Soft thresholding of every parameter: <c>sign(w) * max(|w| - threshold, 0)</c>, as new matrices.</summary>
+    /// <summary>Soft-thresholds every element: <c>sign(w) * max(|w| - threshold, 0)</c>, exactly +0 where <c>|w| &lt;= threshold</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="parameters">The parameters.</param>
-    /// <param name="threshold">The threshold, finite and &gt;= 0.</param>
+    /// <param name="threshold">The threshold, &gt;= 0.</param>
+    /// <returns>New parameters.</returns>
     [Pure]
-    public static ParamSet SoftThreshold(ParamSet parameters, double threshold)
+    public static ParamSet<T> SoftThreshold<T>(ParamSet<T> parameters, double threshold)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Validate.NonNegative(threshold, nameof(threshold));
-        var items = parameters.Items;
-        return Buffers.Compute(parameters, (i, d) => Kernels.Proximal(Buffers.Data(items[i]), threshold, 1.0, d));
+        return Apply(parameters, Validate.NonNegative(threshold, nameof(threshold)), 1.0, Mask.All);
     }
 
-    /// <summary>Soft thresholding of one dense matrix, as a new matrix.</summary>
-    /// <param name="value">The matrix (dense).</param>
-    /// <param name="threshold">The threshold, finite and &gt;= 0.</param>
-    [Pure]
-    public static Matrix<double> SoftThreshold(Matrix<double> value, double threshold)
-    {
-        var p = new Param("value", value);
-        return SoftThreshold(ParamSet.Of(p), threshold)[0].Value;
-    }
-
-    /// <summary>
-    /// The proximal operator of <c>t1 * sum|w| + ((divisor - 1) / 2) * sum(w^2)</c>: <c>soft(w, t1) / divisor</c>.
-    /// With <c>t1 = s*lambda*r</c> and <c>divisor = 1 + 2*s*lambda*(1 - r)</c> it is the elastic net's.
-    /// </summary>
+    /// <summary>The elastic net's proximal operator: <c>soft(w, threshold) / divisor</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="parameters">The parameters.</param>
-    /// <param name="threshold">The L1 threshold <c>t1</c>, &gt;= 0.</param>
-    /// <param name="divisor">The L2 divisor, &gt;= 1.</param>
+    /// <param name="threshold">The L1 threshold, &gt;= 0.</param>
+    /// <param name="divisor">The L2 divisor, finite and &gt;= 1.</param>
+    /// <returns>New parameters.</returns>
     [Pure]
-    public static ParamSet ElasticNet(ParamSet parameters, double threshold, double divisor)
+    public static ParamSet<T> ElasticNet<T>(ParamSet<T> parameters, double threshold, double divisor)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Validate.NonNegative(threshold, nameof(threshold));
         if (!(divisor >= 1) || !double.IsFinite(divisor))
         {
-            throw new ArgumentOutOfRangeException(nameof(divisor), divisor, "'divisor' must be a finite number >= 1.");
+            throw new ArgumentOutOfRangeException(nameof(divisor), divisor, $"'divisor' must be a finite number >= 1, but was {Validate.Format(divisor)}.");
         }
 
-        var items = parameters.Items;
-        return Buffers.Compute(parameters, (i, d) => Kernels.Proximal(Buffers.Data(items[i]), threshold, divisor, d));
+        return Apply(parameters, threshold, divisor, Mask.All);
+    }
+
+    internal static ParamSet<T> Apply<T>(ParamSet<T> parameters, double threshold, double divisor, Mask mask)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        var rule = new SoftThresholdRule<T>(Num<T>.Splat(threshold), Num<T>.Splat(divisor));
+        return parameters.Map(p =>
+        {
+            var d = (T[])p.Value.AsColumnMajorArray().Clone();
+            if (mask.Includes(p.Info))
+            {
+                RuleLoop.Run(rule, d, d);
+            }
+
+            return MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(p.Rows, p.Columns, d);
+        });
+    }
+
+    private readonly struct SoftThresholdRule<T>(Vector<T> threshold, Vector<T> divisor) : IElementRule<T>
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3) =>
+            u = VectorMath.SoftThreshold(u, threshold) / divisor;
     }
 }

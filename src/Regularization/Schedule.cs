@@ -179,7 +179,7 @@ public sealed record ConstantSchedule : Schedule
 {
     /// <summary>Creates a constant schedule.</summary>
     /// <param name="value">The value, finite and &gt;= 0.</param>
-    public ConstantSchedule(double value)
+    internal ConstantSchedule(double value)
         : base(Validate.NonNegative(value, nameof(value)))
     {
     }
@@ -212,7 +212,7 @@ public sealed record StepSchedule : Schedule
     /// <param name="initial">The value at step 0.</param>
     /// <param name="stepSize">Steps between decays, &gt; 0.</param>
     /// <param name="gamma">Factor per decay, in [0, 1].</param>
-    public StepSchedule(double initial, long stepSize, double gamma)
+    internal StepSchedule(double initial, long stepSize, double gamma)
         : base(Validate.NonNegative(initial, nameof(initial)))
     {
         StepSize = stepSize > 0 ? stepSize : throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "'stepSize' must be > 0.");
@@ -244,7 +244,7 @@ public sealed record MultiStepSchedule : Schedule
     /// <param name="initial">The value at step 0.</param>
     /// <param name="milestones">Strictly increasing steps, each &gt; 0.</param>
     /// <param name="gamma">Factor per milestone, in [0, 1].</param>
-    public MultiStepSchedule(double initial, IEnumerable<long> milestones, double gamma)
+    internal MultiStepSchedule(double initial, IEnumerable<long> milestones, double gamma)
         : base(Validate.NonNegative(initial, nameof(initial)))
     {
         ArgumentNullException.ThrowIfNull(milestones);
@@ -300,7 +300,7 @@ public sealed record ExponentialSchedule : Schedule
     /// <summary>Creates an exponential decay.</summary>
     /// <param name="initial">The value at step 0.</param>
     /// <param name="gamma">Factor per step, in [0, 1].</param>
-    public ExponentialSchedule(double initial, double gamma)
+    internal ExponentialSchedule(double initial, double gamma)
         : base(Validate.NonNegative(initial, nameof(initial)))
     {
         Gamma = Validate.Unit(gamma, nameof(gamma));
@@ -326,7 +326,7 @@ public sealed record CosineSchedule : Schedule
     /// <param name="initial">The value at step 0.</param>
     /// <param name="totalSteps">Steps to reach <paramref name="final"/>, &gt; 0.</param>
     /// <param name="final">The value from <paramref name="totalSteps"/> on, in [0, initial].</param>
-    public CosineSchedule(double initial, long totalSteps, double final)
+    internal CosineSchedule(double initial, long totalSteps, double final)
         : base(Validate.NonNegative(initial, nameof(initial)))
     {
         TotalSteps = totalSteps > 0 ? totalSteps : throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "'totalSteps' must be > 0.");
@@ -365,7 +365,7 @@ public sealed record LinearSchedule : Schedule
     /// <param name="startFactor">Factor at step 0, in [0, 1].</param>
     /// <param name="endFactor">Factor from <paramref name="totalSteps"/> on, in [0, 1].</param>
     /// <param name="totalSteps">Steps of the change, &gt; 0.</param>
-    public LinearSchedule(double initial, double startFactor, double endFactor, long totalSteps)
+    internal LinearSchedule(double initial, double startFactor, double endFactor, long totalSteps)
         : base(Validate.NonNegative(initial, nameof(initial)))
     {
         StartFactor = Validate.Unit(startFactor, nameof(startFactor));
@@ -400,7 +400,7 @@ public sealed record WarmupSchedule : Schedule
     /// <param name="after">The schedule that follows the warm-up.</param>
     /// <param name="warmupSteps">Steps of warm-up, &gt; 0.</param>
     /// <param name="startFactor">Factor at step 0, in [0, 1].</param>
-    public WarmupSchedule(Schedule after, long warmupSteps, double startFactor)
+    internal WarmupSchedule(Schedule after, long warmupSteps, double startFactor)
         : base((after ?? throw new ArgumentNullException(nameof(after))).Base)
     {
         After = after;
@@ -437,7 +437,7 @@ public sealed record ProductSchedule : Schedule
     /// <summary>Creates a product.</summary>
     /// <param name="left">A schedule.</param>
     /// <param name="right">A schedule.</param>
-    public ProductSchedule(Schedule left, Schedule right)
+    internal ProductSchedule(Schedule left, Schedule right)
         : base((left ?? throw new ArgumentNullException(nameof(left))).Base * (right ?? throw new ArgumentNullException(nameof(right))).Base)
     {
         Left = left;
@@ -468,7 +468,7 @@ public sealed record MultiplierSchedule : Schedule
 {
     /// <summary>Creates the multiplier schedule of <paramref name="of"/>.</summary>
     /// <param name="of">The schedule.</param>
-    public MultiplierSchedule(Schedule of)
+    internal MultiplierSchedule(Schedule of)
         : base(1.0)
     {
         Of = of ?? throw new ArgumentNullException(nameof(of));
@@ -497,7 +497,7 @@ public sealed record FunctionSchedule : Schedule
     /// <param name="initial">The base value.</param>
     /// <param name="multiplier">The multiplier function (pure, finite, &gt;= 0).</param>
     /// <param name="description">A short description.</param>
-    public FunctionSchedule(double initial, Func<long, double> multiplier, string description)
+    internal FunctionSchedule(double initial, Func<long, double> multiplier, string description)
         : base(Validate.NonNegative(initial, nameof(initial)))
     {
         Function = multiplier ?? throw new ArgumentNullException(nameof(multiplier));

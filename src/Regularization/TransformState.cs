@@ -4,22 +4,23 @@ using System.Text;
 namespace Regularization;
 
 /// <summary>
-/// The state of a gradient transform: an immutable value that <see cref="IGradientTransform.Init"/> creates and
-/// <see cref="IGradientTransform.Update"/> consumes and returns anew. Every transform has one small sealed state type.
+/// The state of a gradient transform: an immutable value that <see cref="IGradientTransform.Init{T}"/> creates and
+/// <see cref="IGradientTransform.Update{T}"/> consumes and returns anew. Derive from it to give your own transform a
+/// state (see <see cref="IGradientTransform"/> for the contract, including checkpoints).
 /// </summary>
 /// <remarks>
-/// States compare by value (buffers element by element). Buffers are <see cref="ParamSet"/>s named like the
-/// parameters they belong to. A state never changes after it is created: functions of this library never write
-/// into the matrices of a state they receive.
+/// States compare by value (buffers element by element). A state never changes after it is created: functions of this
+/// library never write into the matrices of a state they receive.
 /// </remarks>
 public abstract record TransformState
 {
-    private protected TransformState()
+    /// <summary>Creates a state (for derived records).</summary>
+    protected TransformState()
     {
     }
 }
 
-/// <summary>The state of a transform that keeps none (for example <see cref="Transforms.Scale"/>).</summary>
+/// <summary>The state of a transform that keeps none (for example <see cref="Transforms.Identity"/>).</summary>
 public sealed record EmptyState : TransformState
 {
     private EmptyState()
@@ -30,101 +31,77 @@ public sealed record EmptyState : TransformState
     public static EmptyState Instance { get; } = new();
 }
 
-/// <summary>A step counter: the number of updates done so far. Used by transforms that follow a <see cref="Schedule"/>.</summary>
-public sealed record CountState : TransformState
-{
-    /// <summary>Creates a counter.</summary>
-    /// <param name="count">Updates done so far (0 before the first).</param>
-    public CountState(long count)
-    {
-        if (count < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, "'count' must be >= 0.");
-        }
-
-        Count = count;
-    }
-
-    /// <summary>Updates done so far; the next update uses schedule values at this step.</summary>
-    public long Count { get; }
-
-    /// <summary>Returns a counter with another count.</summary>
-    /// <param name="count">The count.</param>
-    [Pure]
-    public CountState WithCount(long count) => new(count);
-}
-
 /// <summary>
-/// The momentum buffer of <see cref="Transforms.Trace"/> (PyTorch's <c>momentum_buffer</c>), and how many updates
-/// have passed through it. Before the first update the buffer holds zeros and is not read.
+/// The state of an element-wise primitive (<see cref="ElementwiseTransform"/>): how many updates it has done and its
+/// named buffers ("slots"), each a <see cref="ParamSet{T}"/> named and shaped like the parameters it applies to.
 /// </summary>
-public sealed record TraceState : TransformState
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// PyTorch's names are used where PyTorch has the buffer: <c>momentum_buffer</c> (<see cref="Transforms.Trace"/>),
+/// <c>exp_avg</c>, <c>exp_avg_sq</c> and <c>max_exp_avg_sq</c> (<see cref="Transforms.ScaleByAdam"/>).
+/// <example>
+/// <code>
+/// var adam = (SlotState&lt;double&gt;)((ChainState)state).Inner[0];
+/// Matrix&lt;double&gt; m = adam["exp_avg"]["fc1.weight"].Value;
+/// </code>
+/// </example>
+/// </remarks>
+public sealed record SlotState<T> : TransformState
+    where T : struct, IEquatable<T>, IFormattable
 {
-    /// <summary>Creates a momentum state.</summary>
-    /// <param name="count">Updates done so far.</param>
-    /// <param name="trace">The momentum buffer, one matrix per parameter.</param>
-    public TraceState(long count, ParamSet trace)
-    {
-        ArgumentNullException.ThrowIfNull(trace);
-        if (count < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, "'count' must be >= 0.");
-        }
+    private readonly string[] _names;
+    private readonly ParamSet<T>[] _slots;
 
+    internal SlotState(long count, string[] names, ParamSet<T>[] slots)
+    {
         Count = count;
-        Trace = trace;
+        _names = names;
+        _slots = slots;
     }
 
-    /// <summary>Updates done so far (0: the buffer has not been initialised from a gradient yet).</summary>
+    /// <summary>Updates done so far (PyTorch's <c>step</c>; 0 before the first).</summary>
     public long Count { get; }
 
-    /// <summary>The momentum buffer.</summary>
-    public ParamSet Trace { get; }
+    /// <summary>The slot names, in the primitive's order.</summary>
+    public IReadOnlyList<string> SlotNames => _names;
 
-    /// <summary>Returns a copy with another buffer.</summary>
-    /// <param name="trace">The buffer.</param>
+    /// <summary>The slots, in the order of <see cref="SlotNames"/>.</summary>
+    public IReadOnlyList<ParamSet<T>> Slots => _slots;
+
+    /// <summary>The slot with this name.</summary>
+    /// <param name="slot">A name from <see cref="SlotNames"/>.</param>
+    /// <exception cref="KeyNotFoundException">No slot has that name; the message lists the names there are.</exception>
+    public ParamSet<T> this[string slot]
+    {
+        get
+        {
+            var i = Array.IndexOf(_names, slot);
+            return i >= 0
+                ? _slots[i]
+                : throw new KeyNotFoundException($"No slot '{slot}'; this state has {(_names.Length == 0 ? "none" : string.Join(", ", _names))}.");
+        }
+    }
+
+    /// <summary>Returns a copy with another count.</summary>
+    /// <param name="count">The count, &gt;= 0.</param>
     [Pure]
-    public TraceState WithTrace(ParamSet trace) => new(Count, trace);
-}
+    public SlotState<T> WithCount(long count) =>
+        count >= 0 ? new(count, _names, _slots) : throw new ArgumentOutOfRangeException(nameof(count), count, "'count' must be >= 0.");
 
-/// <summary>
-/// The moments of <see cref="Transforms.ScaleByAdam"/>: PyTorch's <c>step</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>
-/// and, with AMSGrad, <c>max_exp_avg_sq</c>.
-/// </summary>
-public sealed record AdamState : TransformState
-{
-    /// <summary>Creates an Adam state.</summary>
-    /// <param name="count">Updates done so far (PyTorch's <c>step</c>).</param>
-    /// <param name="mu">First moment (<c>exp_avg</c>).</param>
-    /// <param name="nu">Second moment (<c>exp_avg_sq</c>).</param>
-    /// <param name="maxNu">Running maximum of the second moment (<c>max_exp_avg_sq</c>) with AMSGrad; <see cref="ParamSet.Empty"/> without.</param>
-    public AdamState(long count, ParamSet mu, ParamSet nu, ParamSet maxNu)
+    /// <summary>Value equality: count, slot names and slots.</summary>
+    /// <param name="other">The other state.</param>
+    public bool Equals(SlotState<T>? other) =>
+        other is not null && Count == other.Count && _names.AsSpan().SequenceEqual(other._names) && _slots.AsSpan().SequenceEqual(other._slots);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Count, _names.Length, _slots.Length == 0 ? 0 : _slots[0].GetHashCode());
+
+    /// <inheritdoc />
+    protected override bool PrintMembers(StringBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(mu);
-        ArgumentNullException.ThrowIfNull(nu);
-        ArgumentNullException.ThrowIfNull(maxNu);
-        if (count < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, "'count' must be >= 0.");
-        }
-
-        Count = count;
-        Mu = mu;
-        Nu = nu;
-        MaxNu = maxNu;
+        builder.Append("Count = ").Append(Count).Append(", Slots = [").Append(string.Join(", ", _names)).Append(']');
+        return true;
     }
-
-    /// <summary>Updates done so far (PyTorch's <c>step</c>).</summary>
-    public long Count { get; }
-
-    /// <summary>First moment, PyTorch's <c>exp_avg</c>.</summary>
-    public ParamSet Mu { get; }
-
-    /// <summary>Second moment, PyTorch's <c>exp_avg_sq</c>.</summary>
-    public ParamSet Nu { get; }
-
-    /// <summary>Running maximum of <see cref="Nu"/> (PyTorch's <c>max_exp_avg_sq</c>) with AMSGrad; empty otherwise.</summary>
-    public ParamSet MaxNu { get; }
 }
 
 /// <summary>The states of the transforms of a <see cref="Transforms.Chain"/>, in order.</summary>
@@ -132,40 +109,17 @@ public sealed record ChainState : TransformState
 {
     private readonly TransformState[] _inner;
 
-    /// <summary>Creates a chain state.</summary>
-    /// <param name="inner">One state per transform of the chain, in order.</param>
-    public ChainState(IEnumerable<TransformState> inner)
-    {
-        ArgumentNullException.ThrowIfNull(inner);
-        _inner = inner.ToArray();
-        for (var i = 0; i < _inner.Length; i++)
-        {
-            if (_inner[i] is null)
-            {
-                throw new ArgumentNullException(nameof(inner), $"State at index {i} is null.");
-            }
-        }
-    }
+    internal ChainState(TransformState[] inner) => _inner = inner;
 
     /// <summary>The states, one per transform of the chain.</summary>
     public IReadOnlyList<TransformState> Inner => _inner;
 
     /// <summary>Value equality, state by state.</summary>
     /// <param name="other">The other state.</param>
-    public bool Equals(ChainState? other) =>
-        other is not null && _inner.AsSpan().SequenceEqual(other._inner);
+    public bool Equals(ChainState? other) => other is not null && _inner.AsSpan().SequenceEqual(other._inner);
 
     /// <inheritdoc />
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var s in _inner)
-        {
-            hash.Add(s);
-        }
-
-        return hash.ToHashCode();
-    }
+    public override int GetHashCode() => HashCode.Combine(_inner.Length, _inner.Length == 0 ? 0 : _inner[0].GetHashCode());
 
     /// <inheritdoc />
     protected override bool PrintMembers(StringBuilder builder)
@@ -175,60 +129,22 @@ public sealed record ChainState : TransformState
     }
 }
 
-/// <summary>The state of a <see cref="Transforms.Masked"/> transform: the inner state, over the included parameters only.</summary>
-public sealed record MaskedState : TransformState
-{
-    /// <summary>Creates a masked state.</summary>
-    /// <param name="inner">The inner transform's state.</param>
-    public MaskedState(TransformState inner)
-    {
-        ArgumentNullException.ThrowIfNull(inner);
-        Inner = inner;
-    }
-
-    /// <summary>The inner transform's state.</summary>
-    public TransformState Inner { get; }
-}
-
 /// <summary>The state of a <see cref="Transforms.Partition"/>: one state per group, in group order.</summary>
 public sealed record PartitionState : TransformState
 {
     private readonly TransformState[] _groups;
 
-    /// <summary>Creates a partition state.</summary>
-    /// <param name="groups">One state per group.</param>
-    public PartitionState(IEnumerable<TransformState> groups)
-    {
-        ArgumentNullException.ThrowIfNull(groups);
-        _groups = groups.ToArray();
-        for (var i = 0; i < _groups.Length; i++)
-        {
-            if (_groups[i] is null)
-            {
-                throw new ArgumentNullException(nameof(groups), $"State at index {i} is null.");
-            }
-        }
-    }
+    internal PartitionState(TransformState[] groups) => _groups = groups;
 
     /// <summary>The states, one per group.</summary>
     public IReadOnlyList<TransformState> Groups => _groups;
 
     /// <summary>Value equality, state by state.</summary>
     /// <param name="other">The other state.</param>
-    public bool Equals(PartitionState? other) =>
-        other is not null && _groups.AsSpan().SequenceEqual(other._groups);
+    public bool Equals(PartitionState? other) => other is not null && _groups.AsSpan().SequenceEqual(other._groups);
 
     /// <inheritdoc />
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var s in _groups)
-        {
-            hash.Add(s);
-        }
-
-        return hash.ToHashCode();
-    }
+    public override int GetHashCode() => HashCode.Combine(_groups.Length, _groups.Length == 0 ? 0 : _groups[0].GetHashCode());
 
     /// <inheritdoc />
     protected override bool PrintMembers(StringBuilder builder)
@@ -239,24 +155,13 @@ public sealed record PartitionState : TransformState
 }
 
 /// <summary>
-/// The state of a <see cref="Transforms.GuardNonFinite"/>: the guarded transform's state and how many steps were
+/// The state of <see cref="Transforms.GuardNonFinite"/>: the guarded transform's state and how many steps were
 /// skipped and entries zeroed because a gradient was not finite.
 /// </summary>
 public sealed record NonFiniteState : TransformState
 {
-    /// <summary>Creates a guard state.</summary>
-    /// <param name="inner">The guarded transform's state.</param>
-    /// <param name="skippedSteps">Steps skipped under <see cref="NonFinitePolicy.Skip"/>.</param>
-    /// <param name="zeroedEntries">Gradient entries set to zero under <see cref="NonFinitePolicy.Zero"/>.</param>
-    /// <param name="zeroedSteps">Steps in which at least one entry was zeroed.</param>
-    public NonFiniteState(TransformState inner, long skippedSteps, long zeroedEntries, long zeroedSteps)
+    internal NonFiniteState(TransformState inner, long skippedSteps, long zeroedEntries, long zeroedSteps)
     {
-        ArgumentNullException.ThrowIfNull(inner);
-        if (skippedSteps < 0 || zeroedEntries < 0 || zeroedSteps < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(skippedSteps), "Counts must be >= 0.");
-        }
-
         Inner = inner;
         SkippedSteps = skippedSteps;
         ZeroedEntries = zeroedEntries;
@@ -274,9 +179,4 @@ public sealed record NonFiniteState : TransformState
 
     /// <summary>Steps in which at least one gradient entry was replaced by zero.</summary>
     public long ZeroedSteps { get; }
-
-    /// <summary>Returns a copy with another inner state.</summary>
-    /// <param name="inner">The inner state.</param>
-    [Pure]
-    public NonFiniteState WithInner(TransformState inner) => new(inner, SkippedSteps, ZeroedEntries, ZeroedSteps);
 }

@@ -8,9 +8,9 @@ internal static class TransformWalker
         yield return root;
         IEnumerable<IGradientTransform> children = root switch
         {
-            ChainTransform c => c.Transforms,
+            ChainTransform c => c.Items,
             MaskedTransform m => new[] { m.Inner },
-            PartitionTransform p => p.Groups.Select(g => g.Transform),
+            PartitionTransform p => p.Items.Select(g => g.Transform),
             NonFiniteGuardTransform g => new[] { g.Inner },
             _ => Array.Empty<IGradientTransform>(),
         };

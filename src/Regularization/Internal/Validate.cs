@@ -7,7 +7,8 @@ internal static class Validate
     /// Returns the parameters of <paramref name="other"/> in the order of <paramref name="reference"/>, checking that
     /// both hold the same names with the same shapes.
     /// </summary>
-    public static Param[] Aligned(ParamSet reference, string otherName, ParamSet other, string referenceName)
+    public static Param<T>[] Aligned<T>(ParamSet<T> reference, string otherName, ParamSet<T> other, string referenceName)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(other, otherName);
         var refItems = reference.Items;
@@ -18,14 +19,14 @@ internal static class Validate
             sameOrder = string.Equals(refItems[i].Name, items[i].Name, StringComparison.Ordinal);
         }
 
-        Param[] aligned;
+        Param<T>[] aligned;
         if (sameOrder)
         {
             aligned = items;
         }
         else
         {
-            aligned = new Param[refItems.Length];
+            aligned = new Param<T>[refItems.Length];
             for (var i = 0; i < refItems.Length; i++)
             {
                 if (!other.TryGet(refItems[i].Name, out var match))
@@ -49,7 +50,7 @@ internal static class Validate
         {
             var r = refItems[i];
             var o = aligned[i];
-            if (r.Rows != o.Rows || r.Columns != o.Columns)
+            if (r.Rows != o.Rows || r.Columns != o.Columns || r.Rank != o.Rank)
             {
                 throw new ArgumentException(
                     $"'{otherName}' parameter '{o.Name}' has shape {o.Shape}, but in '{referenceName}' it has shape {r.Shape}.",
@@ -61,7 +62,8 @@ internal static class Validate
     }
 
     // A separate method: a lambda capturing a parameter makes C# allocate its closure at every call of the method.
-    private static void ThrowExtra(ParamSet reference, string otherName, ParamSet other, string referenceName)
+    private static void ThrowExtra<T>(ParamSet<T> reference, string otherName, ParamSet<T> other, string referenceName)
+        where T : struct, IEquatable<T>, IFormattable
     {
         var extra = other.Items.First(p => !reference.Contains(p.Name));
         throw new ArgumentException(
@@ -71,7 +73,8 @@ internal static class Validate
     }
 
     /// <summary>Checks that a set is not null and not empty.</summary>
-    public static void NotEmpty(ParamSet set, string name)
+    public static void NotEmpty<T>(ParamSet<T> set, string name)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(set, name);
         if (set.IsEmpty)
@@ -136,24 +139,35 @@ internal static class Validate
     }
 
     /// <summary>Checks that a state has the type a transform expects.</summary>
-    public static T State<T>(TransformState state, object transform)
-        where T : TransformState
+    public static TState State<TState>(TransformState state, object transform)
+        where TState : TransformState
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state is T typed)
+        if (state is TState typed)
         {
             return typed;
         }
 
         throw new ArgumentException(
-            $"'state' is a {state.GetType().Name}, but {transform} expects a {typeof(T).Name}. " +
+            $"'state' is a {state.GetType().Name}, but {transform} expects a {Describe(typeof(TState))}. " +
             "Pass the state returned by this transform's Init or by its previous Update.",
             nameof(state));
     }
 
-    /// <summary>Checks that a state buffer matches the parameters it belongs to.</summary>
-    public static Param[] Buffer(ParamSet parameters, ParamSet buffer, string bufferName) =>
-        Aligned(parameters, "state", buffer, "parameters (state buffer " + bufferName + ")");
+    private static string Describe(Type t) =>
+        t.IsGenericType ? $"{t.Name[..t.Name.IndexOf('`')]}<{string.Join(", ", t.GetGenericArguments().Select(a => a.Name))}>" : t.Name;
+
+    /// <summary>An epsilon: finite and greater than zero (zero lets a zero gradient divide 0 by 0).</summary>
+    public static double Epsilon(double value, string name)
+    {
+        if (!double.IsFinite(value) || value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                name, value, $"'{name}' must be a finite number > 0 (it keeps the denominator away from zero), but was {Format(value)}.");
+        }
+
+        return value;
+    }
 
     public static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,585 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Regularization.Internal;
+
+/// <summary>The number of state slots a rule touches, as a type, so that the loop loads and stores only those.</summary>
+internal interface IArity
+{
+    static abstract int Count { get; }
+}
+
+internal readonly struct Arity0 : IArity
+{
+    public static int Count => 0;
+}
+
+internal readonly struct Arity1 : IArity
+{
+    public static int Count => 1;
+}
+
+internal readonly struct Arity2 : IArity
+{
+    public static int Count => 2;
+}
+
+internal readonly struct Arity3 : IArity
+{
+    public static int Count => 3;
+}
+
+internal readonly struct Arity4 : IArity
+{
+    public static int Count => 4;
+}
+
+/// <summary>Runs one rule over one block of elements.</summary>
+internal abstract class BlockRunner<T>
+    where T : struct, IEquatable<T>, IFormattable
+{
+    public abstract void Run(Span<T> p, Span<T> u, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3);
+}
+
+/// <summary>
+/// The library's one element loop: hardware vectors over the block, then the tail through a padded vector, so that
+/// the rule's vector arithmetic is the only arithmetic there is (no scalar copy of any rule).
+/// </summary>
+internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
+    where T : struct, IEquatable<T>, IFormattable
+    where TRule : struct, IElementRule<T>
+    where TArity : struct, IArity
+{
+    private readonly T[] _tail = new T[6 * Vector<T>.Count];
+
+    public TRule Rule;
+
+    public override void Run(Span<T> p, Span<T> u, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3)
+    {
+        var rule = Rule;
+        var n = u.Length;
+        var w = Vector<T>.Count;
+        ref var rp = ref MemoryMarshal.GetReference(p);
+        ref var ru = ref MemoryMarshal.GetReference(u);
+        ref var r0 = ref MemoryMarshal.GetReference(s0);
+        ref var r1 = ref MemoryMarshal.GetReference(s1);
+        ref var r2 = ref MemoryMarshal.GetReference(s2);
+        ref var r3 = ref MemoryMarshal.GetReference(s3);
+        Vector<T> v0 = default, v1 = default, v2 = default, v3 = default;
+        var i = 0;
+        for (; i <= n - w; i += w)
+        {
+            var k = (nuint)i;
+            var pv = Vector.LoadUnsafe(ref rp, k);
+            var uv = Vector.LoadUnsafe(ref ru, k);
+            if (TArity.Count > 0)
+            {
+                v0 = Vector.LoadUnsafe(ref r0, k);
+            }
+
+            if (TArity.Count > 1)
+            {
+                v1 = Vector.LoadUnsafe(ref r1, k);
+            }
+
+            if (TArity.Count > 2)
+            {
+                v2 = Vector.LoadUnsafe(ref r2, k);
+            }
+
+            if (TArity.Count > 3)
+            {
+                v3 = Vector.LoadUnsafe(ref r3, k);
+            }
+
+            rule.Apply(pv, ref uv, ref v0, ref v1, ref v2, ref v3);
+            uv.StoreUnsafe(ref ru, k);
+            if (TArity.Count > 0)
+            {
+                v0.StoreUnsafe(ref r0, k);
+            }
+
+            if (TArity.Count > 1)
+            {
+                v1.StoreUnsafe(ref r1, k);
+            }
+
+            if (TArity.Count > 2)
+            {
+                v2.StoreUnsafe(ref r2, k);
+            }
+
+            if (TArity.Count > 3)
+            {
+                v3.StoreUnsafe(ref r3, k);
+            }
+        }
+
+        if (i < n)
+        {
+            Tail(rule, i, p, u, s0, s1, s2, s3);
+        }
+    }
+
+    private void Tail(TRule rule, int start, Span<T> p, Span<T> u, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3)
+    {
+        var w = Vector<T>.Count;
+        var len = u.Length - start;
+        var buffer = _tail.AsSpan();
+        buffer.Clear();
+        p.Slice(start, len).CopyTo(buffer);
+        u.Slice(start, len).CopyTo(buffer.Slice(w));
+        if (TArity.Count > 0)
+        {
+            s0.Slice(start, len).CopyTo(buffer.Slice(2 * w));
+        }
+
+        if (TArity.Count > 1)
+        {
+            s1.Slice(start, len).CopyTo(buffer.Slice(3 * w));
+        }
+
+        if (TArity.Count > 2)
+        {
+            s2.Slice(start, len).CopyTo(buffer.Slice(4 * w));
+        }
+
+        if (TArity.Count > 3)
+        {
+            s3.Slice(start, len).CopyTo(buffer.Slice(5 * w));
+        }
+
+        var pv = new Vector<T>(buffer.Slice(0, w));
+        var uv = new Vector<T>(buffer.Slice(w, w));
+        var v0 = new Vector<T>(buffer.Slice(2 * w, w));
+        var v1 = new Vector<T>(buffer.Slice(3 * w, w));
+        var v2 = new Vector<T>(buffer.Slice(4 * w, w));
+        var v3 = new Vector<T>(buffer.Slice(5 * w, w));
+        rule.Apply(pv, ref uv, ref v0, ref v1, ref v2, ref v3);
+        uv.CopyTo(buffer.Slice(w, w));
+        v0.CopyTo(buffer.Slice(2 * w, w));
+        v1.CopyTo(buffer.Slice(3 * w, w));
+        v2.CopyTo(buffer.Slice(4 * w, w));
+        v3.CopyTo(buffer.Slice(5 * w, w));
+        buffer.Slice(w, len).CopyTo(u.Slice(start));
+        if (TArity.Count > 0)
+        {
+            buffer.Slice(2 * w, len).CopyTo(s0.Slice(start));
+        }
+
+        if (TArity.Count > 1)
+        {
+            buffer.Slice(3 * w, len).CopyTo(s1.Slice(start));
+        }
+
+        if (TArity.Count > 2)
+        {
+            buffer.Slice(4 * w, len).CopyTo(s2.Slice(start));
+        }
+
+        if (TArity.Count > 3)
+        {
+            buffer.Slice(5 * w, len).CopyTo(s3.Slice(start));
+        }
+    }
+}
+
+/// <summary>Keeps the runner of one primitive; a new rule of the same type reuses it (no allocation per step).</summary>
+internal sealed class RuleSink<T> : IElementRuleSink<T>
+    where T : struct, IEquatable<T>, IFormattable
+{
+    private readonly int _slots;
+    private bool _used;
+
+    public RuleSink(int slots) => _slots = slots;
+
+    public BlockRunner<T>? Runner { get; private set; }
+
+    public void Reset() => _used = false;
+
+    public bool Used => _used;
+
+    public void Use<TRule>(TRule rule)
+        where TRule : struct, IElementRule<T>
+    {
+        if (_used)
+        {
+            throw new InvalidOperationException("CreateRule must call sink.Use exactly once per step.");
+        }
+
+        _used = true;
+        switch (_slots)
+        {
+            case 0: Set<TRule, Arity0>(rule); break;
+            case 1: Set<TRule, Arity1>(rule); break;
+            case 2: Set<TRule, Arity2>(rule); break;
+            case 3: Set<TRule, Arity3>(rule); break;
+            default: Set<TRule, Arity4>(rule); break;
+        }
+    }
+
+    private void Set<TRule, TArity>(TRule rule)
+        where TRule : struct, IElementRule<T>
+        where TArity : struct, IArity
+    {
+        if (Runner is BlockRunner<T, TRule, TArity> runner)
+        {
+            runner.Rule = rule;
+        }
+        else
+        {
+            Runner = new BlockRunner<T, TRule, TArity> { Rule = rule };
+        }
+    }
+}
+
+/// <summary>
+/// A transform tree of element-wise primitives and the combinators (chain, mask, partition, a root guard), compiled for
+/// one parameter layout: for each parameter, the primitives that apply to it, in order. One <see cref="Execute"/> runs
+/// the pure path (into new buffers) and the facade's in-place step.
+/// </summary>
+internal sealed class Plan<T>
+    where T : struct, IEquatable<T>, IFormattable
+{
+    public static readonly int Block = 4096 / Unsafe.SizeOf<T>();
+
+    private Plan(NonFiniteGuardTransform? guard, NonFiniteState? guardState, Node[] nodes, int[][] ops, Func<TransformState[], TransformState> rebuild)
+    {
+        Guard = guard;
+        GuardState = guardState;
+        Nodes = nodes;
+        Ops = ops;
+        Rebuild = rebuild;
+    }
+
+    public NonFiniteGuardTransform? Guard { get; }
+
+    public NonFiniteState? GuardState { get; }
+
+    public Node[] Nodes { get; }
+
+    public int[][] Ops { get; }
+
+    /// <summary>The state below the guard, from one state per node.</summary>
+    public Func<TransformState[], TransformState> Rebuild { get; }
+
+    public sealed class Node(ElementwiseTransform transform, SlotState<T> state, int[] members, int[] local)
+    {
+        public ElementwiseTransform Transform { get; } = transform;
+
+        public SlotState<T> State { get; } = state;
+
+        public int[] Members { get; } = members;
+
+        public int[] Local { get; } = local;
+
+        public RuleSink<T> Sink { get; } = new(transform.SlotNames.Count);
+
+        public int SlotCount => Transform.SlotNames.Count;
+    }
+
+    /// <summary>Compiles the tree, or returns null when some part of it has no element rule. A state that does not fit throws.</summary>
+    public static Plan<T>? TryCompile(IGradientTransform transform, TransformState state, ParamSet<T> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        NonFiniteGuardTransform? guard = null;
+        NonFiniteState? guardState = null;
+        if (transform is NonFiniteGuardTransform g)
+        {
+            guard = g;
+            guardState = Validate.State<NonFiniteState>(state, g);
+            transform = g.Inner;
+            state = guardState.Inner;
+        }
+
+        var walker = new Walker(parameters);
+        var all = Enumerable.Range(0, parameters.Count).ToArray();
+        var rebuild = walker.Walk(transform, state, all);
+        return rebuild is null
+            ? null
+            : new Plan<T>(guard, guardState, walker.Nodes.ToArray(), walker.Ops.Select(o => o.ToArray()).ToArray(), rebuild);
+    }
+
+    /// <summary>Creates every node's rule for the step before anything is written (a schedule that throws changes nothing).</summary>
+    public void PrepareRules(ReadOnlySpan<long> counts)
+    {
+        for (var k = 0; k < Nodes.Length; k++)
+        {
+            var sink = Nodes[k].Sink;
+            sink.Reset();
+            Nodes[k].Transform.CreateRule(counts[k], sink);
+            if (!sink.Used)
+            {
+                throw new InvalidOperationException($"{Nodes[k].Transform}: CreateRule did not call sink.Use.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the step over every parameter, block by block. Pure mode (<paramref name="updates"/> given): the updates
+    /// go there and each slot block is first copied from <paramref name="sourceSlots"/> into <paramref name="slots"/>.
+    /// In-place mode: the updates go through <paramref name="scratch"/>, the slots change in place, and the parameters
+    /// get <c>p + u</c>.
+    /// </summary>
+    public void Execute(T[][] p, T[][] g, T[][]? updates, T[]? scratch, T[][][][] slots, T[][][][]? sourceSlots, bool zero)
+    {
+        var empty = Span<T>.Empty;
+        for (var i = 0; i < p.Length; i++)
+        {
+            var n = p[i].Length;
+            var ops = Ops[i];
+            for (var b = 0; b < n; b += Block)
+            {
+                var len = Math.Min(Block, n - b);
+                var u = updates is not null ? updates[i].AsSpan(b, len) : scratch.AsSpan(0, len);
+                g[i].AsSpan(b, len).CopyTo(u);
+                if (zero)
+                {
+                    Elements.ZeroNonFinite(u);
+                }
+
+                var pb = p[i].AsSpan(b, len);
+                foreach (var k in ops)
+                {
+                    var node = Nodes[k];
+                    var local = node.Local[i];
+                    var count = node.SlotCount;
+                    var s0 = count > 0 ? SlotBlock(slots, sourceSlots, k, 0, local, b, len) : empty;
+                    var s1 = count > 1 ? SlotBlock(slots, sourceSlots, k, 1, local, b, len) : empty;
+                    var s2 = count > 2 ? SlotBlock(slots, sourceSlots, k, 2, local, b, len) : empty;
+                    var s3 = count > 3 ? SlotBlock(slots, sourceSlots, k, 3, local, b, len) : empty;
+                    node.Sink.Runner!.Run(pb, u, s0, s1, s2, s3);
+                }
+
+                if (updates is null)
+                {
+                    Elements.Add(pb, u, pb);
+                }
+            }
+        }
+    }
+
+    private static Span<T> SlotBlock(T[][][][] slots, T[][][][]? source, int node, int slot, int local, int start, int length)
+    {
+        var destination = slots[node][slot][local].AsSpan(start, length);
+        source?[node][slot][local].AsSpan(start, length).CopyTo(destination);
+        return destination;
+    }
+
+    /// <summary>The slot arrays of every node's state: [node][slot][member].</summary>
+    public T[][][][] SlotArrays() =>
+        Nodes.Select(n => n.State.Slots.Select(set => set.Select(q => q.Value.AsColumnMajorArray()).ToArray()).ToArray()).ToArray();
+
+    /// <summary>New zero-filled slot arrays shaped like every node's state.</summary>
+    public T[][][][] NewSlotArrays() =>
+        Nodes.Select(n => n.State.Slots.Select(set => set.Select(q => new T[q.Count]).ToArray()).ToArray()).ToArray();
+
+    /// <summary>The node states with these counts and slot arrays (wrapped, not copied).</summary>
+    public TransformState[] NodeStates(ReadOnlySpan<long> counts, T[][][][] slots)
+    {
+        var states = new TransformState[Nodes.Length];
+        for (var k = 0; k < Nodes.Length; k++)
+        {
+            var old = Nodes[k].State;
+            var sets = new ParamSet<T>[old.Slots.Count];
+            for (var j = 0; j < sets.Length; j++)
+            {
+                var layout = old.Slots[j];
+                var arrays = slots[k][j];
+                sets[j] = layout.WithValues(layout.Items.Select((q, m) => MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(q.Rows, q.Columns, arrays[m])).ToArray());
+            }
+
+            states[k] = new SlotState<T>(counts[k], old.SlotNames.ToArray(), sets);
+        }
+
+        return states;
+    }
+
+    private sealed class Walker(ParamSet<T> parameters)
+    {
+        private readonly ParamInfo[] _infos = parameters.Select(q => q.Info).ToArray();
+
+        public List<Node> Nodes { get; } = [];
+
+        public List<int>[] Ops { get; } = parameters.Select(_ => new List<int>()).ToArray();
+
+        public Func<TransformState[], TransformState>? Walk(IGradientTransform transform, TransformState state, int[] subset)
+        {
+            switch (transform)
+            {
+                case ElementwiseTransform e:
+                {
+                    var slot = Validate.State<SlotState<T>>(state, e);
+                    var layout = new ParamSet<T>(subset.Select(i => parameters[i]));
+                    StateFormat.CheckLayout(e, slot, layout);
+                    var local = new int[_infos.Length];
+                    Array.Fill(local, -1);
+                    for (var m = 0; m < subset.Length; m++)
+                    {
+                        local[subset[m]] = m;
+                    }
+
+                    var k = Nodes.Count;
+                    Nodes.Add(new Node(e, slot, subset, local));
+                    foreach (var i in subset)
+                    {
+                        Ops[i].Add(k);
+                    }
+
+                    return states => states[k];
+                }
+
+                case IdentityTransform:
+                    Validate.State<EmptyState>(state, transform);
+                    return _ => EmptyState.Instance;
+                case ChainTransform chain:
+                {
+                    var cs = Validate.State<ChainState>(state, chain);
+                    ChainTransform.CheckCount(chain, cs);
+                    var parts = new Func<TransformState[], TransformState>[chain.Items.Length];
+                    for (var k = 0; k < parts.Length; k++)
+                    {
+                        var part = Walk(chain.Items[k], cs.Inner[k], subset);
+                        if (part is null)
+                        {
+                            return null;
+                        }
+
+                        parts[k] = part;
+                    }
+
+                    return states => new ChainState(Array.ConvertAll(parts, r => r(states)));
+                }
+
+                case MaskedTransform masked:
+                    return Walk(masked.Inner, state, subset.Where(i => masked.Mask.Includes(_infos[i])).ToArray());
+                case PartitionTransform partition:
+                {
+                    var ps = Validate.State<PartitionState>(state, partition);
+                    PartitionTransform.CheckCount(partition, ps);
+                    var assignment = partition.Assign(subset.Select(i => _infos[i]).ToArray());
+                    var parts = new Func<TransformState[], TransformState>[partition.Items.Length];
+                    for (var k = 0; k < parts.Length; k++)
+                    {
+                        var group = k;
+                        var part = Walk(partition.Items[k].Transform, ps.Groups[k], subset.Where((_, m) => assignment[m] == group).ToArray());
+                        if (part is null)
+                        {
+                            return null;
+                        }
+
+                        parts[k] = part;
+                    }
+
+                    return states => new PartitionState(Array.ConvertAll(parts, r => r(states)));
+                }
+
+                default:
+                    return null;
+            }
+        }
+    }
+}
+
+/// <summary>The pure path's entry points, shared by every transform that the plan can run.</summary>
+internal static class Engine<T>
+    where T : struct, IEquatable<T>, IFormattable
+{
+    public static SlotState<T> InitSlots(ElementwiseTransform transform, ParamSet<T> parameters)
+    {
+        var names = transform.SlotNames.ToArray();
+        var slots = new ParamSet<T>[names.Length];
+        for (var j = 0; j < names.Length; j++)
+        {
+            var value = transform.InitialValueOf(j);
+            slots[j] = parameters.Map(q => value == 0 ? Num<T>.Dense(q.Rows, q.Columns) : Num<T>.Dense(q.Rows, q.Columns, value));
+        }
+
+        return new SlotState<T>(0, names, slots);
+    }
+
+    /// <summary>The pure update of a fusable tree: one pass per parameter into new buffers.</summary>
+    public static StepResult<T>? TryUpdatePure(IGradientTransform transform, ParamSet<T> updates, TransformState state, ParamSet<T> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var g = Validate.Aligned(parameters, nameof(updates), updates, nameof(parameters));
+        var plan = Plan<T>.TryCompile(transform, state, parameters);
+        if (plan is null)
+        {
+            return null;
+        }
+
+        var zeroed = 0L;
+        if (plan.Guard is { } guard)
+        {
+            zeroed = NonFiniteScan.Check(g, guard.Policy);
+            if (zeroed < 0)
+            {
+                var gs = plan.GuardState!;
+                return new StepResult<T>(ParamSet<T>.ZerosLike(parameters), new NonFiniteState(gs.Inner, gs.SkippedSteps + 1, gs.ZeroedEntries, gs.ZeroedSteps));
+            }
+        }
+
+        var counts = plan.Nodes.Select(n => n.State.Count).ToArray();
+        plan.PrepareRules(counts);
+        var items = parameters.Items;
+        var p = Array.ConvertAll(items, q => q.Value.AsColumnMajorArray());
+        var gd = Array.ConvertAll(g, q => q.Value.AsColumnMajorArray());
+        var u = Array.ConvertAll(items, q => new T[q.Count]);
+        var slots = plan.NewSlotArrays();
+        plan.Execute(p, gd, u, null, slots, plan.SlotArrays(), zeroed > 0);
+        for (var k = 0; k < counts.Length; k++)
+        {
+            counts[k]++;
+        }
+
+        var inner = plan.Rebuild(plan.NodeStates(counts, slots));
+        TransformState result = plan.GuardState is { } s
+            ? new NonFiniteState(inner, s.SkippedSteps, s.ZeroedEntries + zeroed, s.ZeroedSteps + (zeroed > 0 ? 1 : 0))
+            : inner;
+        var values = new MathNet.Numerics.LinearAlgebra.Matrix<T>[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            values[i] = MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(items[i].Rows, items[i].Columns, u[i]);
+        }
+
+        return new StepResult<T>(parameters.WithValues(values), result);
+    }
+
+    public static StepResult<T> UpdatePure(ElementwiseTransform transform, ParamSet<T> updates, TransformState state, ParamSet<T> parameters) =>
+        TryUpdatePure(transform, updates, state, parameters)!;
+}
+
+/// <summary>The one non-finite scan of gradients, shared by the pure guard and the facade.</summary>
+internal static class NonFiniteScan
+{
+    /// <summary>
+    /// Checks every gradient. Returns 0 when all are finite; under <see cref="NonFinitePolicy.Throw"/> throws for the
+    /// first bad parameter; under Skip returns -1; under Zero returns the number of entries to zero.
+    /// </summary>
+    public static long Check<T>(Param<T>[] gradients, NonFinitePolicy policy)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        long bad = 0;
+        foreach (var q in gradients)
+        {
+            var data = q.Value.AsColumnMajorArray();
+            if (Elements.AllFinite<T>(data))
+            {
+                continue;
+            }
+
+            var count = Elements.CountNonFinite<T>(data, out var first);
+            if (policy == NonFinitePolicy.Throw)
+            {
+                var rows = Math.Max(q.Rows, 1);
+                throw new NonFiniteGradientException(q.Name, count, first % rows, first / rows, Num<T>.ToDouble(data[first]));
+            }
+
+            bad += count;
+        }
+
+        return bad > 0 && policy == NonFinitePolicy.Skip ? -1 : bad;
+    }
+}

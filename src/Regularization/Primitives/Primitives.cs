@@ -1,0 +1,261 @@
+using System.Numerics;
+using Regularization.Internal;
+
+namespace Regularization;
+
+/// <summary><c>u' = factor * u</c>. <c>Scale(-1)</c> is PyTorch's <c>maximize</c>.</summary>
+internal sealed class ScalePrimitive : ElementwiseTransform
+{
+    public ScalePrimitive(double factor) => Factor = Validate.Finite(factor, nameof(factor));
+
+    public double Factor { get; }
+
+    protected override object EqualityKey => Factor;
+
+    protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) => sink.Use(new ScaleRule<T>(Num<T>.Splat(Factor)));
+}
+
+/// <summary><c>u' = -lr(t) * u</c>: the descent direction scaled by the learning rate.</summary>
+internal sealed class ScaleByLearningRatePrimitive : ElementwiseTransform
+{
+    public ScaleByLearningRatePrimitive(Schedule learningRate)
+    {
+        LearningRate = learningRate ?? throw new ArgumentNullException(nameof(learningRate));
+        if (!(learningRate.Base > 0))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(learningRate), learningRate.Base, $"'learningRate' must be > 0, but its base value is {Validate.Format(learningRate.Base)}.");
+        }
+    }
+
+    public Schedule LearningRate { get; }
+
+    protected override object EqualityKey => LearningRate;
+
+    protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) =>
+        sink.Use(new ScaleRule<T>(Num<T>.Splat(-LearningRate.Checked(count, "learning rate"))));
+}
+
+internal readonly struct ScaleRule<T>(Vector<T> factor) : IElementRule<T>
+    where T : struct, IEquatable<T>, IFormattable
+{
+    public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3) => u *= factor;
+}
+
+/// <summary><c>u' = u + c * p</c> (one rounding); identity when <c>c = 0</c>. Coupled decay (<c>c = lambda</c>) and decoupled decay (<c>c = -c(t)</c>).</summary>
+internal readonly struct AddScaledParameterRule<T>(Vector<T> c, bool active) : IElementRule<T>
+    where T : struct, IEquatable<T>, IFormattable
+{
+    public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
+    {
+        if (active)
+        {
+            u = VectorMath.MultiplyAdd(c, p, u);
+        }
+    }
+}
+
+/// <summary><c>u' = u + lambda(t) * p</c>: the gradient of <c>(lambda/2) * sum(p^2)</c>, PyTorch's coupled <c>weight_decay</c>.</summary>
+internal sealed class AddDecayedWeightsPrimitive : ElementwiseTransform
+{
+    public AddDecayedWeightsPrimitive(Schedule weightDecay) => WeightDecay = weightDecay ?? throw new ArgumentNullException(nameof(weightDecay));
+
+    public Schedule WeightDecay { get; }
+
+    protected override object EqualityKey => WeightDecay;
+
+    protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
+    {
+        var lambda = WeightDecay.Checked(count, "weight decay");
+        sink.Use(new AddScaledParameterRule<T>(Num<T>.Splat(lambda), lambda != 0));
+    }
+}
+
+/// <summary>Decoupled decay after the learning-rate scaling: <c>u' = u - c(t) * p</c>.</summary>
+internal sealed class AddDecoupledWeightDecayPrimitive : ElementwiseTransform
+{
+    public AddDecoupledWeightDecayPrimitive(Schedule weightDecay, Schedule learningRate, DecayScaling scaling)
+    {
+        WeightDecay = weightDecay ?? throw new ArgumentNullException(nameof(weightDecay));
+        LearningRate = learningRate ?? throw new ArgumentNullException(nameof(learningRate));
+        Scaling = Enum.IsDefined(scaling) ? scaling : throw new ArgumentOutOfRangeException(nameof(scaling), scaling, "Unknown DecayScaling.");
+    }
+
+    public Schedule WeightDecay { get; }
+
+    public Schedule LearningRate { get; }
+
+    public DecayScaling Scaling { get; }
+
+    protected override object EqualityKey => (WeightDecay, LearningRate, Scaling);
+
+    public double Coefficient(long step) => DecayMath.Coefficient(WeightDecay, LearningRate, Scaling, step, "weight decay");
+
+    protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
+    {
+        var c = Coefficient(count);
+        sink.Use(new AddScaledParameterRule<T>(Num<T>.Splat(-c), c != 0));
+    }
+}
+
+/// <summary>
+/// PyTorch momentum: <c>b = momentum*b + (1 - dampening)*u</c> (the first <c>b</c> is <c>u</c>), output <c>b</c> or, with
+/// Nesterov, <c>u + momentum*b</c>. Slot <c>momentum_buffer</c>.
+/// </summary>
+internal sealed class TracePrimitive : ElementwiseTransform
+{
+    public TracePrimitive(double momentum, double dampening, bool nesterov)
+        : base("momentum_buffer")
+    {
+        Momentum = Validate.NonNegative(momentum, nameof(momentum));
+        Dampening = Validate.Unit(dampening, nameof(dampening));
+        if (nesterov && (momentum <= 0 || dampening != 0))
+        {
+            throw new ArgumentException(
+                $"Nesterov momentum requires a momentum > 0 and zero dampening (momentum = {Validate.Format(momentum)}, dampening = {Validate.Format(dampening)}).",
+                nameof(nesterov));
+        }
+
+        Nesterov = nesterov;
+    }
+
+    public double Momentum { get; }
+
+    public double Dampening { get; }
+
+    public bool Nesterov { get; }
+
+    protected override object EqualityKey => (Momentum, Dampening, Nesterov);
+
+    protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) =>
+        sink.Use(new TraceRule<T>(Num<T>.Splat(Momentum), Num<T>.Splat(1 - Dampening), Nesterov, count == 0));
+
+    private readonly struct TraceRule<T>(Vector<T> momentum, Vector<T> oneMinusDampening, bool nesterov, bool first) : IElementRule<T>
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
+        {
+            // PyTorch: buf = clone(d_p) at the first step, else buf.mul_(momentum).add_(d_p, alpha=1-dampening).
+            s0 = first ? u : VectorMath.MultiplyAdd(oneMinusDampening, u, s0 * momentum);
+            u = nesterov ? VectorMath.MultiplyAdd(momentum, s0, u) : s0;
+        }
+    }
+}
+
+/// <summary>
+/// Adam's scaling: <c>m = b1*m + (1-b1)*u</c>, <c>v = b2*v + (1-b2)*u^2</c>, output
+/// <c>(m * (1 / (1 - b1^t))) / (sqrt(v) / sqrt(1 - b2^t) + eps)</c>. Slots <c>exp_avg</c>, <c>exp_avg_sq</c> and, with
+/// AMSGrad, <c>max_exp_avg_sq</c> (the running maximum of the raw <c>v</c>, as PyTorch's code takes it).
+/// </summary>
+internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
+{
+    public ScaleByAdamPrimitive(double beta1, double beta2, double epsilon, bool amsGrad)
+        : base(amsGrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"])
+    {
+        Beta1 = Validate.UnitHalfOpen(beta1, nameof(beta1));
+        Beta2 = Validate.UnitHalfOpen(beta2, nameof(beta2));
+        Epsilon = Validate.Epsilon(epsilon, nameof(epsilon));
+        AmsGrad = amsGrad;
+    }
+
+    public double Beta1 { get; }
+
+    public double Beta2 { get; }
+
+    public double Epsilon { get; }
+
+    public bool AmsGrad { get; }
+
+    protected override object EqualityKey => (Beta1, Beta2, Epsilon, AmsGrad);
+
+    protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
+        base.CheckSlot(slot, values) ?? (slot >= 1 && values.ToArray().Any(x => Num<T>.ToDouble(x) < 0) ? "holds a negative second moment" : null);
+
+    protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
+    {
+        // PyTorch (Python floats): bias_correction1 = 1 - beta1 ** step; bias_correction2_sqrt = math.sqrt(1 - beta2 ** step).
+        var step = count + 1;
+        var inverseBiasCorrection1 = 1 / (1 - Math.Pow(Beta1, step));
+        var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));
+        sink.Use(new AdamRule<T>(
+            Num<T>.Splat(Beta1), Num<T>.Splat(1 - Beta1), Num<T>.Splat(Beta2), Num<T>.Splat(1 - Beta2),
+            Num<T>.Splat(inverseBiasCorrection1), Num<T>.Splat(biasCorrection2Sqrt), Num<T>.Splat(Epsilon), AmsGrad));
+    }
+
+    private readonly struct AdamRule<T>(
+        Vector<T> beta1, Vector<T> oneMinusBeta1, Vector<T> beta2, Vector<T> oneMinusBeta2, Vector<T> inverseBiasCorrection1, Vector<T> biasCorrection2Sqrt, Vector<T> epsilon, bool amsGrad)
+        : IElementRule<T>
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
+        {
+            // exp_avg.mul_(b1).add_(u, alpha=1-b1); exp_avg_sq.mul_(b2).addcmul_(u, u, value=1-b2): fused as PyTorch's vector kernels are.
+            s0 = VectorMath.MultiplyAdd(oneMinusBeta1, u, s0 * beta1);
+            s1 = VectorMath.MultiplyAdd(oneMinusBeta2 * u, u, s1 * beta2);
+            var v = s1;
+            if (amsGrad)
+            {
+                s2 = VectorMath.Max(s2, s1);
+                v = s2;
+            }
+
+            u = s0 * inverseBiasCorrection1 / ((VectorMath.Sqrt(v) / biasCorrection2Sqrt) + epsilon);
+        }
+    }
+}
+
+/// <summary>
+/// The proximal step of <c>eta*l1*|w| + eta*l2*w^2</c> after the step: new parameter <c>soft(p + u, t) / d</c> with
+/// <c>t = c1(t)</c>, <c>d = 1 + 2*c2(t)</c>; as an update, <c>soft(p + u, t) / d - p</c> (exactly <c>-p</c> where the
+/// threshold zeroes the weight, so the new weight is an exact zero).
+/// </summary>
+internal sealed class ProximalPrimitive : ElementwiseTransform
+{
+    public ProximalPrimitive(Schedule l1, Schedule l2, Schedule learningRate, DecayScaling scaling)
+    {
+        L1 = l1 ?? throw new ArgumentNullException(nameof(l1));
+        L2 = l2 ?? throw new ArgumentNullException(nameof(l2));
+        LearningRate = learningRate ?? throw new ArgumentNullException(nameof(learningRate));
+        Scaling = Enum.IsDefined(scaling) ? scaling : throw new ArgumentOutOfRangeException(nameof(scaling), scaling, "Unknown DecayScaling.");
+    }
+
+    public Schedule L1 { get; }
+
+    public Schedule L2 { get; }
+
+    public Schedule LearningRate { get; }
+
+    public DecayScaling Scaling { get; }
+
+    protected override object EqualityKey => (L1, L2, LearningRate, Scaling);
+
+    public ProximalScalars At(long step)
+    {
+        var threshold = DecayMath.Coefficient(L1, LearningRate, Scaling, step, "proximal L1");
+        var c2 = DecayMath.Coefficient(L2, LearningRate, Scaling, step, "proximal L2");
+        return new ProximalScalars(threshold, 1 + (2 * c2));
+    }
+
+    protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
+    {
+        var s = At(count);
+        sink.Use(new ProximalRule<T>(Num<T>.Splat(s.Threshold), Num<T>.Splat(s.Divisor), s.Threshold != 0 || s.Divisor != 1));
+    }
+
+    private readonly struct ProximalRule<T>(Vector<T> threshold, Vector<T> divisor, bool active) : IElementRule<T>
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
+        {
+            if (active)
+            {
+                u = (VectorMath.SoftThreshold(p + u, threshold) / divisor) - p;
+            }
+        }
+    }
+}
+
+/// <summary>The threshold and divisor of a proximal step: new weight <c>soft(w, Threshold) / Divisor</c>.</summary>
+/// <param name="Threshold">The soft threshold.</param>
+/// <param name="Divisor">The ridge divisor, <c>1 + 2*c2</c>.</param>
+internal readonly record struct ProximalScalars(double Threshold, double Divisor);
