@@ -16,8 +16,8 @@ namespace Regularization.Bench;
 public class OptimizerStepBenchmarks
 {
     private double[] _a = [], _b = [], _c = [];
-    private ParamSet _parameters = ParamSet.Empty, _gradients = ParamSet.Empty;
-    private Optimizer _sgd = null!, _sgdUnguarded = null!, _adamw = null!, _adamwUnguarded = null!;
+    private ParamSet<double> _parameters = ParamSet<double>.Empty, _gradients = ParamSet<double>.Empty;
+    private Optimizer<double> _sgd = null!, _sgdUnguarded = null!, _adamw = null!, _adamwUnguarded = null!;
     private IGradientTransform _sgdPure = null!, _adamwPure = null!;
     private TransformState _sgdState = null!, _adamwState = null!;
     private Matrix<double> _p = null!, _g = null!, _m = null!, _v = null!;
@@ -39,9 +39,9 @@ public class OptimizerStepBenchmarks
         _g = Matrix<double>.Build.Dense(N, 1, (_, _) => Next() * 1e-3);
         _m = Matrix<double>.Build.Dense(N, 1);
         _v = Matrix<double>.Build.Dense(N, 1);
-        _parameters = ParamSet.Of(new Param("w", _p));
-        _gradients = ParamSet.Of(new Param("w", _g));
-        ParamSet Fresh() => ParamSet.Of(new Param("w", _p.Clone()));
+        _parameters = ParamSet.Of(new Param<double>("w", _p));
+        _gradients = ParamSet.Of(new Param<double>("w", _g));
+        ParamSet<double> Fresh() => ParamSet.Of(new Param<double>("w", _p.Clone()));
         _sgdPure = Optimizers.Sgd(0.01, weightDecay: 1e-4);
         _adamwPure = Optimizers.AdamW(1e-3, weightDecay: 1e-2);
         _sgd = Optimizer.Create(_sgdPure, Fresh());
@@ -71,7 +71,7 @@ public class OptimizerStepBenchmarks
 
     [Benchmark(Description = "SGD wd: fused facade")]
     [BenchmarkCategory("sgd-weight-decay")]
-    public ParamSet SgdFused()
+    public ParamSet<double> SgdFused()
     {
         _sgd.Step(_gradients);
         return _sgd.Parameters;
@@ -79,7 +79,7 @@ public class OptimizerStepBenchmarks
 
     [Benchmark(Description = "SGD wd: fused facade, no non-finite guard")]
     [BenchmarkCategory("sgd-weight-decay")]
-    public ParamSet SgdFusedUnguarded()
+    public ParamSet<double> SgdFusedUnguarded()
     {
         _sgdUnguarded.Step(_gradients);
         return _sgdUnguarded.Parameters;
@@ -87,11 +87,11 @@ public class OptimizerStepBenchmarks
 
     [Benchmark(Description = "SGD wd: pure path (allocates results)")]
     [BenchmarkCategory("sgd-weight-decay")]
-    public ParamSet SgdPure()
+    public ParamSet<double> SgdPure()
     {
-        var r = Updates.Step(_sgdPure, _gradients, _sgdState, _parameters);
+        var r = _sgdPure.Update(_gradients, _sgdState, _parameters);
         _sgdState = r.State;
-        return r.Parameters;
+        return Updates.Apply(_parameters, r.Updates);
     }
 
     [Benchmark(Description = "SGD wd: naive MathNet operators")]
@@ -106,7 +106,7 @@ public class OptimizerStepBenchmarks
     [BenchmarkCategory("sgd-weight-decay")]
     public double[] SgdMklComposed()
     {
-        Regularization.Mkl.MklUpdateKernels.SgdStep(_mklP, _g.AsColumnMajorArray(), 0.01, 1e-4, 0, 0, false, false, _mklBuffer, _scratch);
+        MklUpdateKernels.SgdStep(_mklP, _g.AsColumnMajorArray(), 0.01, 1e-4, 0, 0, false, false, _mklBuffer, _scratch);
         return _mklP;
     }
 
@@ -114,13 +114,13 @@ public class OptimizerStepBenchmarks
     [BenchmarkCategory("adamw")]
     public double[] AdamWMklComposed()
     {
-        Regularization.Mkl.MklUpdateKernels.AdamWStep(_mklP, _g.AsColumnMajorArray(), _mklM, _mklV, ++_mklStep, 1e-3, 0.9, 0.999, 1e-8, 1e-2, _scratch);
+        MklUpdateKernels.AdamWStep(_mklP, _g.AsColumnMajorArray(), _mklM, _mklV, ++_mklStep, 1e-3, 0.9, 0.999, 1e-8, 1e-2, _scratch);
         return _mklP;
     }
 
     [Benchmark(Description = "AdamW: fused facade")]
     [BenchmarkCategory("adamw")]
-    public ParamSet AdamWFused()
+    public ParamSet<double> AdamWFused()
     {
         _adamw.Step(_gradients);
         return _adamw.Parameters;
@@ -128,7 +128,7 @@ public class OptimizerStepBenchmarks
 
     [Benchmark(Description = "AdamW: fused facade, no non-finite guard")]
     [BenchmarkCategory("adamw")]
-    public ParamSet AdamWFusedUnguarded()
+    public ParamSet<double> AdamWFusedUnguarded()
     {
         _adamwUnguarded.Step(_gradients);
         return _adamwUnguarded.Parameters;
@@ -136,11 +136,11 @@ public class OptimizerStepBenchmarks
 
     [Benchmark(Description = "AdamW: pure path (allocates results)")]
     [BenchmarkCategory("adamw")]
-    public ParamSet AdamWPure()
+    public ParamSet<double> AdamWPure()
     {
-        var r = Updates.Step(_adamwPure, _gradients, _adamwState, _parameters);
+        var r = _adamwPure.Update(_gradients, _adamwState, _parameters);
         _adamwState = r.State;
-        return r.Parameters;
+        return Updates.Apply(_parameters, r.Updates);
     }
 
     [Benchmark(Description = "AdamW: naive MathNet operators")]

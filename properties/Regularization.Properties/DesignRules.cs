@@ -7,7 +7,7 @@ namespace Regularization.Properties;
 /// <summary>Design rules of the library, checked by reflection over its assembly.</summary>
 public sealed class DesignRules
 {
-    private static readonly Assembly Library = typeof(ParamSet).Assembly;
+    private static readonly Assembly Library = typeof(ParamSet<double>).Assembly;
 
     private static IEnumerable<Type> PublicTypes => Library.GetExportedTypes();
 
@@ -61,7 +61,7 @@ public sealed class DesignRules
     {
         var kinds = new[] { typeof(IGradientTransform), typeof(Penalty), typeof(Schedule), typeof(Mask), typeof(TransformState) };
         var types = Library.GetTypes().Where(t => kinds.Any(k => k.IsAssignableFrom(t))).ToList();
-        Assert.Contains(typeof(ScaleByAdamTransform), types);
+        Assert.Contains(typeof(ScaleByAdamPrimitive), types);
         var mutable = types
             .SelectMany(t => t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             .Where(f => !f.IsInitOnly)

@@ -6,9 +6,9 @@ namespace Regularization.Properties;
 /// </summary>
 internal sealed class SequentialChain(IReadOnlyList<IGradientTransform> transforms) : IGradientTransform
 {
-    public TransformState Init(ParamSet parameters) => new ChainState(transforms.Select(t => t.Init(parameters)));
+    public TransformState Init(ParamSet<double> parameters) => new ChainState(transforms.Select(t => t.Init(parameters)));
 
-    public Step Update(ParamSet updates, TransformState state, ParamSet parameters)
+    public StepResult<double> Update(ParamSet<double> updates, TransformState state, ParamSet<double> parameters)
     {
         var chain = (ChainState)state;
         var states = new TransformState[transforms.Count];
@@ -49,8 +49,8 @@ public sealed class FusionLaws
             var (q, r) = (c.Parameters, sequential.Init(c.Parameters));
             foreach (var g in c.Gradients)
             {
-                var a = Updates.Step(fused, g, s, p);
-                var b = Updates.Step(sequential, g, r, q);
+                var a = Pure.Step(fused, g, s, p);
+                var b = Pure.Step(sequential, g, r, q);
                 (p, s, q, r) = (a.Parameters, a.State, b.Parameters, b.State);
                 if (!Fp.BitwiseEqual(p, q) || !s.Equals(r))
                 {
@@ -72,7 +72,7 @@ public sealed class FusionLaws
             var (q, r) = (c.Parameters, sequential.Init(c.Parameters));
             foreach (var g in c.Gradients)
             {
-                var b = Updates.Step(sequential, g, r, q);
+                var b = Pure.Step(sequential, g, r, q);
                 (q, r) = (b.Parameters, b.State);
                 facade.Step(g);
             }

@@ -51,13 +51,13 @@ internal static class Gens
         select new Layout(shapes.Select((s, i) => ($"layer{i}.{(s.Rows == 1 || s.Cols == 1 ? "bias" : "weight")}", s.Rows, s.Cols)).ToArray());
 
     /// <summary>A parameter set of that layout with values from <paramref name="value"/>.</summary>
-    public static Gen<ParamSet> Params(Layout layout, Gen<double> value) =>
+    public static Gen<ParamSet<double>> Params(Layout layout, Gen<double> value) =>
         Gen.CollectToArray(layout.Shapes, s => Gen.ArrayOf(value, s.Rows * s.Cols)
-                .Select(data => new Param(s.Name, Matrix<double>.Build.Dense(s.Rows, s.Cols, data))))
-            .Select(ps => new ParamSet(ps));
+                .Select(data => new Param<double>(s.Name, Matrix<double>.Build.Dense(s.Rows, s.Cols, data))))
+            .Select(ps => new ParamSet<double>(ps));
 
     /// <summary>Candidates that simplify a set: each nonzero element set to 0, then to a rounded value.</summary>
-    public static IEnumerable<ParamSet> ShrinkValues(ParamSet set)
+    public static IEnumerable<ParamSet<double>> ShrinkValues(ParamSet<double> set)
     {
         for (var i = 0; i < set.Count; i++)
         {
@@ -92,7 +92,7 @@ internal static class Gens
         }
     }
 
-    private static ParamSet Replace(ParamSet set, int param, int element, double value) =>
+    private static ParamSet<double> Replace(ParamSet<double> set, int param, int element, double value) =>
         set.Map(p =>
         {
             var m = p.Value.Clone();
@@ -104,10 +104,10 @@ internal static class Gens
             return m;
         });
 
-    public static ParamSet Without(ParamSet set, int index) => new(set.Where((_, i) => i != index));
+    public static ParamSet<double> Without(ParamSet<double> set, int index) => new(set.Where((_, i) => i != index));
 
     /// <summary>A readable dump of every value (round-trip format), for counterexamples.</summary>
-    public static string Show(ParamSet set)
+    public static string Show(ParamSet<double> set)
     {
         var sb = new StringBuilder();
         foreach (var p in set)
@@ -122,7 +122,7 @@ internal static class Gens
 }
 
 /// <summary>One parameter set (wide or moderate values).</summary>
-public sealed record ParamCase(ParamSet Parameters)
+public sealed record ParamCase(ParamSet<double> Parameters)
 {
     public override string ToString() => Gens.Show(Parameters);
 
@@ -146,7 +146,7 @@ public sealed record ParamCase(ParamSet Parameters)
 }
 
 /// <summary>Parameters and one gradient of the same layout.</summary>
-public sealed record StepCase(ParamSet Parameters, ParamSet Gradient)
+public sealed record StepCase(ParamSet<double> Parameters, ParamSet<double> Gradient)
 {
     public override string ToString() => $"parameters: {Gens.Show(Parameters)}; gradient: {Gens.Show(Gradient)}";
 
@@ -303,7 +303,7 @@ public sealed record OptimizerSpec(
 }
 
 /// <summary>An optimizer, parameters and a sequence of gradients: a short training run.</summary>
-public sealed record RunCase(OptimizerSpec Spec, ParamSet Parameters, IReadOnlyList<ParamSet> Gradients)
+public sealed record RunCase(OptimizerSpec Spec, ParamSet<double> Parameters, IReadOnlyList<ParamSet<double>> Gradients)
 {
     public override string ToString() =>
         $"{Spec}; parameters: {Gens.Show(Parameters)}; gradients: " + string.Join(" | ", Gradients.Select(Gens.Show));

@@ -94,7 +94,7 @@ internal static class Fp
 
     public static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 
-    public static bool BitwiseEqual(ParamSet a, ParamSet b) => a.BitwiseEquals(b);
+    public static bool BitwiseEqual(ParamSet<double> a, ParamSet<double> b) => a.BitwiseEquals(b);
 
     /// <summary>
     /// <c>(hi, lo)</c> with <c>hi + lo = a * b</c> exactly (a double-double product), for exact references.
@@ -106,9 +106,22 @@ internal static class Fp
     }
 
     /// <summary>A snapshot of every element's bits, to prove that nothing was written.</summary>
-    public static long[][] Bits(ParamSet set) =>
+    public static long[][] Bits(ParamSet<double> set) =>
         set.Select(p => p.Value.AsColumnMajorArray().Select(BitConverter.DoubleToInt64Bits).ToArray()).ToArray();
 
-    public static bool Unchanged(ParamSet set, long[][] before) =>
+    public static bool Unchanged(ParamSet<double> set, long[][] before) =>
         set.Select((p, i) => p.Value.AsColumnMajorArray().Select(BitConverter.DoubleToInt64Bits).SequenceEqual(before[i])).All(x => x);
 }
+
+/// <summary>One pure optimization step: the transform's update, applied to the parameters.</summary>
+internal static class Pure
+{
+    public static Stepped Step(IGradientTransform transform, ParamSet<double> gradients, TransformState state, ParamSet<double> parameters)
+    {
+        var result = transform.Update(gradients, state, parameters);
+        return new Stepped(Updates.Apply(parameters, result.Updates), result.State);
+    }
+}
+
+/// <summary>The parameters and state after a pure step.</summary>
+internal sealed record Stepped(ParamSet<double> Parameters, TransformState State);

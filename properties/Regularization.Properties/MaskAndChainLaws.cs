@@ -22,10 +22,10 @@ public sealed class MaskAndChainLaws
             () => Transforms.AddPenaltyGradient(Penalties.ElasticNet(0.1, 0.5)))
         .Select(f => f());
 
-    private static IReadOnlyList<ParamSet> Run(IGradientTransform t, RunCase c)
+    private static IReadOnlyList<ParamSet<double>> Run(IGradientTransform t, RunCase c)
     {
         var (p, state) = (c.Parameters, t.Init(c.Parameters));
-        var outputs = new List<ParamSet>();
+        var outputs = new List<ParamSet<double>>();
         foreach (var g in c.Gradients)
         {
             var step = t.Update(g, state, p);
@@ -37,7 +37,7 @@ public sealed class MaskAndChainLaws
         return outputs;
     }
 
-    private static bool Same(IReadOnlyList<ParamSet> a, IReadOnlyList<ParamSet> b) => a.Zip(b).All(x => Fp.BitwiseEqual(x.First, x.Second));
+    private static bool Same(IReadOnlyList<ParamSet<double>> a, IReadOnlyList<ParamSet<double>> b) => a.Zip(b).All(x => Fp.BitwiseEqual(x.First, x.Second));
 
     /// <summary>
     /// With decay masked to exclude biases, each excluded parameter follows exactly (bit for bit) the trajectory it has

@@ -4,12 +4,12 @@ namespace Regularization.Properties;
 public sealed class NonFiniteAndScheduleLaws
 {
     /// <summary>A run whose last gradient has NaN or infinities at random places.</summary>
-    private static Arbitrary<(RunCase Run, ParamSet Bad)> Poisoned() => Arb.From(
+    private static Arbitrary<(RunCase Run, ParamSet<double> Bad)> Poisoned() => Arb.From(
         from c in RunCase.Arb().Generator
         from seed in Gen.Choose(0, int.MaxValue)
         select (c, Poison(c.Gradients[^1], seed)));
 
-    private static ParamSet Poison(ParamSet g, int seed)
+    private static ParamSet<double> Poison(ParamSet<double> g, int seed)
     {
         var rng = new Random(seed);
         var bad = g.Copy();
@@ -24,14 +24,14 @@ public sealed class NonFiniteAndScheduleLaws
         return bad;
     }
 
-    private static bool HasBad(ParamSet g) => g.Any(p => p.Value.AsColumnMajorArray().Any(v => !double.IsFinite(v)));
+    private static bool HasBad(ParamSet<double> g) => g.Any(p => p.Value.AsColumnMajorArray().Any(v => !double.IsFinite(v)));
 
-    private static (ParamSet P, TransformState S) Warm(IGradientTransform t, RunCase c)
+    private static (ParamSet<double> P, TransformState S) Warm(IGradientTransform t, RunCase c)
     {
         var (p, s) = (c.Parameters, t.Init(c.Parameters));
         foreach (var g in c.Gradients.Take(c.Gradients.Count - 1))
         {
-            var r = Updates.Step(t, g, s, p);
+            var r = Pure.Step(t, g, s, p);
             (p, s) = (r.Parameters, r.State);
         }
 
@@ -88,7 +88,7 @@ public sealed class NonFiniteAndScheduleLaws
 
         var t = (c.Spec with { Policy = NonFinitePolicy.Skip }).Build();
         var (p, s) = Warm(t, c);
-        var r = Updates.Step(t, bad, s, p);
+        var r = Pure.Step(t, bad, s, p);
         var before = (NonFiniteState)s;
         var after = (NonFiniteState)r.State;
         var facade = Optimizer.Create(t, p.Copy(), s);
@@ -106,8 +106,8 @@ public sealed class NonFiniteAndScheduleLaws
         var (p, s) = Warm(t, c);
         var cleaned = bad.Map(q => q.Value.Map(v => double.IsFinite(v) ? v : 0.0));
         var count = bad.Sum(q => q.Value.AsColumnMajorArray().Count(v => !double.IsFinite(v)));
-        var r = Updates.Step(t, bad, s, p);
-        var reference = Updates.Step(t, cleaned, s, p);
+        var r = Pure.Step(t, bad, s, p);
+        var reference = Pure.Step(t, cleaned, s, p);
         var facade = Optimizer.Create(t, p.Copy(), s);
         facade.Step(bad);
         return Fp.BitwiseEqual(reference.Parameters, r.Parameters)

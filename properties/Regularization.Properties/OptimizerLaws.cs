@@ -3,12 +3,12 @@ namespace Regularization.Properties;
 /// <summary>Law 4: coupled versus decoupled decay, and AdamW without decay.</summary>
 public sealed class OptimizerLaws
 {
-    private static StepResult Run(IGradientTransform t, IEnumerable<ParamSet> gradients, ParamSet p)
+    private static StepResult Run(IGradientTransform t, IEnumerable<ParamSet<double>> gradients, ParamSet<double> p)
     {
         var state = t.Init(p);
         foreach (var g in gradients)
         {
-            var r = Updates.Step(t, g, state, p);
+            var r = Pure.Step(t, g, state, p);
             (p, state) = (r.Parameters, r.State);
         }
 

@@ -14,7 +14,7 @@ public sealed class PenaltyAndConventionLaws
             _ => Penalties.ElasticNet(lambda, ratio),
         };
 
-    private static ParamSet Scale(ParamSet p, double c) => p.Map(x => x.Value * c);
+    private static ParamSet<double> Scale(ParamSet<double> p, double c) => p.Map(x => x.Value * c);
 
     /// <summary>Penalties are non-negative.</summary>
     [Fact]
@@ -151,8 +151,8 @@ public sealed class PenaltyAndConventionLaws
         StepCase.Arb(Gens.Moderate), Arb.From(Gens.Uniform(0, 0.2)), (c, a) =>
         {
             const double lr = 0.05;
-            ParamSet Step(IGradientTransform t, ParamSet g) => Updates.Step(t, g, t.Init(c.Parameters), c.Parameters).Parameters;
-            bool Close(ParamSet x, ParamSet y, double wd) => c.Parameters.All(p =>
+            ParamSet<double> Step(IGradientTransform t, ParamSet<double> g) => Pure.Step(t, g, t.Init(c.Parameters), c.Parameters).Parameters;
+            bool Close(ParamSet<double> x, ParamSet<double> y, double wd) => c.Parameters.All(p =>
             {
                 var w = p.Value.AsColumnMajorArray();
                 var g = c.Gradient[p.Name].Value.AsColumnMajorArray();

@@ -80,19 +80,19 @@ public sealed class ProviderAndCheckpointLaws : IDisposable
     public void OptimizerResultsDoNotDependOnTheProvider() => Law.Check(Prop.ForAll(
         RunCase.Arb(), c =>
         {
-            ParamSet Run()
+            ParamSet<double> Run()
             {
                 var t = c.Spec.Build();
                 var facade = Optimizer.Create(t, c.Parameters.Copy());
                 var (p, s) = (c.Parameters, t.Init(c.Parameters));
                 foreach (var g in c.Gradients)
                 {
-                    var r = Updates.Step(t, g, s, p);
+                    var r = Pure.Step(t, g, s, p);
                     (p, s) = (r.Parameters, r.State);
                     facade.Step(g);
                 }
 
-                return Fp.BitwiseEqual(p, facade.Parameters) ? p : ParamSet.Empty;
+                return Fp.BitwiseEqual(p, facade.Parameters) ? p : ParamSet<double>.Empty;
             }
 
             MklControl.Use();

@@ -5,7 +5,7 @@ public sealed class ProximalLaws
 {
     private static readonly Arbitrary<double> Threshold = Arb.From(Gen.Frequency((1, Gen.Constant(0.0)), (6, Gens.Value(-200, 200).Select(Math.Abs))));
 
-    private static IEnumerable<(double W, double Z)> Pairs(ParamSet w, ParamSet z) =>
+    private static IEnumerable<(double W, double Z)> Pairs(ParamSet<double> w, ParamSet<double> z) =>
         w.SelectMany(p => p.Value.AsColumnMajorArray().Zip(z[p.Name].Value.AsColumnMajorArray()));
 
     /// <summary>Soft thresholding is exactly zero where <c>|w| &lt;= t</c>, and only there.</summary>
@@ -57,7 +57,7 @@ public sealed class ProximalLaws
         ParamCase.Arb(Gens.Wide), c => Proximal.SoftThreshold(c.Parameters, 0).Equals(c.Parameters)));
 
     /// <summary>Two penalties with the same value, gradient and proximal operator, bit for bit.</summary>
-    private static bool SamePenalty(Penalty a, Penalty b, ParamSet p, double step) =>
+    private static bool SamePenalty(Penalty a, Penalty b, ParamSet<double> p, double step) =>
         Fp.SameBits(a.Value(p), b.Value(p))
         && Fp.BitwiseEqual(a.Gradient(p), b.Gradient(p))
         && Fp.BitwiseEqual(a.Proximal(p, step), b.Proximal(p, step));
@@ -85,7 +85,7 @@ public sealed class ProximalLaws
             var inner = c.Spec.Build();
             var withProx = Optimizers.WithProximalL1(inner, l1);
             var u = inner.Update(c.Gradients[0], inner.Init(c.Parameters), c.Parameters).Updates;
-            var next = Updates.Step(withProx, c.Gradients[0], withProx.Init(c.Parameters), c.Parameters).Parameters;
+            var next = Pure.Step(withProx, c.Gradients[0], withProx.Init(c.Parameters), c.Parameters).Parameters;
             var threshold = c.Spec.LearningRate * l1;
             foreach (var p in c.Parameters)
             {

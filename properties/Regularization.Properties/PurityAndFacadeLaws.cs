@@ -4,10 +4,10 @@ namespace Regularization.Properties;
 public sealed class PurityAndFacadeLaws
 {
     /// <summary>Every matrix reachable from a state (its buffers), for snapshots.</summary>
-    private static IEnumerable<ParamSet> Buffers(TransformState s) => s switch
+    private static IEnumerable<ParamSet<double>> Buffers(TransformState s) => s switch
     {
         TraceState t => [t.Trace],
-        AdamState a => [a.Mu, a.Nu, a.MaxNu],
+        AdamState a => [a["exp_avg"], a["exp_avg_sq"], a["max_exp_avg_sq"]],
         ChainState c => c.Inner.SelectMany(Buffers),
         MaskedState m => Buffers(m.Inner),
         PartitionState p => p.Groups.SelectMany(Buffers),
@@ -15,9 +15,9 @@ public sealed class PurityAndFacadeLaws
         _ => [],
     };
 
-    private static long[][][] Snapshot(IEnumerable<ParamSet> sets) => sets.Select(Fp.Bits).ToArray();
+    private static long[][][] Snapshot(IEnumerable<ParamSet<double>> sets) => sets.Select(Fp.Bits).ToArray();
 
-    private static bool Unchanged(IEnumerable<ParamSet> sets, long[][][] before) => sets.Select((s, i) => Fp.Unchanged(s, before[i])).All(x => x);
+    private static bool Unchanged(IEnumerable<ParamSet<double>> sets, long[][][] before) => sets.Select((s, i) => Fp.Unchanged(s, before[i])).All(x => x);
 
     /// <summary>
     /// No argument is changed by Init, Update, Apply, penalties, proximal operators or decay plans: every element of
@@ -86,7 +86,7 @@ public sealed class PurityAndFacadeLaws
             var (p, state) = (c.Parameters, t.Init(c.Parameters));
             foreach (var g in c.Gradients)
             {
-                var r = Updates.Step(t, g, state, p);
+                var r = Pure.Step(t, g, state, p);
                 (p, state) = (r.Parameters, r.State);
                 facade.Step(g);
                 if (!Fp.BitwiseEqual(p, facade.Parameters))

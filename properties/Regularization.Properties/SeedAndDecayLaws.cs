@@ -3,7 +3,7 @@ namespace Regularization.Properties;
 /// <summary>Laws 1 and 2: the seeds' equivalence, and that L2 decay never produces exact zeros.</summary>
 public sealed class SeedAndDecayLaws
 {
-    private static ParamSet Sgd1(IGradientTransform t, ParamSet g, ParamSet p) => Updates.Step(t, g, t.Init(p), p).Parameters;
+    private static ParamSet<double> Sgd1(IGradientTransform t, ParamSet<double> g, ParamSet<double> p) => Pure.Step(t, g, t.Init(p), p).Parameters;
 
     /// <summary>The gradient of <c>lambda * sum(w^2)</c> is <c>2 * lambda * w</c>, correctly rounded (for wide magnitudes).</summary>
     [Fact]

@@ -65,10 +65,9 @@ public sealed class CheckpointException : Exception
 /// <c>RGTRCKPT</c>, the format version (uint32), a reserved uint32 (0), the payload length (int64) and the SHA-256 of
 /// the payload (32 bytes); then the payload: the options as JSON, the training-set size and fingerprint, epoch,
 /// batch and step counters, the generator state at the start of the current epoch, the epoch's running sums, the
-/// training time, the epoch history, the parameters (name, rows, columns, column-major doubles) and the optimizer
-/// state as a tree with a type tag per node (<see cref="EmptyState"/>, <see cref="CountState"/>,
-/// <see cref="TraceState"/>, <see cref="AdamState"/>, <see cref="ChainState"/>, <see cref="MaskedState"/>,
-/// <see cref="PartitionState"/>, <see cref="NonFiniteState"/>). Doubles are stored as their exact bits.
+/// training time, the epoch history, the parameters (name, rank, rows, columns, column-major doubles) and the
+/// optimizer state as <see cref="StateCodec"/> writes it (each transform of the options' optimizer writes its own state,
+/// and reading checks it against that optimizer and the parameters). Doubles are stored as their exact bits.
 /// </para>
 /// <para>
 /// <see cref="Save"/> writes to a temporary file in the same folder, flushes it to disk and renames it over the
@@ -78,7 +77,7 @@ public sealed class CheckpointException : Exception
 /// </remarks>
 /// <param name="Options">The run's options.</param>
 /// <param name="Parameters">The model's parameters.</param>
-/// <param name="OptimizerState">The optimizer's state (<see cref="Optimizer.State"/>).</param>
+/// <param name="OptimizerState">The optimizer's state (<see cref="Optimizer{T}.State"/>).</param>
 /// <param name="CompletedEpochs">Epochs completed.</param>
 /// <param name="BatchInEpoch">Batches done in the current epoch (0 between epochs).</param>
 /// <param name="Step">Optimizer steps since the start of the run.</param>
@@ -93,7 +92,7 @@ public sealed class CheckpointException : Exception
 /// <param name="TrainFingerprint">The training set's <see cref="ImageSet.Fingerprint"/>.</param>
 public sealed record Checkpoint(
     TrainingOptions Options,
-    ParamSet Parameters,
+    ParamSet<double> Parameters,
     TransformState OptimizerState,
     int CompletedEpochs,
     int BatchInEpoch,
@@ -109,7 +108,7 @@ public sealed record Checkpoint(
     ulong TrainFingerprint)
 {
     /// <summary>The format version this library writes and reads.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>Length of the file header in bytes.</summary>
     public const int HeaderLength = 56;

@@ -8,17 +8,6 @@ namespace Regularization.Training;
 /// <summary>The binary encoding of <see cref="Checkpoint"/> (format version 1). See the remarks of <see cref="Checkpoint"/>.</summary>
 internal static class CheckpointCodec
 {
-    private const int MaxDepth = 64;
-
-    // One tag per public state record of the core library.
-    private const byte EmptyTag = 1;
-    private const byte CountTag = 2;
-    private const byte TraceTag = 3;
-    private const byte AdamTag = 4;
-    private const byte ChainTag = 5;
-    private const byte MaskedTag = 6;
-    private const byte PartitionTag = 7;
-    private const byte NonFiniteTag = 8;
 
     public static byte[] Encode(Checkpoint c, string path)
     {
@@ -51,7 +40,7 @@ internal static class CheckpointCodec
         }
 
         WriteSet(w, c.Parameters);
-        WriteState(w, c.OptimizerState, path, 0);
+        WriteState(w, c);
         var payload = w.ToArray();
 
         var file = new byte[Checkpoint.HeaderLength + payload.Length];
@@ -161,7 +150,7 @@ internal static class CheckpointCodec
                 $"the parameters describe a {string.Join('-', sizes)} network, but the options say {string.Join('-', options.LayerSizes)}.");
         }
 
-        var state = ReadState(r, 0);
+        var state = ReadState(r, options, parameters);
         if (!r.AtEnd)
         {
             throw new FormatException($"{r.Remaining} bytes remain after the optimizer state.");
@@ -172,25 +161,27 @@ internal static class CheckpointCodec
             options, parameters, state, completed, batchInEpoch, step, rng, lossSum, correct, seen, seconds, epochSeconds, history, trainCount, fingerprint);
     }
 
-    private static void WriteSet(Writer w, ParamSet set)
+    private static void WriteSet(Writer w, ParamSet<double> set)
     {
         w.Int32(set.Count);
         foreach (var p in set)
         {
             w.String(p.Name);
+            w.Int32(p.Rank);
             w.Int32(p.Rows);
             w.Int32(p.Columns);
             w.Doubles(p.Value.AsColumnMajorArray());
         }
     }
 
-    private static ParamSet ReadSet(Reader r)
+    private static ParamSet<double> ReadSet(Reader r)
     {
         var count = r.Count(12);
-        var items = new Param[count];
+        var items = new Param<double>[count];
         for (var i = 0; i < count; i++)
         {
             var name = r.String();
+            var rank = r.Int32();
             var rows = r.Int32();
             var columns = r.Int32();
             if (rows < 0 || columns < 0 || (long)rows * columns * 8 > r.Remaining)
@@ -199,123 +190,31 @@ internal static class CheckpointCodec
             }
 
             var data = r.Doubles(rows * columns);
-            items[i] = new Param(name, Matrix<double>.Build.Dense(rows, columns, data));
+            items[i] = new Param<double>(name, Matrix<double>.Build.Dense(rows, columns, data), rank is >= 0 and <= 2 ? rank : throw new FormatException($"parameter '{name}' has rank {rank}; ranks are 0, 1 or 2."));
         }
 
-        return new ParamSet(items);
+        return new ParamSet<double>(items);
     }
 
-    private static void WriteState(Writer w, TransformState state, string path, int depth)
+    /// <summary>The optimizer state through the core's codec (each transform writes its own state), length-prefixed.</summary>
+    private static void WriteState(Writer w, Checkpoint c)
     {
-        if (depth > MaxDepth)
-        {
-            throw new CheckpointException(path, CheckpointProblem.Unsupported, $"the optimizer state is nested more than {MaxDepth} levels deep.");
-        }
-
-        switch (state)
-        {
-            case EmptyState:
-                w.Byte(EmptyTag);
-                break;
-            case CountState c:
-                w.Byte(CountTag);
-                w.Int64(c.Count);
-                break;
-            case TraceState t:
-                w.Byte(TraceTag);
-                w.Int64(t.Count);
-                WriteSet(w, t.Trace);
-                break;
-            case AdamState a:
-                w.Byte(AdamTag);
-                w.Int64(a.Count);
-                WriteSet(w, a.Mu);
-                WriteSet(w, a.Nu);
-                WriteSet(w, a.MaxNu);
-                break;
-            case ChainState ch:
-                w.Byte(ChainTag);
-                w.Int32(ch.Inner.Count);
-                foreach (var s in ch.Inner)
-                {
-                    WriteState(w, s, path, depth + 1);
-                }
-
-                break;
-            case MaskedState m:
-                w.Byte(MaskedTag);
-                WriteState(w, m.Inner, path, depth + 1);
-                break;
-            case PartitionState p:
-                w.Byte(PartitionTag);
-                w.Int32(p.Groups.Count);
-                foreach (var s in p.Groups)
-                {
-                    WriteState(w, s, path, depth + 1);
-                }
-
-                break;
-            case NonFiniteState g:
-                w.Byte(NonFiniteTag);
-                w.Int64(g.SkippedSteps);
-                w.Int64(g.ZeroedEntries);
-                w.Int64(g.ZeroedSteps);
-                WriteState(w, g.Inner, path, depth + 1);
-                break;
-            default:
-                throw new CheckpointException(
-                    path, CheckpointProblem.Unsupported, $"the optimizer state type {state.GetType().FullName} has no encoding in checkpoint format {Checkpoint.FormatVersion}.");
-        }
+        var bytes = StateCodec.Encode(c.Options.CreateTransform(), c.OptimizerState, c.Parameters);
+        w.Int32(bytes.Length);
+        w.Bytes(bytes);
     }
 
-    /// <summary>A count, then that many states (a chain's or a partition's).</summary>
-    private static TransformState[] ReadStates(Reader r, int depth)
+    private static TransformState ReadState(Reader r, TrainingOptions options, ParamSet<double> parameters)
     {
-        var states = new TransformState[r.Count(1)];
-        for (var i = 0; i < states.Length; i++)
+        var length = r.Count(1);
+        var bytes = r.Bytes(length);
+        try
         {
-            states[i] = ReadState(r, depth);
+            return StateCodec.Decode(options.CreateTransform(), bytes, parameters);
         }
-
-        return states;
-    }
-
-    private static TransformState ReadState(Reader r, int depth)
-    {
-        if (depth > MaxDepth)
+        catch (InvalidDataException e)
         {
-            throw new FormatException($"the optimizer state is nested more than {MaxDepth} levels deep.");
-        }
-
-        var tag = r.Byte();
-        switch (tag)
-        {
-            case EmptyTag:
-                return EmptyState.Instance;
-            case CountTag:
-                return new CountState(r.Int64());
-            case TraceTag:
-                return new TraceState(r.Int64(), ReadSet(r));
-            case AdamTag:
-                return new AdamState(r.Int64(), ReadSet(r), ReadSet(r), ReadSet(r));
-            case ChainTag:
-                return new ChainState(ReadStates(r, depth + 1));
-
-            case MaskedTag:
-                return new MaskedState(ReadState(r, depth + 1));
-            case PartitionTag:
-                return new PartitionState(ReadStates(r, depth + 1));
-
-            case NonFiniteTag:
-                {
-                    var skipped = r.Int64();
-                    var zeroedEntries = r.Int64();
-                    var zeroedSteps = r.Int64();
-                    return new NonFiniteState(ReadState(r, depth + 1), skipped, zeroedEntries, zeroedSteps);
-                }
-
-            default:
-                throw new FormatException($"unknown optimizer state tag {tag}.");
+            throw new FormatException($"the optimizer state does not fit the options' optimizer: {e.Message}", e);
         }
     }
 
@@ -341,6 +240,8 @@ internal static class CheckpointCodec
             Int32(bytes.Length);
             bytes.CopyTo(Reserve(bytes.Length));
         }
+
+        public void Bytes(byte[] values) => values.CopyTo(Reserve(values.Length));
 
         public void Doubles(double[] values)
         {
@@ -407,6 +308,8 @@ internal static class CheckpointCodec
 
             return Encoding.UTF8.GetString(Take(n));
         }
+
+        public byte[] Bytes(int count) => Take(count).ToArray();
 
         public double[] Doubles(int count)
         {

@@ -50,7 +50,7 @@ public sealed class Mlp
     private readonly Matrix<double>[] _biasGradients;
     private readonly Dictionary<int, Workspace> _workspaces = new();
 
-    private Mlp(int[] sizes, ParamSet parameters)
+    private Mlp(int[] sizes, ParamSet<double> parameters)
     {
         _sizes = sizes;
         var layers = sizes.Length - 1;
@@ -58,19 +58,19 @@ public sealed class Mlp
         _biases = new Matrix<double>[layers];
         _weightGradients = new Matrix<double>[layers];
         _biasGradients = new Matrix<double>[layers];
-        var gradients = new List<Param>(2 * layers);
+        var gradients = new List<Param<double>>(2 * layers);
         for (var l = 0; l < layers; l++)
         {
             _weights[l] = parameters[WeightName(l + 1)].Value;
             _biases[l] = parameters[BiasName(l + 1)].Value;
             _weightGradients[l] = Matrix<double>.Build.Dense(sizes[l + 1], sizes[l]);
             _biasGradients[l] = Matrix<double>.Build.Dense(sizes[l + 1], 1);
-            gradients.Add(new Param(WeightName(l + 1), _weightGradients[l]));
-            gradients.Add(new Param(BiasName(l + 1), _biasGradients[l]));
+            gradients.Add(new Param<double>(WeightName(l + 1), _weightGradients[l]));
+            gradients.Add(Param.Vector(BiasName(l + 1), _biasGradients[l]));
         }
 
         Parameters = parameters;
-        Gradients = new ParamSet(gradients);
+        Gradients = new ParamSet<double>(gradients);
         LayerSizes = new ReadOnlyCollection<int>(sizes);
     }
 
@@ -91,15 +91,15 @@ public sealed class Mlp
 
     /// <summary>
     /// The parameters, in order <c>fc1.weight, fc1.bias, fc2.weight, ...</c>. Their matrices are the model's own: an
-    /// <see cref="Optimizer"/> built over this set updates the model in place.
+    /// <see cref="Optimizer{T}"/> built over this set updates the model in place.
     /// </summary>
-    public ParamSet Parameters { get; }
+    public ParamSet<double> Parameters { get; }
 
     /// <summary>
     /// The gradient buffers, named and shaped like <see cref="Parameters"/>; <see cref="ForwardBackward"/> overwrites
     /// them with the gradient of the batch's mean loss, and <see cref="AddPenalties"/> adds penalty gradients.
     /// </summary>
-    public ParamSet Gradients { get; }
+    public ParamSet<double> Gradients { get; }
 
     /// <summary>The name of a layer's weight, for example <c>fc1.weight</c>.</summary>
     /// <param name="layer">The layer, 1-based.</param>
@@ -117,7 +117,7 @@ public sealed class Mlp
     {
         ArgumentNullException.ThrowIfNull(rng);
         var sizes = CheckSizes(layerSizes);
-        var parameters = new List<Param>();
+        var parameters = new List<Param<double>>();
         for (var l = 0; l + 1 < sizes.Length; l++)
         {
             int fanIn = sizes[l], fanOut = sizes[l + 1];
@@ -139,11 +139,11 @@ public sealed class Mlp
                 bdata[i] = rng.NextDouble(-bound, bound);
             }
 
-            parameters.Add(new Param(WeightName(l + 1), w));
-            parameters.Add(new Param(BiasName(l + 1), b));
+            parameters.Add(new Param<double>(WeightName(l + 1), w));
+            parameters.Add(Param.Vector(BiasName(l + 1), b));
         }
 
-        return new Mlp(sizes, new ParamSet(parameters));
+        return new Mlp(sizes, new ParamSet<double>(parameters));
     }
 
     /// <summary>A new model with PyTorch's default initialization from a new generator seeded with <paramref name="seed"/>.</summary>
@@ -159,7 +159,7 @@ public sealed class Mlp
     /// <param name="parameters">The parameters (copied).</param>
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentException">The names, order or shapes do not describe an MLP; the message says what.</exception>
-    public static Mlp FromParameters(ParamSet parameters)
+    public static Mlp FromParameters(ParamSet<double> parameters)
     {
         var sizes = InferLayerSizes(parameters);
         return new Mlp(sizes.ToArray(), parameters.Copy());
@@ -169,7 +169,7 @@ public sealed class Mlp
     /// <param name="parameters">The parameters.</param>
     /// <returns>The layer sizes.</returns>
     /// <exception cref="ArgumentException">The set does not describe an MLP.</exception>
-    public static IReadOnlyList<int> InferLayerSizes(ParamSet parameters)
+    public static IReadOnlyList<int> InferLayerSizes(ParamSet<double> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (parameters.Count < 2 || parameters.Count % 2 != 0)
@@ -281,7 +281,7 @@ public sealed class Mlp
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
-            if (mask is not null && !mask.Includes(p))
+            if (mask is not null && !mask.Contains(p))
             {
                 continue;
             }

@@ -68,7 +68,7 @@ public sealed record ParameterReport(string Name, int Rows, int Columns, double 
     /// <summary>The statistics of one parameter.</summary>
     /// <param name="parameter">The parameter.</param>
     /// <returns>Its report.</returns>
-    public static ParameterReport Of(Param parameter)
+    public static ParameterReport Of(Param<double> parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
         double sum = 0;

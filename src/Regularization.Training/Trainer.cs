@@ -8,7 +8,7 @@ namespace Regularization.Training;
 /// Trains an <see cref="Mlp"/> on an <see cref="ImageSet"/> as the seeds' PyTorch loops do: every epoch the training
 /// set is shuffled (a Fisher-Yates permutation from the run's <see cref="Xoshiro256StarStar"/>), cut into batches of
 /// <see cref="TrainingOptions.BatchSize"/> (the last one partial), and for each batch the mean cross-entropy plus the
-/// L1/L2 loss terms is computed, backpropagated and stepped with an in-place <see cref="Optimizer"/>. After each epoch
+/// L1/L2 loss terms is computed, backpropagated and stepped with an in-place <see cref="Optimizer{T}"/>. After each epoch
 /// the test set is evaluated. Everything is reproducible from <see cref="TrainingOptions.Seed"/> and can be saved
 /// and resumed bit for bit (<see cref="CreateCheckpoint"/>, <see cref="Resume"/>).
 /// </summary>
@@ -91,7 +91,7 @@ public sealed class Trainer
     public Mlp Model { get; private set; }
 
     /// <summary>The in-place optimizer over <see cref="Mlp.Parameters"/>.</summary>
-    public Optimizer Optimizer { get; private set; }
+    public Optimizer<double> Optimizer { get; private set; }
 
     /// <summary>Epochs completed (test set evaluated).</summary>
     public int CompletedEpochs { get; private set; }

@@ -244,7 +244,8 @@ public sealed record TrainingOptions
             OptimizerKind.Sgd => Regularization.Optimizer.Sgd(LearningRate).WeightDecay(WeightDecay),
             OptimizerKind.SgdW => Regularization.Optimizer.SgdW(LearningRate, WeightDecay),
             OptimizerKind.Adam => Regularization.Optimizer.Adam(LearningRate).WeightDecay(WeightDecay),
-            _ => Regularization.Optimizer.AdamW(LearningRate).WeightDecay(WeightDecay),
+            OptimizerKind.AdamW => Regularization.Optimizer.AdamW(LearningRate).WeightDecay(WeightDecay),
+            _ => throw new InvalidOperationException($"Unknown optimizer {Optimizer}."),
         };
         if (Optimizer is OptimizerKind.Sgd or OptimizerKind.SgdW)
         {

@@ -327,7 +327,11 @@ internal sealed record PartitionTransform : IGradientTransform
 internal sealed record NonFiniteGuardTransform(IGradientTransform Inner, NonFinitePolicy Policy) : IGradientTransform
 {
     public TransformState Init<T>(ParamSet<T> parameters)
-        where T : struct, IEquatable<T>, IFormattable => new NonFiniteState(Inner.Init(parameters), 0, 0, 0);
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        Validate.NotEmpty(parameters, nameof(parameters));
+        return new NonFiniteState(Inner.Init(parameters), 0, 0, 0);
+    }
 
     public StepResult<T> Update<T>(ParamSet<T> updates, TransformState state, ParamSet<T> parameters)
         where T : struct, IEquatable<T>, IFormattable

@@ -14,7 +14,8 @@ namespace Regularization;
 /// <remarks>
 /// <para>
 /// The value must use dense storage (<c>Matrix&lt;T&gt;.Build.Dense(...)</c>): the update kernels work on the
-/// column-major array behind it. Rank 1 and rank 0 values are stored as one column (<c>n x 1</c>, <c>1 x 1</c>).
+/// column-major array behind it. A rank-1 value is stored as one column (<c>n x 1</c>, what <see cref="Param.Of{T}(string, Vector{T})"/>
+/// makes) or one row (<c>1 x n</c>, handy for broadcasting a bias over a batch); a rank-0 value as <c>1 x 1</c>.
 /// </para>
 /// <para>
 /// Equality is by value: same name (ordinal), same rank and shape, and every element equal under <c>T.Equals</c> (so
@@ -43,7 +44,7 @@ public sealed record Param<T>
 
     /// <summary>Creates a parameter of a given rank.</summary>
     /// <param name="name">A non-empty name.</param>
-    /// <param name="value">A dense matrix; rank 1 needs one column, rank 0 a 1 x 1 matrix.</param>
+    /// <param name="value">A dense matrix; rank 1 needs one column or one row, rank 0 a 1 x 1 matrix.</param>
     /// <param name="rank">0 (scalar), 1 (vector, such as a bias) or 2 (matrix).</param>
     /// <exception cref="ArgumentException">The name is empty, the matrix is not dense, or its shape does not fit the rank.</exception>
     public Param(string name, Matrix<T> value, int rank)
@@ -68,10 +69,10 @@ public sealed record Param<T>
             throw new ArgumentOutOfRangeException(nameof(rank), rank, $"Parameter '{name}': 'rank' must be 0, 1 or 2.");
         }
 
-        if ((rank == 1 && value.ColumnCount != 1) || (rank == 0 && (value.RowCount != 1 || value.ColumnCount != 1)))
+        if ((rank == 1 && value.ColumnCount != 1 && value.RowCount != 1) || (rank == 0 && (value.RowCount != 1 || value.ColumnCount != 1)))
         {
             throw new ArgumentException(
-                $"Parameter '{name}': a rank-{rank} value is stored as {(rank == 1 ? "one column (n x 1)" : "a 1 x 1 matrix")}, not {value.RowCount}x{value.ColumnCount}.",
+                $"Parameter '{name}': a rank-{rank} value is stored as {(rank == 1 ? "one column or one row" : "a 1 x 1 matrix")}, not {value.RowCount}x{value.ColumnCount}.",
                 nameof(value));
         }
 
@@ -176,7 +177,7 @@ public sealed record ParamInfo(string Name, int Rows, int Columns, int Rank)
     public string Shape => Rank switch
     {
         0 => "scalar",
-        1 => Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        1 => Math.Max(Rows, Columns).ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => $"{Rows}x{Columns}",
     };
 }
@@ -213,10 +214,10 @@ public static class Param
         return new Param<T>(name, Matrix<T>.Build.Dense(data.Length, 1, data), 1);
     }
 
-    /// <summary>A rank-1 parameter from a one-column matrix (for example a bias kept as <c>n x 1</c> for broadcasting).</summary>
+    /// <summary>A rank-1 parameter from a one-column or one-row matrix (for example a bias kept as <c>n x 1</c> or <c>1 x n</c> for broadcasting).</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="name">The name.</param>
-    /// <param name="value">A dense <c>n x 1</c> matrix; not copied.</param>
+    /// <param name="value">A dense <c>n x 1</c> or <c>1 x n</c> matrix; not copied.</param>
     /// <returns>The parameter.</returns>
     [Pure]
     public static Param<T> Vector<T>(string name, Matrix<T> value)

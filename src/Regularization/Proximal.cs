@@ -28,6 +28,16 @@ public static class Proximal
         return Apply(parameters, Validate.NonNegative(threshold, nameof(threshold)), 1.0, Mask.All);
     }
 
+    /// <summary>Soft-thresholds a matrix: <c>sign(w) * max(|w| - threshold, 0)</c>, as a new matrix.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="value">A dense matrix.</param>
+    /// <param name="threshold">The threshold, &gt;= 0.</param>
+    /// <returns>The new matrix.</returns>
+    [Pure]
+    public static MathNet.Numerics.LinearAlgebra.Matrix<T> SoftThreshold<T>(MathNet.Numerics.LinearAlgebra.Matrix<T> value, double threshold)
+        where T : struct, IEquatable<T>, IFormattable =>
+        SoftThreshold(ParamSet.Of(new Param<T>("value", value)), threshold)[0].Value;
+
     /// <summary>The elastic net's proximal operator: <c>soft(w, threshold) / divisor</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="parameters">The parameters.</param>

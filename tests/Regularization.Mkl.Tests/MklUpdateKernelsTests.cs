@@ -36,7 +36,7 @@ public sealed class MklUpdateKernelsTests
         for (var step = 0; step < Steps; step++)
         {
             var g = gradients(step);
-            var next = Updates.Step(optimizer, g, state, parameters);
+            var next = Pure.Step(optimizer, g, state, parameters);
             (parameters, state) = (next.Parameters, next.State);
             for (var i = 0; i < raw.Length; i++)
             {
@@ -65,7 +65,7 @@ public sealed class MklUpdateKernelsTests
         for (var step = 0; step < Steps; step++)
         {
             var g = gradients(step);
-            var next = Updates.Step(optimizer, g, state, parameters);
+            var next = Pure.Step(optimizer, g, state, parameters);
             (parameters, state) = (next.Parameters, next.State);
             for (var i = 0; i < raw.Length; i++)
             {
@@ -86,14 +86,14 @@ public sealed class MklUpdateKernelsTests
     }
 
     /// <summary>A weight (257x3), a bias (7x1) and a scalar (1x1), with fresh gradients at each step.</summary>
-    private static (ParamSet Parameters, Func<int, ParamSet> Gradients) Problem(int seed)
+    private static (ParamSet<double> Parameters, Func<int, ParamSet<double>> Gradients) Problem(int seed)
     {
         var parameters = ParamSet.Of(
-            new Param("w", M.Of(257, 3, Rand.Array(seed, 257 * 3))),
-            new Param("b", M.Of(7, 1, Rand.Array(seed + 1, 7))),
-            new Param("s", M.Of(1, 1, [0.5])));
-        ParamSet Gradients(int step) => new(parameters.Select((p, i) =>
-            new Param(p.Name, M.Of(p.Rows, p.Columns, Rand.Array(1000 + (10 * step) + i, p.Count, 0.1)))));
+            new Param<double>("w", M.Of(257, 3, Rand.Array(seed, 257 * 3))),
+            new Param<double>("b", M.Of(7, 1, Rand.Array(seed + 1, 7))),
+            new Param<double>("s", M.Of(1, 1, [0.5])));
+        ParamSet<double> Gradients(int step) => new(parameters.Select((p, i) =>
+            new Param<double>(p.Name, M.Of(p.Rows, p.Columns, Rand.Array(1000 + (10 * step) + i, p.Count, 0.1)))));
         return (parameters, Gradients);
     }
 }

@@ -214,3 +214,16 @@ internal static class M
 
     public static Matrix<double> Abs(Matrix<double> m) => m.Map(Math.Abs);
 }
+
+/// <summary>One pure optimization step: the transform's update, applied to the parameters.</summary>
+internal static class Pure
+{
+    public static Stepped Step(IGradientTransform transform, ParamSet<double> gradients, TransformState state, ParamSet<double> parameters)
+    {
+        var result = transform.Update(gradients, state, parameters);
+        return new Stepped(Updates.Apply(parameters, result.Updates), result.State);
+    }
+}
+
+/// <summary>The parameters and state after a pure step.</summary>
+internal sealed record Stepped(ParamSet<double> Parameters, TransformState State);

@@ -7,35 +7,39 @@ public sealed class CoreTypesTests
     [Fact]
     public void ParamRejectsEmptyNamesAndNonDenseMatrices()
     {
-        var e = Assert.Throws<ArgumentException>(() => new Param(" ", M(1, 1, 0)));
+        var e = Assert.Throws<ArgumentException>(() => new Param<double>(" ", M(1, 1, 0)));
         Assert.Equal("name", e.ParamName);
         var sparse = Matrix<double>.Build.Sparse(2, 2);
-        var s = Assert.Throws<ArgumentException>(() => new Param("w", sparse));
+        var s = Assert.Throws<ArgumentException>(() => new Param<double>("w", sparse));
         Assert.Equal("value", s.ParamName);
         Assert.Contains("'w'", s.Message);
-        Assert.Throws<ArgumentNullException>(() => new Param(null!, M(1, 1, 0)));
-        Assert.Throws<ArgumentNullException>(() => new Param("w", null!));
+        Assert.Throws<ArgumentNullException>(() => new Param<double>(null!, M(1, 1, 0)));
+        Assert.Throws<ArgumentNullException>(() => new Param<double>("w", null!));
     }
 
     [Fact]
     public void ParamEqualityIsByNameShapeAndValues()
     {
-        var a = new Param("w", M(2, 1, 1, double.NaN));
-        Assert.Equal(a, new Param("w", M(2, 1, 1, double.NaN)));
-        Assert.Equal(a.GetHashCode(), new Param("w", M(2, 1, 1, double.NaN)).GetHashCode());
-        Assert.NotEqual(a, new Param("v", M(2, 1, 1, double.NaN)));
-        Assert.NotEqual(a, new Param("w", M(1, 2, 1, double.NaN)));
-        Assert.NotEqual(a, new Param("w", M(2, 1, 1, 2)));
-        Assert.Equal(new Param("z", M(1, 1, 0.0)), new Param("z", M(1, 1, -0.0)));
+        var a = new Param<double>("w", M(2, 1, 1, double.NaN));
+        Assert.Equal(a, new Param<double>("w", M(2, 1, 1, double.NaN)));
+        Assert.Equal(a.GetHashCode(), new Param<double>("w", M(2, 1, 1, double.NaN)).GetHashCode());
+        Assert.NotEqual(a, new Param<double>("v", M(2, 1, 1, double.NaN)));
+        Assert.NotEqual(a, new Param<double>("w", M(1, 2, 1, double.NaN)));
+        Assert.NotEqual(a, new Param<double>("w", M(2, 1, 1, 2)));
+        Assert.Equal(new Param<double>("z", M(1, 1, 0.0)), new Param<double>("z", M(1, 1, -0.0)));
     }
 
     [Fact]
     public void ParamDescribesItsShape()
     {
-        var p = new Param("fc1.bias", M(3, 1, 1, 2, 3));
-        Assert.Equal("3x1", p.Shape);
+        var p = Param.Vector("fc1.bias", M(3, 1, 1, 2, 3));
+        Assert.Equal("3", p.Shape);
+        Assert.Equal(1, p.Rank);
         Assert.True(p.IsVector);
-        Assert.False(new Param("w", Matrix<double>.Build.Dense(2, 2)).IsVector);
+        Assert.False(new Param<double>("w", Matrix<double>.Build.Dense(2, 2)).IsVector);
+        Assert.Equal("3", Param.Of("v", Vector<double>.Build.Dense(3)).Shape);
+        Assert.Equal("3", Param.Vector("b", M(1, 3, 1, 2, 3)).Shape);
+        Assert.Throws<ArgumentException>(() => Param.Vector("b", M(2, 2, 1, 2, 3, 4)));
         Assert.Contains("fc1.bias", p.ToString());
         Assert.Equal(3, p.Count);
     }
@@ -119,13 +123,45 @@ public sealed class CoreTypesTests
     [Fact]
     public void StatesCompareByValue()
     {
-        var buf = Set(("w", M(1, 1, 1)));
-        Assert.Equal(new TraceState(3, buf), new TraceState(3, buf.Copy()));
-        Assert.NotEqual(new TraceState(3, buf), new TraceState(4, buf));
-        Assert.Equal(
-            new ChainState([new CountState(1), new TraceState(1, buf)]),
-            new ChainState([new CountState(1), new TraceState(1, buf.Copy())]));
-        Assert.NotEqual(new ChainState([new CountState(1)]), new ChainState([new CountState(2)]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CountState(-1));
+        var p = Set(("w", M(1, 1, 1)));
+        var sgd = Optimizers.Sgd(0.1, momentum: 0.9);
+        var a = sgd.Update(p, sgd.Init(p), p).State;
+        var b = sgd.Update(p.Copy(), sgd.Init(p), p.Copy()).State;
+        Assert.Equal(a, b);
+        Assert.NotEqual(sgd.Init(p), a);
+        var trace = (SlotState<double>)Transforms.Trace(0.5).Update(p, Transforms.Trace(0.5).Init(p), p).State;
+        Assert.Equal(trace.WithCount(3), trace.WithCount(3));
+        Assert.NotEqual(trace.WithCount(3), trace.WithCount(4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => trace.WithCount(-1));
+    }
+}
+
+/// <summary>Rank is PyTorch's <c>ndim</c>, not the stored matrix's shape (issue: a 1xN weight is not a bias).</summary>
+public sealed class RankTests
+{
+    [Fact]
+    public void AOneByNWeightIsAMatrixAndGetsDecayWithExcludeBiases()
+    {
+        // The weight of nn.Linear(128, 1) is 1x128: rank 2. Its bias is rank 1.
+        var parameters = ParamSet.Of(
+            Param.Of("head.weight", Matrix<double>.Build.Dense(1, 128, 1.0)),
+            Param.Of("head.bias", Vector<double>.Build.Dense(1, 1.0)));
+        var optimizer = Optimizer.Sgd(0.1).WeightDecay(0.5).ExcludeBiases().Build(parameters);
+        optimizer.Step(ParamSet.ZerosLike(parameters));
+        Assert.Equal(1 - (0.1 * 0.5), parameters["head.weight"].Value[0, 0], 15);
+        Assert.Equal(1.0, parameters["head.bias"].Value[0, 0]);
+        var plan = optimizer.DescribeDecay();
+        Assert.Equal(DecayKind.Coupled, plan.For("head.weight").Single().Kind);
+        Assert.Equal(DecayKind.None, plan.For("head.bias").Single().Kind);
+    }
+
+    [Fact]
+    public void ADimensionByOneWeightIsAMatrixToo()
+    {
+        var w = Param.Of("w", Matrix<double>.Build.Dense(5, 1));
+        Assert.False(w.IsVector);
+        Assert.Equal("5x1", w.Shape);
+        Assert.True(Mask.ExcludeVectors.Contains(w));
+        Assert.False(Mask.ExcludeVectors.Contains(Param.Vector("b", Matrix<double>.Build.Dense(5, 1))));
     }
 }

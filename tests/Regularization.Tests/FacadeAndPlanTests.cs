@@ -4,9 +4,9 @@ namespace Regularization.Tests;
 
 public sealed class FacadeAndPlanTests
 {
-    private static ParamSet Model() => Random(31, ("fc1.weight", 5, 4), ("fc1.bias", 5, 1), ("fc2.weight", 2, 5), ("fc2.bias", 2, 1));
+    private static ParamSet<double> Model() => Random(31, ("fc1.weight", 5, 4), ("fc1.bias", 5, 1), ("fc2.weight", 2, 5), ("fc2.bias", 2, 1));
 
-    private static ParamSet Grad(int seed) => Random(seed, ("fc1.weight", 5, 4), ("fc1.bias", 5, 1), ("fc2.weight", 2, 5), ("fc2.bias", 2, 1));
+    private static ParamSet<double> Grad(int seed) => Random(seed, ("fc1.weight", 5, 4), ("fc1.bias", 5, 1), ("fc2.weight", 2, 5), ("fc2.bias", 2, 1));
 
     public static TheoryData<string> Builders() => ["sgd", "sgd-nesterov", "sgdw", "adam", "adamw", "adamw-paper", "prox", "elastic", "scheduled", "skip"];
 
@@ -37,7 +37,7 @@ public sealed class FacadeAndPlanTests
         {
             var g = Grad(100 + i);
             facade.Step(g);
-            var r = Updates.Step(transform, g, s, p);
+            var r = Pure.Step(transform, g, s, p);
             (p, s) = (r.Parameters, r.State);
             Assert.True(BitwiseEqual(p, facade.Parameters), $"step {i}");
         }
@@ -77,12 +77,12 @@ public sealed class FacadeAndPlanTests
     {
         const int n = 100_000;
         var transform = Builder(name).ToTransform();
-        var p = ParamSet.Of(new Param("w", Matrix<double>.Build.Dense(n, 2, 0.5)));
-        var g = ParamSet.Of(new Param("w", Matrix<double>.Build.Dense(n, 2, 0.25)));
-        var state = Updates.Step(transform, g, transform.Init(p), p).State;
-        Updates.Step(transform, g, state, p); // warm up
+        var p = ParamSet.Of(new Param<double>("w", Matrix<double>.Build.Dense(n, 2, 0.5)));
+        var g = ParamSet.Of(new Param<double>("w", Matrix<double>.Build.Dense(n, 2, 0.25)));
+        var state = Pure.Step(transform, g, transform.Init(p), p).State;
+        Pure.Step(transform, g, state, p); // warm up
         var before = GC.GetAllocatedBytesForCurrentThread();
-        Updates.Step(transform, g, state, p);
+        Pure.Step(transform, g, state, p);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         var results = (long)resultArrays * 2 * n * sizeof(double);
         Assert.InRange(allocated, results, results + (16 * 1024));
@@ -115,7 +115,7 @@ public sealed class FacadeAndPlanTests
         for (var i = 0; i < 3; i++)
         {
             facade.Step(Grad(200 + i));
-            var r = Updates.Step(custom, Grad(200 + i), s, p);
+            var r = Pure.Step(custom, Grad(200 + i), s, p);
             (p, s) = (r.Parameters, r.State);
         }
 
@@ -180,7 +180,7 @@ public sealed class FacadeAndPlanTests
         opt.Step(Grad(5));
         Assert.All(opt.Parameters.Where(p => !p.IsVector), p => Assert.All(p.Value.AsColumnMajorArray(), v => Assert.Equal(0.0, v)));
         Assert.All(opt.Parameters.Where(p => p.IsVector), p => Assert.Contains(p.Value.AsColumnMajorArray(), v => v != 0));
-        Assert.Equal("none", opt.DescribeDecay().For("fc1.bias").Single().Kind);
+        Assert.Equal(DecayKind.None, opt.DescribeDecay().For("fc1.bias").Single().Kind);
     }
 
     [Fact]
@@ -195,10 +195,10 @@ public sealed class FacadeAndPlanTests
     {
         var plan = DecayPlan.Of(Optimizer.Sgd(0.1).Momentum(0.9).WeightDecay(1e-3).ExcludeBiases().ToTransform(), Model());
         var w = Assert.Single(plan.For("fc1.weight"));
-        Assert.Equal("coupled", w.Kind);
+        Assert.Equal(DecayKind.Coupled, w.Kind);
         Assert.Equal(1 - (0.1 * 1e-3), w.Shrink, 15);
         var b = Assert.Single(plan.For("fc1.bias"));
-        Assert.Equal("none", b.Kind);
+        Assert.Equal(DecayKind.None, b.Kind);
         Assert.Contains("excluded by mask", b.Description);
 
         var adamw = DecayPlan.Of(Optimizers.AdamW(0.01, weightDecay: 0.1), Model());
@@ -209,7 +209,7 @@ public sealed class FacadeAndPlanTests
         Assert.Contains("through Adam", adam.Entries[0].Description);
 
         var prox = DecayPlan.Of(Optimizers.WithProximalL1(Optimizers.Sgd(0.1), 0.01), Model());
-        Assert.All(prox.Entries, e => Assert.Equal("proximal", e.Kind));
+        Assert.All(prox.Entries, e => Assert.Equal(DecayKind.Proximal, e.Kind));
         Assert.Contains("0.001", prox.ToString());
 
         var paper = DecayPlan.Of(Optimizers.AdamW(Schedule.Step(0.01, 1, 0.5), Schedule.Constant(0.1), DecayScaling.ScheduleMultiplier), Model(), step: 1);
@@ -224,8 +224,8 @@ public sealed class FacadeAndPlanTests
             new ParamGroup("no_decay", Mask.All, Optimizers.Sgd(0.1, momentum: 0.9)),
         ]);
         var plan = DecayPlan.Of(opt, Model());
-        Assert.Equal("coupled", plan.For("fc2.weight").Single().Kind);
-        Assert.Equal("none", plan.For("fc2.bias").Single().Kind);
+        Assert.Equal(DecayKind.Coupled, plan.For("fc2.weight").Single().Kind);
+        Assert.Equal(DecayKind.None, plan.For("fc2.bias").Single().Kind);
         Assert.True(Optimizer.Create(opt, Model()).IsFused);
     }
 }

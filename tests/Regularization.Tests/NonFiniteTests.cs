@@ -5,11 +5,11 @@ namespace Regularization.Tests;
 /// <summary>The non-finite policy: throw (default) and skip change nothing; zero equals the step on zeroed gradients.</summary>
 public sealed class NonFiniteTests
 {
-    private static readonly ParamSet Start = Set(("w", M(2, 2, 1, -2, 3, -4)), ("b", M(2, 1, 0.5, -0.5)));
+    private static readonly ParamSet<double> Start = Set(("w", M(2, 2, 1, -2, 3, -4)), ("b", M(2, 1, 0.5, -0.5)));
 
-    private static ParamSet Good(int seed) => Random(seed, ("w", 2, 2), ("b", 2, 1));
+    private static ParamSet<double> Good(int seed) => Random(seed, ("w", 2, 2), ("b", 2, 1));
 
-    private static ParamSet Bad() => Set(("w", M(2, 2, 1, double.NaN, 3, double.PositiveInfinity)), ("b", M(2, 1, 0.5, 1)));
+    private static ParamSet<double> Bad() => Set(("w", M(2, 2, 1, double.NaN, 3, double.PositiveInfinity)), ("b", M(2, 1, 0.5, 1)));
 
     public static TheoryData<string> Kinds() => ["sgd", "adamw", "prox"];
 
@@ -27,7 +27,7 @@ public sealed class NonFiniteTests
     public void ThrowNamesTheParameterAndChangesNothing(string kind)
     {
         var opt = Make(kind, NonFinitePolicy.Throw);
-        var warm = Updates.Step(opt, Good(1), opt.Init(Start), Start);
+        var warm = Pure.Step(opt, Good(1), opt.Init(Start), Start);
         var parameters = warm.Parameters;
         var before = parameters.Copy();
         var stateBefore = warm.State;
@@ -54,8 +54,8 @@ public sealed class NonFiniteTests
     public void SkipLeavesParametersAndStateUntouchedAndCounts(string kind)
     {
         var opt = Make(kind, NonFinitePolicy.Skip);
-        var warm = Updates.Step(opt, Good(1), opt.Init(Start), Start);
-        var skipped = Updates.Step(opt, Bad(), warm.State, warm.Parameters);
+        var warm = Pure.Step(opt, Good(1), opt.Init(Start), Start);
+        var skipped = Pure.Step(opt, Bad(), warm.State, warm.Parameters);
         Assert.True(BitwiseEqual(warm.Parameters, skipped.Parameters));
         var before = (NonFiniteState)warm.State;
         var after = (NonFiniteState)skipped.State;
@@ -77,10 +77,10 @@ public sealed class NonFiniteTests
     public void ZeroEqualsTheStepWithThoseEntriesZeroed(string kind)
     {
         var opt = Make(kind, NonFinitePolicy.Zero);
-        var warm = Updates.Step(opt, Good(1), opt.Init(Start), Start);
-        var zeroed = Updates.Step(opt, Bad(), warm.State, warm.Parameters);
+        var warm = Pure.Step(opt, Good(1), opt.Init(Start), Start);
+        var zeroed = Pure.Step(opt, Bad(), warm.State, warm.Parameters);
         var clean = Set(("w", M(2, 2, 1, 0, 3, 0)), ("b", M(2, 1, 0.5, 1)));
-        var reference = Updates.Step(opt, clean, warm.State, warm.Parameters);
+        var reference = Pure.Step(opt, clean, warm.State, warm.Parameters);
         Assert.True(BitwiseEqual(reference.Parameters, zeroed.Parameters));
         var counts = (NonFiniteState)zeroed.State;
         Assert.Equal(2, counts.ZeroedEntries);
@@ -109,7 +109,7 @@ public sealed class NonFiniteTests
         for (var t = 1; t <= 4; t++)
         {
             reference.Step(Good(t));
-            var step = Updates.Step(bare, Good(t), pure.State, pure.Parameters);
+            var step = Pure.Step(bare, Good(t), pure.State, pure.Parameters);
             pure = (step.Parameters, step.State);
             facade.Step(Good(t));
             Assert.True(BitwiseEqual(reference.Parameters, pure.Parameters));
@@ -117,7 +117,7 @@ public sealed class NonFiniteTests
         }
 
         facade.Step(Bad());
-        var after = Updates.Step(bare, Bad(), pure.State, pure.Parameters).Parameters;
+        var after = Pure.Step(bare, Bad(), pure.State, pure.Parameters).Parameters;
         Assert.True(double.IsNaN(facade.Parameters["w"].Value[1, 0]));
         Assert.True(double.IsNaN(after["w"].Value[1, 0]));
         Assert.Equal(5, facade.StepCount);
@@ -144,7 +144,7 @@ public sealed class NonFiniteTests
     public void WithoutAGuardNaNPropagatesAsInPyTorch()
     {
         var bare = Transforms.Chain(Transforms.ScaleByLearningRate(0.1));
-        var next = Updates.Step(bare, Bad(), bare.Init(Start), Start);
+        var next = Pure.Step(bare, Bad(), bare.Init(Start), Start);
         Assert.True(double.IsNaN(next.Parameters["w"].Value[1, 0]));
     }
 }

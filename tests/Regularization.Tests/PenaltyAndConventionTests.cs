@@ -4,7 +4,7 @@ namespace Regularization.Tests;
 
 public sealed class PenaltyAndConventionTests
 {
-    private static readonly ParamSet P = Set(("w", M(2, 2, 1, -2, 0, 3)), ("b", M(2, 1, -1, 0.5)));
+    private static readonly ParamSet<double> P = Set(("w", M(2, 2, 1, -2, 0, 3)), ("b", M(2, 1, -1, 0.5)));
 
     [Fact]
     public void PenaltyValuesFollowTheirConventions()
@@ -78,8 +78,8 @@ public sealed class PenaltyAndConventionTests
         var a = 0.003;
         var p = Random(21, ("w", 3, 3));
         var g = Random(22, ("w", 3, 3));
-        var keras = Updates.Step(Optimizers.Sgd(0.1), g.Zip(Penalties.L2(Conventions.L2FromKeras(a)).Gradient(p), (x, y) => x.Value + y.Value), Optimizers.Sgd(0.1).Init(p), p);
-        var torch = Updates.Step(Optimizers.Sgd(0.1, weightDecay: 2 * a), g, Optimizers.Sgd(0.1, weightDecay: 2 * a).Init(p), p);
+        var keras = Pure.Step(Optimizers.Sgd(0.1), g.Zip(Penalties.L2(Conventions.L2FromKeras(a)).Gradient(p), (x, y) => x.Value + y.Value), Optimizers.Sgd(0.1).Init(p), p);
+        var torch = Pure.Step(Optimizers.Sgd(0.1, weightDecay: 2 * a), g, Optimizers.Sgd(0.1, weightDecay: 2 * a).Init(p), p);
         Assert.True(keras.Parameters["w"].Value.Subtract(torch.Parameters["w"].Value).InfinityNorm() < 1e-15);
     }
 }

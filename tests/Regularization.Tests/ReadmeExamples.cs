@@ -9,7 +9,7 @@ namespace Regularization.Tests;
 /// </summary>
 public static class ReadmeExamples
 {
-    public static (ParamSet Pure, ParamSet Facade, string Plan) CSharpQuickStart()
+    public static (ParamSet<double> Pure, ParamSet<double> Facade, string Plan) CSharpQuickStart()
     {
         // begin-snippet: csharp-quickstart
         // Linear regression with two outputs: minimize mean((X W + b - Y)^2) over a weight matrix W and a bias b.
@@ -18,30 +18,30 @@ public static class ReadmeExamples
         var Y = (X * trueW) + 0.3;
         var ones = Matrix<double>.Build.Dense(200, 1, 1.0);
         var initial = ParamSet.Of(
-            new Param("W", Matrix<double>.Build.Dense(3, 2)),
-            new Param("b", Matrix<double>.Build.Dense(1, 2)));
+            Param.Of("W", Matrix<double>.Build.Dense(3, 2)),        // a matrix (rank 2)
+            Param.Vector("b", Matrix<double>.Build.Dense(1, 2)));   // a bias (rank 1), kept as a row to broadcast
 
-        ParamSet Gradient(ParamSet p)
+        ParamSet<double> Gradient(ParamSet<double> p)
         {
             var residual = (X * p["W"].Value) + (ones * p["b"].Value) - Y;
             return ParamSet.Of(
-                new Param("W", X.TransposeThisAndMultiply(residual) * (2.0 / X.RowCount)),
-                new Param("b", ones.TransposeThisAndMultiply(residual) * (2.0 / X.RowCount)));
+                Param.Of("W", X.TransposeThisAndMultiply(residual) * (2.0 / X.RowCount)),
+                Param.Of("b", ones.TransposeThisAndMultiply(residual) * (2.0 / X.RowCount)));
         }
 
         // Pure and functional: PyTorch's SGD(lr=0.1, momentum=0.9, weight_decay=1e-4) as a value.
         IGradientTransform sgd = Optimizers.Sgd(learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4);
-        ParamSet parameters = initial;
+        ParamSet<double> parameters = initial;
         TransformState state = sgd.Init(parameters);
         for (var i = 0; i < 300; i++)
         {
-            Step step = sgd.Update(Gradient(parameters), state, parameters);
+            StepResult<double> step = sgd.Update(Gradient(parameters), state, parameters);
             parameters = Updates.Apply(parameters, step.Updates);
             state = step.State;
         }
 
         // The C# facade: AdamW with decoupled decay, biases excluded, updating the matrices in place.
-        Optimizer adamw = Optimizer.AdamW(learningRate: 0.05).WeightDecay(0.01).ExcludeBiases().Build(initial.Copy());
+        Optimizer<double> adamw = Optimizer.AdamW(learningRate: 0.05).WeightDecay(0.01).ExcludeBiases().Build(initial.Copy());
         for (var i = 0; i < 300; i++)
         {
             adamw.Step(Gradient(adamw.Parameters));

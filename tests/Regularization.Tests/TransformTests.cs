@@ -5,7 +5,7 @@ namespace Regularization.Tests;
 /// <summary>Each primitive against its formula, computed by hand.</summary>
 public sealed class TransformTests
 {
-    private static Step Run(IGradientTransform t, ParamSet updates, ParamSet parameters) =>
+    private static StepResult<double> Run(IGradientTransform t, ParamSet<double> updates, ParamSet<double> parameters) =>
         t.Update(updates, t.Init(parameters), parameters);
 
     [Fact]
@@ -15,7 +15,9 @@ public sealed class TransformTests
         var u = Set(("w", M(1, 2, 0.5, 0.5)));
         var step = Run(Transforms.AddDecayedWeights(0.25), u, p);
         Assert.Equal([1.0, -0.5], step.Updates["w"].Value.AsColumnMajorArray());
-        Assert.Equal(new CountState(1), step.State);
+        var state = Assert.IsType<SlotState<double>>(step.State);
+        Assert.Equal(1, state.Count);
+        Assert.Empty(state.Slots);
     }
 
     [Fact]
@@ -24,7 +26,7 @@ public sealed class TransformTests
         var p = Set(("w", M(1, 2, 2, -4)));
         var u = Set(("w", M(1, 2, -0.0, 0.5)));
         var step = Run(Transforms.AddDecayedWeights(0), u, p);
-        Assert.Same(u, step.Updates);
+        Assert.True(step.Updates.BitwiseEquals(u)); // -0.0 stays -0.0: zero decay adds nothing, not +0
     }
 
     [Fact]
@@ -37,7 +39,7 @@ public sealed class TransformTests
         Assert.Equal(4, s1.Updates["w"].Value[0, 0]); // first buffer is the gradient itself, undampened
         var s2 = trace.Update(Set(("w", M(1, 1, 8))), s1.State, p);
         Assert.Equal((0.5 * 4) + (0.75 * 8), s2.Updates["w"].Value[0, 0]);
-        Assert.Equal(2, ((TraceState)s2.State).Count);
+        Assert.Equal(2, ((SlotState<double>)s2.State).Count);
     }
 
     [Fact]
@@ -62,10 +64,10 @@ public sealed class TransformTests
         Assert.Equal(1, d[0], 1e-8);
         Assert.Equal(-1, d[1], 1e-6);
         Assert.Equal(0, d[2]);
-        var state = (AdamState)step.State;
+        var state = (SlotState<double>)step.State;
         Assert.Equal(1, state.Count);
-        Assert.Equal(0.1 * 3, state.Mu["w"].Value[0, 0], 15);
-        Assert.True(state.MaxNu.IsEmpty);
+        Assert.Equal(0.1 * 3, state["exp_avg"]["w"].Value[0, 0], 15);
+        Assert.Equal(["exp_avg", "exp_avg_sq"], state.SlotNames);
     }
 
     [Fact]
@@ -75,9 +77,9 @@ public sealed class TransformTests
         var adam = Transforms.ScaleByAdam(amsGrad: true);
         var s1 = adam.Update(Set(("w", M(1, 1, 10))), adam.Init(p), p);
         var s2 = adam.Update(Set(("w", M(1, 1, 0))), s1.State, p);
-        var st = (AdamState)s2.State;
-        Assert.True(st.MaxNu["w"].Value[0, 0] > st.Nu["w"].Value[0, 0]);
-        Assert.Equal(((AdamState)s1.State).Nu["w"].Value[0, 0], st.MaxNu["w"].Value[0, 0]);
+        var st = (SlotState<double>)s2.State;
+        Assert.True(st["max_exp_avg_sq"]["w"].Value[0, 0] > st["exp_avg_sq"]["w"].Value[0, 0]);
+        Assert.Equal(((SlotState<double>)s1.State)["exp_avg_sq"]["w"].Value[0, 0], st["max_exp_avg_sq"]["w"].Value[0, 0]);
     }
 
     [Fact]
@@ -95,7 +97,7 @@ public sealed class TransformTests
     public void DecoupledDecayCoefficientFollowsTheScalingMode(DecayScaling scaling, double expectedAtStep0)
     {
         var lr = Schedule.Step(0.1, stepSize: 1, gamma: 0.5);
-        var t = new AddDecoupledWeightDecayTransform(0.5, lr, scaling);
+        var t = new AddDecoupledWeightDecayPrimitive(0.5, lr, scaling);
         Assert.Equal(expectedAtStep0, t.Coefficient(0), 15);
         var atStep2 = scaling switch
         {
@@ -149,7 +151,7 @@ public sealed class TransformTests
         Assert.Equal((2 * 5 + 1) * 3.0, Run(chain, Set(("w", M(1, 1, 5))), p).Updates["w"].Value[0, 0]);
         var empty = Transforms.Chain();
         var u = Set(("w", M(1, 1, 5)));
-        Assert.Same(u, Run(empty, u, p).Updates);
+        Assert.True(Run(empty, u, p).Updates.BitwiseEquals(u));
     }
 
     [Fact]
@@ -158,10 +160,10 @@ public sealed class TransformTests
         var p = Set(("w", M(2, 2, 1, 1, 1, 1)), ("b", M(2, 1, 1, 1)));
         var u = Set(("w", M(2, 2, 0, 0, 0, 0)), ("b", M(2, 1, 0, 0)));
         var masked = Transforms.Masked(Transforms.Trace(0.9), Mask.ExcludeVectors);
-        var state = (MaskedState)masked.Init(p);
-        Assert.Equal(["w"], ((TraceState)state.Inner).Trace.Names);
+        var state = masked.Init(p);
+        Assert.Equal(["w"], ((SlotState<double>)state)["momentum_buffer"].Names);
         var step = masked.Update(u, state, p);
-        Assert.Same(u["b"].Value, step.Updates["b"].Value);
+        Assert.True(step.Updates.Where(q => q.Name == "b").BitwiseEquals(u.Where(q => q.Name == "b")));
         var decay = Transforms.Masked(Transforms.AddDecayedWeights(0.5), Mask.ExcludeVectors);
         var d = Run(decay, u, p);
         Assert.Equal(0.5, d.Updates["w"].Value[0, 0]);
@@ -197,9 +199,9 @@ public sealed class TransformTests
     {
         var p = Random(1, ("w", 5, 4));
         var g = Random(2, ("w", 5, 4));
-        var coupled = Updates.Step(Optimizers.Sgd(0.1, weightDecay: 0.01), g, Optimizers.Sgd(0.1, weightDecay: 0.01).Init(p), p).Parameters;
+        var coupled = Pure.Step(Optimizers.Sgd(0.1, weightDecay: 0.01), g, Optimizers.Sgd(0.1, weightDecay: 0.01).Init(p), p).Parameters;
         var sgdw = Optimizers.SgdW(0.1, 0.01);
-        var decoupled = Updates.Step(sgdw, g, sgdw.Init(p), p).Parameters;
+        var decoupled = Pure.Step(sgdw, g, sgdw.Init(p), p).Parameters;
         var a = coupled["w"].Value.AsColumnMajorArray();
         var b = decoupled["w"].Value.AsColumnMajorArray();
         for (var i = 0; i < a.Length; i++)
@@ -219,8 +221,8 @@ public sealed class TransformTests
         for (var i = 0; i < 5; i++)
         {
             var g = Random(10 + i, ("w", 7, 3), ("b", 3, 1));
-            var ra = Updates.Step(adam, g, sa, pa);
-            var rw = Updates.Step(adamw, g, sw, pw);
+            var ra = Pure.Step(adam, g, sa, pa);
+            var rw = Pure.Step(adamw, g, sw, pw);
             (pa, sa, pw, sw) = (ra.Parameters, ra.State, rw.Parameters, rw.State);
             Assert.True(BitwiseEqual(pa, pw));
         }
@@ -231,8 +233,8 @@ public sealed class TransformTests
     {
         var p = Random(4, ("w", 6, 6));
         var g = Random(5, ("w", 6, 6));
-        var l2 = Updates.Step(Optimizers.Adam(0.01, weightDecay: 0.1), g, Optimizers.Adam(0.01, weightDecay: 0.1).Init(p), p).Parameters;
-        var w = Updates.Step(Optimizers.AdamW(0.01, weightDecay: 0.1), g, Optimizers.AdamW(0.01, weightDecay: 0.1).Init(p), p).Parameters;
+        var l2 = Pure.Step(Optimizers.Adam(0.01, weightDecay: 0.1), g, Optimizers.Adam(0.01, weightDecay: 0.1).Init(p), p).Parameters;
+        var w = Pure.Step(Optimizers.AdamW(0.01, weightDecay: 0.1), g, Optimizers.AdamW(0.01, weightDecay: 0.1).Init(p), p).Parameters;
         Assert.NotEqual(l2, w);
     }
 
@@ -244,9 +246,9 @@ public sealed class TransformTests
         var p = Set(("w", M(1, 1, 1)));
         var state = opt.Init(p);
         var zero = Set(("w", M(1, 1, 0)));
-        var r1 = Updates.Step(opt, zero, state, p);
+        var r1 = Pure.Step(opt, zero, state, p);
         Assert.Equal(0.9, r1.Parameters["w"].Value[0, 0], 15);
-        var r2 = Updates.Step(opt, zero, r1.State, r1.Parameters);
+        var r2 = Pure.Step(opt, zero, r1.State, r1.Parameters);
         Assert.Equal(0.9 * 0.95, r2.Parameters["w"].Value[0, 0], 15);
     }
 
@@ -258,9 +260,9 @@ public sealed class TransformTests
         var opt = Optimizers.AdamW(lr, Schedule.Constant(0.1), DecayScaling.ScheduleMultiplier);
         var p = Set(("w", M(1, 1, 2)));
         var zero = Set(("w", M(1, 1, 0)));
-        var r1 = Updates.Step(opt, zero, opt.Init(p), p);
+        var r1 = Pure.Step(opt, zero, opt.Init(p), p);
         Assert.Equal(2 * (1 - 0.1), r1.Parameters["w"].Value[0, 0], 14);
-        var r2 = Updates.Step(opt, zero, r1.State, r1.Parameters);
+        var r2 = Pure.Step(opt, zero, r1.State, r1.Parameters);
         Assert.Equal(2 * (1 - 0.1) * (1 - 0.05), r2.Parameters["w"].Value[0, 0], 14);
     }
 
@@ -279,17 +281,17 @@ public sealed class TransformTests
         var sgd = Assert.IsType<NonFiniteGuardTransform>(Optimizers.Sgd(0.1, momentum: 0.9, weightDecay: 1e-4, maximize: true));
         var chain = Assert.IsType<ChainTransform>(sgd.Inner);
         Assert.Collection(
-            chain.Transforms,
-            t => Assert.Equal(-1, Assert.IsType<ScaleTransform>(t).Factor),
-            t => Assert.IsType<AddDecayedWeightsTransform>(t),
-            t => Assert.Equal(0.9, Assert.IsType<TraceTransform>(t).Momentum),
-            t => Assert.IsType<ScaleByLearningRateTransform>(t));
+            chain.Items,
+            t => Assert.Equal(-1, Assert.IsType<ScalePrimitive>(t).Factor),
+            t => Assert.IsType<AddDecayedWeightsPrimitive>(t),
+            t => Assert.Equal(0.9, Assert.IsType<TracePrimitive>(t).Momentum),
+            t => Assert.IsType<ScaleByLearningRatePrimitive>(t));
         var adamw = Assert.IsType<ChainTransform>(Assert.IsType<NonFiniteGuardTransform>(Optimizers.AdamW()).Inner);
         Assert.Collection(
-            adamw.Transforms,
-            t => Assert.IsType<ScaleByAdamTransform>(t),
-            t => Assert.IsType<ScaleByLearningRateTransform>(t),
-            t => Assert.Equal(0.01, Assert.IsType<AddDecoupledWeightDecayTransform>(t).WeightDecay.At(0)));
+            adamw.Items,
+            t => Assert.IsType<ScaleByAdamPrimitive>(t),
+            t => Assert.IsType<ScaleByLearningRatePrimitive>(t),
+            t => Assert.Equal(0.01, Assert.IsType<AddDecoupledWeightDecayPrimitive>(t).WeightDecay.At(0)));
         Assert.Equal(Optimizers.AdamW(), Optimizers.AdamW());
     }
 
@@ -297,7 +299,7 @@ public sealed class TransformTests
     public void WithProximalL1UsesTheOptimizersLearningRate()
     {
         var opt = Optimizers.WithProximalL1(Optimizers.Sgd(0.2), 0.5);
-        var prox = Internal.TransformWalker.All(opt).OfType<ProximalTransform>().Single();
+        var prox = Internal.TransformWalker.All(opt).OfType<ProximalPrimitive>().Single();
         Assert.Equal(0.1, prox.At(0).Threshold, 15);
         var groups = Optimizers.Groups([
             new ParamGroup("a", Mask.ExcludeVectors, Optimizers.Sgd(0.1)),

@@ -76,9 +76,9 @@ public sealed class ValidationTests
     [MemberData(nameof(AllOptimizers))]
     public void EmptyParameterSetsAreRejected(IGradientTransform optimizer)
     {
-        var e = Assert.Throws<ArgumentException>(() => optimizer.Init(ParamSet.Empty));
+        var e = Assert.Throws<ArgumentException>(() => optimizer.Init(ParamSet<double>.Empty));
         Assert.Equal("parameters", e.ParamName);
-        Assert.Throws<ArgumentException>(() => Optimizer.Create(optimizer, ParamSet.Empty));
+        Assert.Throws<ArgumentException>(() => Optimizer.Create(optimizer, ParamSet<double>.Empty));
     }
 
     [Theory]
@@ -111,7 +111,7 @@ public sealed class ValidationTests
     public void AStateOfAnotherTransformIsRejected(IGradientTransform optimizer)
     {
         var parameters = Set(("w", M(2, 2, 1, 2, 3, 4)), ("b", M(2, 1, 1, 1)));
-        var e = Assert.ThrowsAny<ArgumentException>(() => optimizer.Update(ParamSet.ZerosLike(parameters), new CountState(0), parameters));
+        var e = Assert.ThrowsAny<ArgumentException>(() => optimizer.Update(ParamSet.ZerosLike(parameters), EmptyState.Instance, parameters));
         Assert.Equal("state", e.ParamName);
     }
 

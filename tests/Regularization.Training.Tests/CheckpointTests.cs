@@ -118,7 +118,7 @@ public sealed class CheckpointTests : IDisposable
                 new CountState(7),
                 new TraceState(3, set.Copy()),
                 new AdamState(5, set.Copy(), set.Copy(), set.Copy()),
-                new MaskedState(new AdamState(1, set.Copy(), set.Copy(), ParamSet.Empty)),
+                new MaskedState(new AdamState(1, set.Copy(), set.Copy(), ParamSet<double>.Empty)),
                 new PartitionState([new CountState(1), new ChainState([])]),
             ]),
             skippedSteps: 2,
@@ -197,7 +197,7 @@ public sealed class CheckpointTests : IDisposable
 
         var optimizer = Assert.Throws<CheckpointException>(() => Trainer.Resume(checkpoint, _train, _test, options with { Optimizer = OptimizerKind.Adam, Momentum = 0, Nesterov = false }));
         Assert.Equal(
-            "the checkpoint was saved with other options (Optimizer: Sgd -> Adam; Momentum: 0.9 -> 0; Nesterov: true -> false); only Epochs, EvaluationBatchSize and EvaluateTrainingSet may change on resume.",
+            "the checkpoint was saved with other options (Optimizer<double>: Sgd -> Adam; Momentum: 0.9 -> 0; Nesterov: true -> false); only Epochs, EvaluationBatchSize and EvaluateTrainingSet may change on resume.",
             optimizer.Detail);
 
         var data = Assert.Throws<CheckpointException>(() => Trainer.Resume(checkpoint, _train.Take(599), _test));

@@ -50,9 +50,9 @@ public sealed class MlpTests(ITestOutputHelper output)
         Assert.Equal([4, 3, 2], model.LayerSizes);
         Assert.NotSame(good["fc1.weight"].Value, model.Parameters["fc1.weight"].Value); // copied
 
-        var renamed = new ParamSet(good.Select(p => p.Name == "fc2.bias" ? p.WithName("fc2.b") : p));
+        var renamed = new ParamSet<double>(good.Select(p => p.Name == "fc2.bias" ? p.WithName("fc2.b") : p));
         Assert.Contains("must be fc2.weight and fc2.bias; they are fc2.weight and fc2.b", Assert.Throws<ArgumentException>(() => Mlp.FromParameters(renamed)).Message, StringComparison.Ordinal);
-        var badShape = new ParamSet(good.Select(p => p.Name == "fc2.weight" ? p.WithValue(Matrix<double>.Build.Dense(2, 4)) : p));
+        var badShape = new ParamSet<double>(good.Select(p => p.Name == "fc2.weight" ? p.WithValue(Matrix<double>.Build.Dense(2, 4)) : p));
         Assert.Contains("fc2.weight is 2x4 and fc2.bias is 2x1; they must be 2x3 and 2x1", Assert.Throws<ArgumentException>(() => Mlp.FromParameters(badShape)).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Mlp.FromParameters(ParamSet.Of(good[0])));
         var e = Assert.Throws<ArgumentException>(() => model.Evaluate(Matrix<double>.Build.Dense(5, 2), [0, 1]));
@@ -181,8 +181,8 @@ public sealed class MlpTests(ITestOutputHelper output)
             {
                 var w = p.Value;
                 Assert.True(TestUtil.MaxAbsDifference(
-                    ParamSet.Of(new Param("x", g1)),
-                    ParamSet.Of(new Param("x", g0 + (0.04 * w) + w.Map(x => 0.01 * Math.Sign(x))))) < 1e-16);
+                    ParamSet.Of(new Param<double>("x", g1)),
+                    ParamSet.Of(new Param<double>("x", g0 + (0.04 * w) + w.Map(x => 0.01 * Math.Sign(x))))) < 1e-16);
             }
         }
 

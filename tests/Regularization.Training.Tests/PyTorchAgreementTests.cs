@@ -101,8 +101,8 @@ public sealed class PyTorchAgreementTests(ITestOutputHelper output)
         Matrix<double>.Build.Dense(
             e.GetProperty("rows").GetInt32(), e.GetProperty("cols").GetInt32(), e.GetProperty("data").EnumerateArray().Select(x => x.GetDouble()).ToArray());
 
-    private static ParamSet ReadSet(JsonElement array) =>
-        new(array.EnumerateArray().Select(p => new Param(p.GetProperty("name").GetString()!, ReadMatrix(p))));
+    private static ParamSet<double> ReadSet(JsonElement array) =>
+        new(array.EnumerateArray().Select(p => new Param<double>(p.GetProperty("name").GetString()!, ReadMatrix(p))));
 
     /// <summary>Keeps the largest scaled error seen.</summary>
     private sealed class Worst
@@ -113,7 +113,7 @@ public sealed class PyTorchAgreementTests(ITestOutputHelper output)
 
         public void Scalar(string where, double ours, double torch) => Note(where, Math.Abs(ours - torch) / Math.Max(Math.Abs(torch), 1e-300));
 
-        public void Set(string where, ParamSet ours, JsonElement torch)
+        public void Set(string where, ParamSet<double> ours, JsonElement torch)
         {
             foreach (var p in ours)
             {

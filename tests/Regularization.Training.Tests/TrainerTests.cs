@@ -86,7 +86,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void SameSeedSameBitsAndOtherSeedOtherRun()
     {
         var (train, test) = TestUtil.Slice(300, 50);
-        ParamSet Train(ulong seed)
+        ParamSet<double> Train(ulong seed)
         {
             var t = new Trainer(new TrainingOptions(epochs: 2, seed: seed, momentum: 0.9, evaluateTrainingSet: false), train, test);
             t.Run();
@@ -278,9 +278,9 @@ public sealed class TrainerTests(ITestOutputHelper output)
         }
     }
 
-    private static List<(ParamSet Parameters, double Loss, double Penalty)> Trajectory(TrainingOptions options, ImageSet train, ImageSet test)
+    private static List<(ParamSet<double> Parameters, double Loss, double Penalty)> Trajectory(TrainingOptions options, ImageSet train, ImageSet test)
     {
-        var steps = new List<(ParamSet, double, double)>();
+        var steps = new List<(ParamSet<double>, double, double)>();
         var trainer = new Trainer(options, train, test);
         trainer.RunEpoch(b => steps.Add((trainer.Model.Parameters.Copy(), b.Loss, b.PenaltyTerm)));
         return steps;

@@ -112,7 +112,7 @@ internal static class CompareCommand
         }
 
         var view = ProgressView.For(host, json);
-        var results = new List<(CompareRun Run, TrainingResult Result, List<ComparePoint> History, ParamSet Parameters)>();
+        var results = new List<(CompareRun Run, TrainingResult Result, List<ComparePoint> History, ParamSet<double> Parameters)>();
         var current = 0;
         host.Interrupt.Armed = true;
         try
@@ -256,7 +256,7 @@ internal static class CompareCommand
         return Math.Sqrt(sum);
     }
 
-    private static double MaxDifference(ParamSet a, ParamSet b)
+    private static double MaxDifference(ParamSet<double> a, ParamSet<double> b)
     {
         double max = 0;
         foreach (var p in a)

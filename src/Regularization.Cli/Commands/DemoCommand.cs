@@ -25,10 +25,10 @@ internal static class DemoCommand
         var x = Matrix<double>.Build.Dense(400, 20, (_, _) => Gaussian(rng));
         var truth = Matrix<double>.Build.Dense(20, 1, (i, _) => i < 5 ? 1.0 + i : 0.0);
         var y = (x * truth) + Matrix<double>.Build.Dense(400, 1, (_, _) => 0.5 * Gaussian(rng));
-        var start = ParamSet.Of(new Param("w", Matrix<double>.Build.Dense(20, 1)));
+        var start = ParamSet.Of(new Param<double>("w", Matrix<double>.Build.Dense(20, 1)));
 
-        ParamSet Gradient(ParamSet p) =>
-            ParamSet.Of(new Param("w", x.TransposeThisAndMultiply((x * p["w"].Value) - y) * (2.0 / x.RowCount)));
+        ParamSet<double> Gradient(ParamSet<double> p) =>
+            ParamSet.Of(new Param<double>("w", x.TransposeThisAndMultiply((x * p["w"].Value) - y) * (2.0 / x.RowCount)));
 
         const double lambda = 0.05;
         var runs = new (string Name, IGradientTransform Optimizer, Penalty? LossTerm)[]
@@ -54,8 +54,8 @@ internal static class DemoCommand
                     g = g.Zip(lossTerm.Gradient(p), (a, b) => a.Value + b.Value);
                 }
 
-                var next = Updates.Step(optimizer, g, state, p);
-                (p, state) = (next.Parameters, next.State);
+                var result = optimizer.Update(g, state, p);
+                (p, state) = (Updates.Apply(p, result.Updates), result.State);
             }
 
             var w = p["w"].Value;

@@ -50,7 +50,7 @@ internal static class Validate
         {
             var r = refItems[i];
             var o = aligned[i];
-            if (r.Rows != o.Rows || r.Columns != o.Columns || r.Rank != o.Rank)
+            if (r.Rows != o.Rows || r.Columns != o.Columns)
             {
                 throw new ArgumentException(
                     $"'{otherName}' parameter '{o.Name}' has shape {o.Shape}, but in '{referenceName}' it has shape {r.Shape}.",

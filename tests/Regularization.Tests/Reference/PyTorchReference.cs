@@ -24,9 +24,11 @@ internal sealed record RefConfig(
 {
     public override string ToString() => Name;
 
-    public ParamSet InitialParameters() => new(Params.Select(p => new Param(p.Name, p.Value.ToMatrix())));
+    /// <summary>The parameters; a bias (a 1-D tensor in PyTorch, stored as one column) is rank 1.</summary>
+    public ParamSet<double> InitialParameters() =>
+        new(Params.Select(p => p.Name.EndsWith("bias", StringComparison.Ordinal) ? Param.Vector(p.Name, p.Value.ToMatrix()) : new Param<double>(p.Name, p.Value.ToMatrix())));
 
-    public ParamSet Gradients(int step) => new(Params.Select(p => new Param(p.Name, Steps[step].Grads[p.Name].ToMatrix())));
+    public ParamSet<double> Gradients(int step) => new(Params.Select(p => new Param<double>(p.Name, Steps[step].Grads[p.Name].ToMatrix())));
 
     /// <summary>The optimizer this configuration describes, through <see cref="Optimizers"/>.</summary>
     public IGradientTransform Transform()

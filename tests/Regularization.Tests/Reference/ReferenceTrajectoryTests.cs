@@ -42,7 +42,7 @@ public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
         var agreement = new Agreement();
         for (var s = 0; s < config.Steps.Length; s++)
         {
-            var result = Updates.Step(transform, config.Gradients(s), state, parameters);
+            var result = Pure.Step(transform, config.Gradients(s), state, parameters);
             parameters = result.Parameters;
             state = result.State;
             Compare(config, s, parameters, state, agreement);
@@ -82,7 +82,7 @@ public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
         var optimizer = Optimizer.Create(transform, config.InitialParameters());
         for (var s = 0; s < config.Steps.Length; s++)
         {
-            var result = Updates.Step(transform, config.Gradients(s), state, pure);
+            var result = Pure.Step(transform, config.Gradients(s), state, pure);
             (pure, state) = (result.Parameters, result.State);
             optimizer.Step(config.Gradients(s));
             Assert.True(TestUtil.BitwiseEqual(pure, optimizer.Parameters), $"{name}: parameters differ at step {s + 1}");
@@ -93,23 +93,39 @@ public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
     [Fact]
     public void AdamMomentsMatchPyTorchBitForBit()
     {
-        // The moments use PyTorch's own fused multiply-adds, so they are not just close but identical.
+        // The moments use PyTorch's own fused multiply-adds, so they are not just close but identical, at every step
+        // while the parameters agree bit for bit (once a parameter differs in the last bit, the gradient PyTorch
+        // recorded no longer belongs to our parameters, so only the configurations that stay bit-identical can be held
+        // to it beyond; the others are checked until their first parameter difference).
+        var checkedSteps = 0;
         foreach (var config in PyTorchReference.Optimizers.Where(c => c.Optimizer == "adamw" && c.Groups is null))
         {
             var transform = config.Transform();
             var parameters = config.InitialParameters();
             var state = transform.Init(parameters);
-            var step = Updates.Step(transform, config.Gradients(0), state, parameters);
-            var adam = States.Of<AdamState>(step.State).Single();
-            foreach (var p in config.Params)
+            for (var s = 0; s < config.Steps.Length; s++)
             {
-                Assert.Equal(config.Steps[0].State[p.Name]["exp_avg"].Data, adam.Mu[p.Name].Value.AsColumnMajorArray());
-                Assert.Equal(config.Steps[0].State[p.Name]["exp_avg_sq"].Data, adam.Nu[p.Name].Value.AsColumnMajorArray());
+                var step = Pure.Step(transform, config.Gradients(s), state, parameters);
+                var adam = States.Of<SlotState<double>>(step.State).Single(a => a.SlotNames.Contains("exp_avg"));
+                foreach (var p in config.Params)
+                {
+                    Assert.Equal(config.Steps[s].State[p.Name]["exp_avg"].Data, adam["exp_avg"][p.Name].Value.AsColumnMajorArray());
+                    Assert.Equal(config.Steps[s].State[p.Name]["exp_avg_sq"].Data, adam["exp_avg_sq"][p.Name].Value.AsColumnMajorArray());
+                }
+
+                checkedSteps++;
+                (parameters, state) = (step.Parameters, step.State);
+                if (!config.Params.All(p => config.Steps[s].Params[p.Name].Data.AsSpan().SequenceEqual(parameters[p.Name].Value.AsColumnMajorArray())))
+                {
+                    break;
+                }
             }
         }
+
+        Assert.True(checkedSteps > PyTorchReference.Optimizers.Count(c => c.Optimizer == "adamw" && c.Groups is null), $"only {checkedSteps} steps were checked");
     }
 
-    private static void Compare(RefConfig config, int s, ParamSet parameters, TransformState state, Agreement agreement)
+    private static void Compare(RefConfig config, int s, ParamSet<double> parameters, TransformState state, Agreement agreement)
     {
         var expected = config.Steps[s];
         foreach (var (name, _) in config.Params)
@@ -122,17 +138,15 @@ public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
 
             if (expected.StepCounts.TryGetValue(name, out var count))
             {
-                Assert.Equal((long)count, States.Of<AdamState>(state).Single(a => a.Mu.Contains(name)).Count);
+                Assert.Equal((long)count, States.Of<SlotState<double>>(state).Single(a => a.SlotNames.Contains("exp_avg") && a["exp_avg"].Contains(name)).Count);
             }
         }
     }
 
-    private static Param Buffer(TransformState state, string name, string key) => key switch
+    private static Param<double> Buffer(TransformState state, string name, string key) => key switch
     {
-        "momentum_buffer" => States.Of<TraceState>(state).Single(t => t.Trace.Contains(name)).Trace[name],
-        "exp_avg" => States.Of<AdamState>(state).Single(a => a.Mu.Contains(name)).Mu[name],
-        "exp_avg_sq" => States.Of<AdamState>(state).Single(a => a.Nu.Contains(name)).Nu[name],
-        "max_exp_avg_sq" => States.Of<AdamState>(state).Single(a => a.MaxNu.Contains(name)).MaxNu[name],
+        "momentum_buffer" => States.Of<SlotState<double>>(state).Single(t => t.SlotNames.Contains("momentum_buffer") && t["momentum_buffer"].Contains(name))["momentum_buffer"][name],
+        "exp_avg" or "exp_avg_sq" or "max_exp_avg_sq" => States.Of<SlotState<double>>(state).Single(a => a.SlotNames.Contains(key) && a[key].Contains(name))[key][name],
         _ => throw new InvalidOperationException(key),
     };
 }
@@ -192,7 +206,6 @@ internal static class States
         IEnumerable<TransformState> children = state switch
         {
             ChainState c => c.Inner,
-            MaskedState m => [m.Inner],
             PartitionState p => p.Groups,
             NonFiniteState g => [g.Inner],
             _ => [],

@@ -48,19 +48,19 @@ public sealed class ScheduleAndAutogradReferenceTests(ITestOutputHelper output)
         var lambda = root.GetProperty("lambda").GetDouble();
         var lr = root.GetProperty("lr").GetDouble();
         var start = ParamSet.Of(
-            new Param("w", RefMatrix.Read(root.GetProperty("w0")).ToMatrix()),
-            new Param("b", RefMatrix.Read(root.GetProperty("b0")).ToMatrix()));
+            new Param<double>("w", RefMatrix.Read(root.GetProperty("w0")).ToMatrix()),
+            new Param<double>("b", RefMatrix.Read(root.GetProperty("b0")).ToMatrix()));
         var ones = Matrix<double>.Build.Dense(x.RowCount, 1, 1.0);
 
-        ParamSet Gradient(ParamSet p)
+        ParamSet<double> Gradient(ParamSet<double> p)
         {
             var r = (x * p["w"].Value) + (ones * p["b"].Value) - y;
             return ParamSet.Of(
-                new Param("w", x.TransposeThisAndMultiply(r) * (2.0 / x.RowCount)),
-                new Param("b", ones.TransposeThisAndMultiply(r) * (2.0 / x.RowCount)));
+                new Param<double>("w", x.TransposeThisAndMultiply(r) * (2.0 / x.RowCount)),
+                new Param<double>("b", ones.TransposeThisAndMultiply(r) * (2.0 / x.RowCount)));
         }
 
-        double Loss(ParamSet p)
+        double Loss(ParamSet<double> p)
         {
             var r = (x * p["w"].Value) + (ones * p["b"].Value) - y;
             return r.PointwisePower(2).ColumnSums()[0] / x.RowCount;
@@ -81,8 +81,8 @@ public sealed class ScheduleAndAutogradReferenceTests(ITestOutputHelper output)
             var loss = Loss(pa) + penalty.Value(pa);
             Assert.Equal(rowsA[s].GetProperty("loss").GetDouble(), loss, 1e-12);
             var ga = Gradient(pa).Zip(penalty.Gradient(pa), (g, r) => g.Value + r.Value);
-            var ra = Updates.Step(inLoss, ga, sa, pa);
-            var rb = Updates.Step(decay, Gradient(pb), sb, pb);
+            var ra = Pure.Step(inLoss, ga, sa, pa);
+            var rb = Pure.Step(decay, Gradient(pb), sb, pb);
             (pa, sa, pb, sb) = (ra.Parameters, ra.State, rb.Parameters, rb.State);
             foreach (var name in new[] { "w", "b" })
             {
@@ -107,9 +107,9 @@ public sealed class ScheduleAndAutogradReferenceTests(ITestOutputHelper output)
         var g = TestUtil.Random(10, ("w", 4, 3), ("b", 3, 1));
         var penalty = Penalties.L2(0.05);
         var sgd = Optimizers.Sgd(0.1, momentum: 0.9);
-        var manual = Updates.Step(sgd, g.Zip(penalty.Gradient(start), (a, b) => a.Value + b.Value), sgd.Init(start), start).Parameters;
+        var manual = Pure.Step(sgd, g.Zip(penalty.Gradient(start), (a, b) => a.Value + b.Value), sgd.Init(start), start).Parameters;
         var chained = Transforms.Chain(Transforms.AddPenaltyGradient(penalty), sgd);
-        var viaChain = Updates.Step(chained, g, chained.Init(start), start).Parameters;
+        var viaChain = Pure.Step(chained, g, chained.Init(start), start).Parameters;
         Assert.True(TestUtil.BitwiseEqual(manual, viaChain));
     }
 }

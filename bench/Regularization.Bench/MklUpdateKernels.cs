@@ -1,12 +1,13 @@
-using Regularization.Internal;
+using Regularization.Mkl;
 using Regularization.Mkl.Native;
 
-namespace Regularization.Mkl;
+namespace Regularization.Bench;
 
 /// <summary>
 /// Optimizer steps composed of MKL calls (cblas level 1 and VML), in place over <see cref="double"/> spans with
 /// caller-provided scratch: the "MKL-composed" variant that benchmarks set against the library's fused SIMD kernels
-/// (<c>Regularization.Internal.FusedKernels</c>), which read and write each array once per step.
+/// (one block loop over each primitive's element rule), which read and write each array once per step. It lives in
+/// bench/ (and is compiled into the MKL tests that check it): the shipped packages do not carry it.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -153,7 +154,7 @@ internal static unsafe class MklUpdateKernels
         }
 
         // The same scalars as the pure path (PyTorch's bias_correction1 and bias_correction2_sqrt).
-        var scalars = new AdamScalars(beta1, beta2, epsilon, amsGrad: false, step);
+        var scalars = (OneMinusBeta1: 1 - beta1, OneMinusBeta2: 1 - beta2, BiasCorrection1: 1 - Math.Pow(beta1, step), BiasCorrection2Sqrt: Math.Sqrt(1 - Math.Pow(beta2, step)));
         MklRuntime.EnsureReady();
         fixed (double* p = parameters, g = gradient, m = firstMoment, v = secondMoment, t = scratch)
         {
