@@ -81,13 +81,19 @@ public sealed class DesignRules
         Assert.Empty(unmarked);
     }
 
-    /// <summary>Every public transform is a sealed record with value equality (two equal configurations are equal).</summary>
+    /// <summary>
+    /// No concrete transform is public (factories are the way in); every library transform is sealed and has value
+    /// equality: a sealed record, or a sealed primitive whose equality is its configuration.
+    /// </summary>
     [Fact]
-    public void TransformsAreSealedRecords()
+    public void TransformsAreSealedValuesBehindFactories()
     {
-        var transforms = PublicTypes.Where(t => typeof(IGradientTransform).IsAssignableFrom(t) && !t.IsInterface).ToList();
+        Assert.DoesNotContain(PublicTypes, t => typeof(IGradientTransform).IsAssignableFrom(t) && !t.IsInterface && !t.IsAbstract);
+        var transforms = typeof(IGradientTransform).Assembly.GetTypes()
+            .Where(t => typeof(IGradientTransform).IsAssignableFrom(t) && !t.IsInterface && !t.IsAbstract).ToList();
         Assert.True(transforms.Count >= 12);
-        Assert.All(transforms, t => Assert.True(t.IsSealed && IsRecord(t), t.Name));
+        Assert.All(transforms, t => Assert.True(t.IsSealed && (IsRecord(t) || typeof(ElementwiseTransform).IsAssignableFrom(t)), t.Name));
         Assert.Equal(Optimizers.Sgd(0.1, momentum: 0.9), Optimizers.Sgd(0.1, momentum: 0.9));
+        Assert.NotEqual(Optimizers.Sgd(0.1, momentum: 0.9), Optimizers.Sgd(0.1, momentum: 0.8));
     }
 }

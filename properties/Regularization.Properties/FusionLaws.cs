@@ -6,9 +6,11 @@ namespace Regularization.Properties;
 /// </summary>
 internal sealed class SequentialChain(IReadOnlyList<IGradientTransform> transforms) : IGradientTransform
 {
-    public TransformState Init(ParamSet<double> parameters) => new ChainState(transforms.Select(t => t.Init(parameters)));
+    public TransformState Init<T>(ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable => new ChainState(transforms.Select(t => t.Init(parameters)).ToArray());
 
-    public StepResult<double> Update(ParamSet<double> updates, TransformState state, ParamSet<double> parameters)
+    public StepResult<T> Update<T>(ParamSet<T> updates, TransformState state, ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable
     {
         var chain = (ChainState)state;
         var states = new TransformState[transforms.Count];
@@ -18,15 +20,20 @@ internal sealed class SequentialChain(IReadOnlyList<IGradientTransform> transfor
             (updates, states[i]) = (step.Updates, step.State);
         }
 
-        return new Step(updates, new ChainState(states));
+        return new StepResult<T>(updates, new ChainState(states));
     }
+
+    public void WriteState(TransformState state, StateWriter writer) => throw new NotSupportedException("The reference chain is not checkpointed.");
+
+    public TransformState ReadState<T>(StateReader reader, ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable => throw new NotSupportedException("The reference chain is not checkpointed.");
 
     /// <summary>The same transform tree with every chain replaced by a sequential one.</summary>
     public static IGradientTransform Unfuse(IGradientTransform t) => t switch
     {
-        ChainTransform c => new SequentialChain(c.Transforms.Select(Unfuse).ToArray()),
+        ChainTransform c => new SequentialChain(c.Items.Select(Unfuse).ToArray()),
         MaskedTransform m => new MaskedTransform(Unfuse(m.Inner), m.Mask),
-        PartitionTransform p => new PartitionTransform(p.Groups.Select(g => new ParamGroup(g.Name, g.Selector, Unfuse(g.Transform)))),
+        PartitionTransform p => new PartitionTransform(p.Items.Select(g => new ParamGroup(g.Name, g.Selector, Unfuse(g.Transform))).ToArray()),
         NonFiniteGuardTransform g => new NonFiniteGuardTransform(Unfuse(g.Inner), g.Policy),
         _ => t,
     };

@@ -44,16 +44,19 @@ internal static class Gens
             (6, from r in Gen.Choose(1, 8) from c in Gen.Choose(1, 8) select (r, c)),
             (3, from n in Gen.Choose(1, 8) from column in Gen.Elements(true, false) select column ? (n, 1) : (1, n)));
 
-    /// <summary>1 to <paramref name="max"/> uniquely named parameters; vectors are named like biases.</summary>
+    /// <summary>
+    /// 1 to <paramref name="max"/> uniquely named parameters. Most one-row or one-column shapes are biases (rank 1, named
+    /// <c>.bias</c>); every third is a weight of that shape (rank 2, such as the 1xN weight of <c>nn.Linear(N, 1)</c>).
+    /// </summary>
     public static Gen<Layout> Layout(int max = 4) =>
         from n in Gen.Choose(1, max)
         from shapes in Gen.ListOf(Shape, n)
-        select new Layout(shapes.Select((s, i) => ($"layer{i}.{(s.Rows == 1 || s.Cols == 1 ? "bias" : "weight")}", s.Rows, s.Cols)).ToArray());
+        select new Layout(shapes.Select((s, i) => ($"layer{i}.{((s.Rows == 1 || s.Cols == 1) && i % 3 != 2 ? "bias" : "weight")}", s.Rows, s.Cols)).ToArray());
 
     /// <summary>A parameter set of that layout with values from <paramref name="value"/>.</summary>
     public static Gen<ParamSet<double>> Params(Layout layout, Gen<double> value) =>
         Gen.CollectToArray(layout.Shapes, s => Gen.ArrayOf(value, s.Rows * s.Cols)
-                .Select(data => new Param<double>(s.Name, Matrix<double>.Build.Dense(s.Rows, s.Cols, data))))
+                .Select(data => new Param<double>(s.Name, Matrix<double>.Build.Dense(s.Rows, s.Cols, data), s.Name.EndsWith(".bias", StringComparison.Ordinal) ? 1 : 2)))
             .Select(ps => new ParamSet<double>(ps));
 
     /// <summary>Candidates that simplify a set: each nonzero element set to 0, then to a rounded value.</summary>

@@ -3,7 +3,7 @@ namespace Regularization.Properties;
 /// <summary>Law 4: coupled versus decoupled decay, and AdamW without decay.</summary>
 public sealed class OptimizerLaws
 {
-    private static StepResult Run(IGradientTransform t, IEnumerable<ParamSet<double>> gradients, ParamSet<double> p)
+    private static Stepped Run(IGradientTransform t, IEnumerable<ParamSet<double>> gradients, ParamSet<double> p)
     {
         var state = t.Init(p);
         foreach (var g in gradients)
@@ -12,7 +12,7 @@ public sealed class OptimizerLaws
             (p, state) = (r.Parameters, r.State);
         }
 
-        return new StepResult(p, state);
+        return new Stepped(p, state);
     }
 
     private static Arbitrary<double> Lr => Arb.From(Gens.Uniform(1e-3, 0.5));

@@ -6,10 +6,8 @@ public sealed class PurityAndFacadeLaws
     /// <summary>Every matrix reachable from a state (its buffers), for snapshots.</summary>
     private static IEnumerable<ParamSet<double>> Buffers(TransformState s) => s switch
     {
-        TraceState t => [t.Trace],
-        AdamState a => [a["exp_avg"], a["exp_avg_sq"], a["max_exp_avg_sq"]],
+        SlotState<double> slots => slots.Slots,
         ChainState c => c.Inner.SelectMany(Buffers),
-        MaskedState m => Buffers(m.Inner),
         PartitionState p => p.Groups.SelectMany(Buffers),
         NonFiniteState g => Buffers(g.Inner),
         _ => [],
@@ -67,7 +65,7 @@ public sealed class PurityAndFacadeLaws
 
             var g = c.Gradients[^1];
             var reference = t.Update(g, state, c.Parameters);
-            var results = new Step[8];
+            var results = new StepResult<double>[8];
             Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => results[i] = t.Update(g, state, c.Parameters));
             return results.All(r => Fp.BitwiseEqual(r.Updates, reference.Updates) && r.State.Equals(reference.State));
         }));

@@ -346,7 +346,7 @@ internal sealed record NonFiniteGuardTransform(IGradientTransform Inner, NonFini
         var bad = NonFiniteScan.Check(g, Policy);
         if (bad < 0)
         {
-            return new StepResult<T>(ParamSet<T>.ZerosLike(parameters), new NonFiniteState(guard.Inner, guard.SkippedSteps + 1, guard.ZeroedEntries, guard.ZeroedSteps));
+            return new StepResult<T>(Engine<T>.NoChange(parameters), new NonFiniteState(guard.Inner, guard.SkippedSteps + 1, guard.ZeroedEntries, guard.ZeroedSteps));
         }
 
         var input = updates;

@@ -81,8 +81,8 @@ public interface IElementRuleSink<T>
 /// </remarks>
 public abstract class ElementwiseTransform : IGradientTransform, IEquatable<ElementwiseTransform>
 {
-    /// <summary>The most state slots a primitive can declare.</summary>
-    public const int MaxSlots = 4;
+    /// <summary>The most state slots a primitive can declare (4).</summary>
+    public static int MaxSlots => 4;
 
     private readonly string[] _slotNames;
 

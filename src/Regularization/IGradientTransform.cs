@@ -73,10 +73,29 @@ public interface IGradientTransform
 
 /// <summary>The result of <see cref="IGradientTransform.Update{T}"/>: the outgoing updates and the new state.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-/// <param name="Updates">The updates; add them to the parameters with <see cref="Regularization.Updates.Apply{T}"/>.</param>
-/// <param name="State">The state to pass to the next update.</param>
-public sealed record StepResult<T>(ParamSet<T> Updates, TransformState State)
-    where T : struct, IEquatable<T>, IFormattable;
+public sealed record StepResult<T>
+    where T : struct, IEquatable<T>, IFormattable
+{
+    /// <summary>Creates a result.</summary>
+    /// <param name="updates">The updates.</param>
+    /// <param name="state">The new state.</param>
+    public StepResult(ParamSet<T> updates, TransformState state)
+    {
+        Updates = updates ?? throw new ArgumentNullException(nameof(updates));
+        State = state ?? throw new ArgumentNullException(nameof(state));
+    }
+
+    /// <summary>The updates; add them to the parameters with <see cref="Regularization.Updates.Apply{T}"/>.</summary>
+    public ParamSet<T> Updates { get; }
+
+    /// <summary>The state to pass to the next update.</summary>
+    public TransformState State { get; }
+
+    /// <summary>Deconstructs into updates and state.</summary>
+    /// <param name="updates">The updates.</param>
+    /// <param name="state">The state.</param>
+    public void Deconstruct(out ParamSet<T> updates, out TransformState state) => (updates, state) = (Updates, State);
+}
 
 /// <summary>What to do when a gradient holds NaN or an infinity (see <see cref="Transforms.GuardNonFinite"/>).</summary>
 public enum NonFinitePolicy

@@ -164,12 +164,22 @@ public sealed record Param<T>
 }
 
 /// <summary>A parameter's name, shape and rank without its values: what <see cref="Mask"/> and <see cref="DecayPlan"/> look at.</summary>
-/// <param name="Name">The parameter's name.</param>
-/// <param name="Rows">Rows of the stored matrix.</param>
-/// <param name="Columns">Columns of the stored matrix.</param>
-/// <param name="Rank">PyTorch's <c>ndim</c>: 0, 1 or 2.</param>
-public sealed record ParamInfo(string Name, int Rows, int Columns, int Rank)
+public sealed record ParamInfo
 {
+    internal ParamInfo(string name, int rows, int columns, int rank) => (Name, Rows, Columns, Rank) = (name, rows, columns, rank);
+
+    /// <summary>The parameter's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Rows of the stored matrix.</summary>
+    public int Rows { get; }
+
+    /// <summary>Columns of the stored matrix.</summary>
+    public int Columns { get; }
+
+    /// <summary>PyTorch's <c>ndim</c>: 0, 1 or 2.</summary>
+    public int Rank { get; }
+
     /// <summary>True when the rank is below 2 (PyTorch's <c>p.ndim &lt; 2</c>).</summary>
     public bool IsVector => Rank < 2;
 

@@ -517,7 +517,7 @@ internal static class Engine<T>
             if (zeroed < 0)
             {
                 var gs = plan.GuardState!;
-                return new StepResult<T>(ParamSet<T>.ZerosLike(parameters), new NonFiniteState(gs.Inner, gs.SkippedSteps + 1, gs.ZeroedEntries, gs.ZeroedSteps));
+                return new StepResult<T>(NoChange(parameters), new NonFiniteState(gs.Inner, gs.SkippedSteps + 1, gs.ZeroedEntries, gs.ZeroedSteps));
             }
         }
 
@@ -546,6 +546,9 @@ internal static class Engine<T>
 
         return new StepResult<T>(parameters.WithValues(values), result);
     }
+
+    /// <summary>Updates that change nothing: <c>-0.0</c>, since <c>p + (-0.0)</c> is <c>p</c> for every <c>p</c> (<c>+0.0</c> would turn <c>-0.0</c> into <c>+0.0</c>).</summary>
+    public static ParamSet<T> NoChange(ParamSet<T> parameters) => parameters.Map(q => Num<T>.Dense(q.Rows, q.Columns, -0.0));
 
     public static StepResult<T> UpdatePure(ElementwiseTransform transform, ParamSet<T> updates, TransformState state, ParamSet<T> parameters) =>
         TryUpdatePure(transform, updates, state, parameters)!;

@@ -53,7 +53,13 @@ internal static class Num<T>
 
     public static MathNet.Numerics.LinearAlgebra.Matrix<T> Dense(int rows, int columns) => MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(rows, columns);
 
-    public static MathNet.Numerics.LinearAlgebra.Matrix<T> Dense(int rows, int columns, double fill) => MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(rows, columns, From(fill));
+    /// <summary>A dense matrix with every element <paramref name="fill"/>, bit for bit (MathNet's own fill treats -0.0 as 0).</summary>
+    public static MathNet.Numerics.LinearAlgebra.Matrix<T> Dense(int rows, int columns, double fill)
+    {
+        var data = new T[rows * columns];
+        Array.Fill(data, From(fill));
+        return MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(rows, columns, data);
+    }
 
     public static T[] Data(MathNet.Numerics.LinearAlgebra.Matrix<T> m) => m.AsColumnMajorArray();
 }
