@@ -190,10 +190,11 @@ public sealed class Mlp
                     nameof(parameters));
             }
 
-            if (w.Columns != sizes[^1] || b.Rows != w.Rows || b.Columns != 1)
+            if (w.Columns != sizes[^1] || b.Rows != w.Rows || b.Columns != 1 || b.Rank != 1 || w.Rank != 2)
             {
                 throw new ArgumentException(
-                    $"{w.Name} is {w.Shape} and {b.Name} is {b.Shape}; they must be {w.Rows}x{sizes[^1]} and {w.Rows}x1.", nameof(parameters));
+                    $"{w.Name} is {w.Shape} (rank {w.Rank}) and {b.Name} is {b.Shape} (rank {b.Rank}); they must be a {w.Rows}x{sizes[^1]} matrix and a vector of {w.Rows} (rank 1, stored {w.Rows}x1).",
+                    nameof(parameters));
             }
 
             sizes.Add(w.Rows);

@@ -79,6 +79,7 @@ public sealed record Param<T>
         Name = name;
         Value = value;
         Rank = rank;
+        Info = new ParamInfo(name, value.RowCount, value.ColumnCount, rank);
     }
 
     /// <summary>The parameter's name.</summary>
@@ -106,7 +107,7 @@ public sealed record Param<T>
     public string Shape => Info.Shape;
 
     /// <summary>Name, shape and rank without the values: what masks and decay plans look at.</summary>
-    public ParamInfo Info => new(Name, Value.RowCount, Value.ColumnCount, Rank);
+    public ParamInfo Info { get; }
 
     /// <summary>Returns a parameter with the same name and rank and another value.</summary>
     /// <param name="value">The new value (dense, fitting the rank).</param>

@@ -1,3 +1,5 @@
+using Regularization.Bench;
+
 namespace Regularization.Mkl.Tests;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Regularization.Tests.Reference;
 using static Regularization.Tests.TestUtil;
 
 namespace Regularization.Tests;
@@ -163,5 +164,69 @@ public sealed class RankTests
         Assert.Equal("5x1", w.Shape);
         Assert.True(Mask.ExcludeVectors.Contains(w));
         Assert.False(Mask.ExcludeVectors.Contains(Param.Vector("b", Matrix<double>.Build.Dense(5, 1))));
+    }
+}
+
+/// <summary>The state codec: every state round-trips through its transform, and a state of another transform is refused.</summary>
+public sealed class StateCodecTests
+{
+    private static ParamSet<double> Model() =>
+        TestUtil.Random(4, ("fc1.weight", 3, 4), ("fc1.bias", 3, 1), ("fc2.weight", 2, 3), ("fc2.bias", 2, 1));
+
+    public static TheoryData<string> Optimizers => new() { "sgd", "adamw-groups", "adam-amsgrad-masked-prox", "zero-guard" };
+
+    private static IGradientTransform Make(string name) => name switch
+    {
+        "sgd" => Regularization.Optimizers.Sgd(0.1, momentum: 0.9, weightDecay: 1e-3),
+        "adamw-groups" => Regularization.Optimizers.Groups(
+        [
+            new ParamGroup("weights", Mask.ExcludeVectors, Regularization.Optimizers.AdamW(1e-3)),
+            new ParamGroup("rest", Mask.All, Regularization.Optimizers.Sgd(0.5, momentum: 0.5)),
+        ], NonFinitePolicy.Zero),
+        "adam-amsgrad-masked-prox" => Regularization.Optimizers.WithProximalL1(
+            Regularization.Optimizers.Adam(Schedule.Constant(1e-2), amsgrad: true, weightDecay: Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors), 1e-3),
+        _ => Regularization.Optimizers.WithNonFinitePolicy(Regularization.Optimizers.AdamW(1e-3), NonFinitePolicy.Skip),
+    };
+
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void StatesRoundTripAfterSteps(string name)
+    {
+        var t = Make(name);
+        var p = Model();
+        var state = t.Init(p);
+        for (var i = 0; i < 3; i++)
+        {
+            var r = Pure.Step(t, TestUtil.Random(10 + i, ("fc1.weight", 3, 4), ("fc1.bias", 3, 1), ("fc2.weight", 2, 3), ("fc2.bias", 2, 1)), state, p);
+            (p, state) = (r.Parameters, r.State);
+        }
+
+        var bytes = StateCodec.Encode(t, state, p);
+        Assert.Equal(state, StateCodec.Decode(t, bytes, p));
+    }
+
+    [Fact]
+    public void AStateOfAnotherOptimizerOrElementTypeIsRefused()
+    {
+        var p = Model();
+        var sgd = Make("sgd");
+        var bytes = StateCodec.Encode(sgd, sgd.Init(p), p);
+        Assert.Throws<InvalidDataException>(() => StateCodec.Decode(Make("adam-amsgrad-masked-prox"), bytes, p));
+        var single = ParamSet.Of(p.Select(q => new Param<float>(q.Name, q.Value.Map(v => (float)v), q.Rank)).ToArray());
+        var e = Assert.Throws<InvalidDataException>(() => StateCodec.Decode(sgd, bytes, single));
+        Assert.Contains("float64", e.Message);
+        Assert.Throws<InvalidDataException>(() => StateCodec.Decode(sgd, bytes[..^3], p));
+    }
+
+    [Fact]
+    public void NegativeSecondMomentsAreRefused()
+    {
+        var p = Model();
+        var adam = Regularization.Optimizers.Adam(1e-3);
+        var state = Pure.Step(adam, p, adam.Init(p), p).State;
+        var slots = States.Of<SlotState<double>>(state).Single(s => s.SlotNames.Contains("exp_avg_sq"));
+        slots["exp_avg_sq"]["fc1.weight"].Value[0, 0] = -1;
+        var e = Assert.Throws<InvalidDataException>(() => StateCodec.Decode(adam, StateCodec.Encode(adam, state, p), p));
+        Assert.Contains("negative second moment", e.Message);
     }
 }

@@ -10,7 +10,8 @@ public sealed class MlpTests(ITestOutputHelper output)
     {
         var model = Mlp.Create(Mlp.SimpleNetLayers, seed: 0);
         Assert.Equal(["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"], model.Parameters.Names);
-        Assert.Equal(["128x784", "128x1", "10x128", "10x1"], model.Parameters.Select(p => p.Shape));
+        Assert.Equal(["128x784", "128", "10x128", "10"], model.Parameters.Select(p => p.Shape));
+        Assert.Equal([2, 1, 2, 1], model.Parameters.Select(p => p.Rank));
         Assert.Equal(model.Parameters.Names, model.Gradients.Names);
         Assert.True(model.Parameters.HasSameLayout(model.Gradients));
         Assert.Equal(101_770, model.Parameters.ElementCount);
@@ -53,7 +54,9 @@ public sealed class MlpTests(ITestOutputHelper output)
         var renamed = new ParamSet<double>(good.Select(p => p.Name == "fc2.bias" ? p.WithName("fc2.b") : p));
         Assert.Contains("must be fc2.weight and fc2.bias; they are fc2.weight and fc2.b", Assert.Throws<ArgumentException>(() => Mlp.FromParameters(renamed)).Message, StringComparison.Ordinal);
         var badShape = new ParamSet<double>(good.Select(p => p.Name == "fc2.weight" ? p.WithValue(Matrix<double>.Build.Dense(2, 4)) : p));
-        Assert.Contains("fc2.weight is 2x4 and fc2.bias is 2x1; they must be 2x3 and 2x1", Assert.Throws<ArgumentException>(() => Mlp.FromParameters(badShape)).Message, StringComparison.Ordinal);
+        Assert.Contains("fc2.weight is 2x4 (rank 2) and fc2.bias is 2 (rank 1); they must be a 2x3 matrix and a vector of 2 (rank 1, stored 2x1)", Assert.Throws<ArgumentException>(() => Mlp.FromParameters(badShape)).Message, StringComparison.Ordinal);
+        var matrixBias = new ParamSet<double>(good.Select(p => p.Name == "fc2.bias" ? new Param<double>(p.Name, p.Value, 2) : p));
+        Assert.Contains("fc2.bias is 2x1 (rank 2)", Assert.Throws<ArgumentException>(() => Mlp.FromParameters(matrixBias)).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Mlp.FromParameters(ParamSet.Of(good[0])));
         var e = Assert.Throws<ArgumentException>(() => model.Evaluate(Matrix<double>.Build.Dense(5, 2), [0, 1]));
         Assert.Contains("dense 4 x batch matrix", e.Message, StringComparison.Ordinal);

@@ -102,7 +102,9 @@ public sealed class PyTorchAgreementTests(ITestOutputHelper output)
             e.GetProperty("rows").GetInt32(), e.GetProperty("cols").GetInt32(), e.GetProperty("data").EnumerateArray().Select(x => x.GetDouble()).ToArray());
 
     private static ParamSet<double> ReadSet(JsonElement array) =>
-        new(array.EnumerateArray().Select(p => new Param<double>(p.GetProperty("name").GetString()!, ReadMatrix(p))));
+        new(array.EnumerateArray().Select(p => p.GetProperty("name").GetString()! is var name && name.EndsWith("bias", StringComparison.Ordinal)
+            ? Param.Vector(name, ReadMatrix(p))
+            : new Param<double>(name, ReadMatrix(p))));
 
     /// <summary>Keeps the largest scaled error seen.</summary>
     private sealed class Worst

@@ -8,19 +8,26 @@ internal static class StateFormat
         switch (state)
         {
             case SlotState<double> d:
-                Write(d, writer);
+                Write(transform, d, writer);
                 break;
             case SlotState<float> f:
-                Write(f, writer);
+                Write(transform, f, writer);
                 break;
             default:
                 throw new ArgumentException($"'state' is a {state.GetType().Name}, but {transform} writes a SlotState.", nameof(state));
         }
     }
 
-    private static void Write<T>(SlotState<T> state, StateWriter writer)
+    private static void Write<T>(ElementwiseTransform transform, SlotState<T> state, StateWriter writer)
         where T : struct, IEquatable<T>, IFormattable
     {
+        if (!state.SlotNames.SequenceEqual(transform.SlotNames))
+        {
+            throw new ArgumentException(
+                $"'state' has slots [{string.Join(", ", state.SlotNames)}], but {transform} has [{string.Join(", ", transform.SlotNames)}]: it is another transform's state.",
+                nameof(state));
+        }
+
         writer.WriteInt64(state.Count);
         writer.WriteInt64(state.Slots.Count);
         for (var j = 0; j < state.Slots.Count; j++)
