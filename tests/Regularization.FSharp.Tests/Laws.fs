@@ -36,9 +36,9 @@ let private matrix =
         return Matrix<float>.Build.Dense(rows, cols, data)
     }
 
-let private paramSet = matrix |> Gen.map (fun m -> ParamSet [ Param("w", m) ])
+let private paramSet = matrix |> Gen.map (fun m -> ParamSet.Of [ Param.Of("w", m) ])
 
-let private values (p: ParamSet) = p["w"].Value.ToColumnMajorArray()
+let private values (p: ParamSet<float>) = p["w"].Value.ToColumnMajorArray()
 
 [<Fact>]
 let ``soft thresholding is zero exactly where |w| <= t`` () =
@@ -55,7 +55,7 @@ let ``AdamW without decay is Adam without decay, bit for bit`` () =
         let gradient = p.Map(fun q -> q.Value * 0.5)
         let run (opt: IGradientTransform) =
             seq { 1 .. steps }
-            |> Seq.fold (fun (ps: ParamSet, s) _ -> let r = Updates.Step(opt, gradient, s, ps) in r.Parameters, r.State) (p, opt.Init p)
+            |> Seq.fold (fun (ps: ParamSet<float>, s) _ -> let r = opt.Update(gradient, s, ps) in Updates.Apply(ps, r.Updates), r.State) (p, opt.Init p)
             |> fst
             |> values
         let a = run (Optimizers.Adam(learningRate = 0.01))

@@ -10,19 +10,19 @@ open Regularization
 let X = Matrix<float>.Build.Random(200, 3, 42)
 let y = X * Matrix<float>.Build.Dense(3, 1, [| 1.0; -2.0; 0.5 |])
 
-let gradient (p: ParamSet) =
+let gradient (p: ParamSet<float>) =
     let residual = X * p["w"].Value - y
-    ParamSet [ Param("w", X.TransposeThisAndMultiply(residual) * (2.0 / float X.RowCount)) ]
+    ParamSet.Of [ Param.Of("w", X.TransposeThisAndMultiply(residual) * (2.0 / float X.RowCount)) ]
 
 // PyTorch's AdamW(lr=0.05, weight_decay=0.01): a pure transform, a value like any other.
 let adamw = Optimizers.AdamW(learningRate = 0.05, weightDecay = 0.01)
 
-let train steps (p0: ParamSet) =
-    let step (p: ParamSet, s: TransformState) _ =
-        let next = Updates.Step(adamw, gradient p, s, p)
-        next.Parameters, next.State
+let train steps (p0: ParamSet<float>) =
+    let step (p: ParamSet<float>, s: TransformState) _ =
+        let next = adamw.Update(gradient p, s, p)
+        Updates.Apply(p, next.Updates), next.State
     Seq.fold step (p0, adamw.Init p0) (seq { 1 .. steps }) |> fst
 
-let fitted = ParamSet [ Param("w", Matrix<float>.Build.Dense(3, 1)) ] |> train 500
+let fitted = ParamSet.Of [ Param.Of("w", Matrix<float>.Build.Dense(3, 1)) ] |> train 500
 printfn "%A" (fitted["w"].Value.ToColumnMajorArray())
 // end-snippet

@@ -14,7 +14,7 @@ type Config =
       Steps: int }
 
 type Progress =
-    { Parameters: ParamSet
+    { Parameters: ParamSet<float>
       State: TransformState
       Losses: float list }
 
@@ -24,20 +24,20 @@ let problem =
     let truth = Matrix<float>.Build.Dense(8, 1, [| 2.0; -1.0; 0.5; 0.0; 0.0; 0.0; 0.0; 0.0 |])
     { X = x; Y = x * truth }
 
-let start = ParamSet [ Param("w", Matrix<float>.Build.Dense(8, 1)) ]
+let start = ParamSet.Of [ Param.Of("w", Matrix<float>.Build.Dense(8, 1)) ]
 
-let residual problem (p: ParamSet) = problem.X * p["w"].Value - problem.Y
+let residual problem (p: ParamSet<float>) = problem.X * p["w"].Value - problem.Y
 
 let mse problem p =
     let r = residual problem p
     r.PointwisePower(2.0).ColumnSums().[0] / float problem.X.RowCount
 
-let gradient problem (p: ParamSet) =
+let gradient problem (p: ParamSet<float>) =
     let g = problem.X.TransposeThisAndMultiply(residual problem p) * (2.0 / float problem.X.RowCount)
-    ParamSet [ Param("w", g) ]
+    ParamSet.Of [ Param.Of("w", g) ]
 
 /// The loss gradient plus the penalty's, as autograd would give for loss + penalty.
-let totalGradient problem config (p: ParamSet) =
+let totalGradient problem config (p: ParamSet<float>) =
     match config.LossTerm with
     | None -> gradient problem p
     | Some term -> (gradient problem p).Zip(term.Gradient p, fun g r -> g.Value + r.Value)
@@ -46,10 +46,11 @@ let loss problem config p =
     mse problem p + (config.LossTerm |> Option.map (fun t -> t.Value p) |> Option.defaultValue 0.0)
 
 let step problem config progress _ =
-    let next = Updates.Step(config.Optimizer, totalGradient problem config progress.Parameters, progress.State, progress.Parameters)
-    { Parameters = next.Parameters
+    let next = config.Optimizer.Update(totalGradient problem config progress.Parameters, progress.State, progress.Parameters)
+    let parameters = Updates.Apply(progress.Parameters, next.Updates)
+    { Parameters = parameters
       State = next.State
-      Losses = loss problem config next.Parameters :: progress.Losses }
+      Losses = loss problem config parameters :: progress.Losses }
 
 let train problem config =
     let initial = { Parameters = start; State = config.Optimizer.Init start; Losses = [] }
@@ -89,5 +90,5 @@ let ``The decay plan reads naturally from F#`` () =
     let opt = Optimizers.AdamW(learningRate = 0.01, weightDecay = 0.1)
     let plan = DecayPlan.Of(opt, start)
     let entry = plan.For "w" |> Seq.exactlyOne
-    Assert.Equal("decoupled", entry.Kind)
+    Assert.Equal(DecayKind.Decoupled, entry.Kind)
     Assert.Equal(1.0 - 0.001, entry.Shrink, 15)
