@@ -87,9 +87,16 @@ internal static class PyTorchReference
 
     public static RefConfig Get(string name) => Optimizers.Single(c => c.Name == name);
 
-    private static RefConfig[] LoadOptimizers()
+    private static readonly Lazy<RefConfig[]> Configs32 = new(() => LoadOptimizers("optimizers_float32.json"));
+
+    /// <summary>The same configurations run by PyTorch in float32 (optimizers_float32.json).</summary>
+    public static RefConfig[] Optimizers32 => Configs32.Value;
+
+    private static RefConfig[] LoadOptimizers() => LoadOptimizers("optimizers.json");
+
+    private static RefConfig[] LoadOptimizers(string file)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(PathOf("optimizers.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(PathOf(file)));
         return doc.RootElement.GetProperty("configs").EnumerateArray().Select(ReadConfig).ToArray();
     }
 

@@ -8,14 +8,15 @@ namespace Regularization.Tests.Reference;
 /// pure path and through the facade, and compares parameters and optimizer state after every step.
 /// </summary>
 /// <remarks>
-/// Tolerance: element-wise relative error <c>|ours - torch| &lt;= 1e-12 * |torch|</c> (an exact match where PyTorch
-/// has 0). Most elements agree bit for bit: the moments and momentum buffers use PyTorch's fused multiply-adds, and the
+/// Tolerance: element-wise relative error <c>|ours - torch| &lt;= 2e-14 * |torch|</c> (an exact match where PyTorch
+/// has 0): the largest error seen is 1.47e-14 (2026-12-02, AMD EPYC and Intel Xeon alike), so the bound is tight enough
+/// to catch a change of rounding in any primitive. Most elements agree bit for bit: the moments and momentum buffers use PyTorch's fused multiply-adds, and the
 /// remaining difference is the rounding of the final <c>p + update</c> (PyTorch fuses it, the Optax-style chain adds an
 /// already rounded update). The test output reports the largest error seen.
 /// </remarks>
 public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
 {
-    private const double Tolerance = 1e-12;
+    private const double Tolerance = 2e-14;
 
     public static IEnumerable<object[]> Configs() => PyTorchReference.ConfigNames();
 

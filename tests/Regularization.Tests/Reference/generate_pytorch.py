@@ -7,6 +7,8 @@ Run with Debian's PyTorch (apt-get install python3-torch):
 Outputs:
   optimizers.json  trajectories of torch.optim.SGD / Adam / AdamW (float64, single-tensor path) over fixed random
                    gradients: parameters and optimizer state after every step, for every configuration below.
+  optimizers_float32.json  the same configurations in float32: initial parameters and gradients drawn in float64 and
+                   rounded to float32, then PyTorch's float32 arithmetic (the values are exact float32 numbers).
   l2_equivalence.json  the second seed's claim, from autograd: SGD on loss + lambda*sum(w^2) versus
                    SGD(weight_decay=2*lambda) on loss, for a small least-squares model.
   schedules.json   closed-form values of StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR and LinearLR.
@@ -34,13 +36,13 @@ def colmajor(t):
     return {"rows": t.shape[0], "cols": t.shape[1], "data": t.t().contiguous().flatten().tolist()}
 
 
-def meta():
+def meta(dtype="float64"):
     return {
         "generator": "tests/Regularization.Tests/Reference/generate_pytorch.py",
         "torch": torch.__version__,
         "python": platform.python_version(),
         "cpu_capability": [line.strip() for line in torch.__config__.show().splitlines() if "CPU capability" in line],
-        "dtype": "float64",
+        "dtype": dtype,
     }
 
 
@@ -99,17 +101,17 @@ def make_optimizer(kind, named, kwargs, groups=None):
     return cls(param_groups, **kwargs)
 
 
-def trajectory(name, kind, kwargs, seed, groups=None):
+def trajectory(name, kind, kwargs, seed, groups=None, dtype=torch.float64):
     gen = torch.Generator().manual_seed(seed)
-    weight = torch.randn(4, 3, generator=gen)
-    bias = torch.randn(3, generator=gen)
+    weight = torch.randn(4, 3, generator=gen).to(dtype)
+    bias = torch.randn(3, generator=gen).to(dtype)
     named = [("weight", weight.clone().requires_grad_(True)), ("bias", bias.clone().requires_grad_(True))]
     opt = make_optimizer(kind, named, kwargs, groups)
     steps = []
     for _ in range(STEPS):
         grads = {}
         for pname, p in named:
-            g = torch.randn(p.shape, generator=gen)
+            g = torch.randn(p.shape, generator=gen).to(dtype)
             if pname == "weight":
                 g[0, 0] = 0.0  # an exact zero gradient entry
             p.grad = g.clone()
@@ -133,13 +135,13 @@ def trajectory(name, kind, kwargs, seed, groups=None):
     }
 
 
-def optimizers():
+def optimizers(dtype=torch.float64):
     configs = []
     for i, (name, kind, kwargs) in enumerate(CONFIGS):
-        configs.append(trajectory(name, kind, kwargs, seed=1000 + i))
+        configs.append(trajectory(name, kind, kwargs, seed=1000 + i, dtype=dtype))
     for i, (name, kind, kwargs, groups) in enumerate(GROUP_CONFIGS):
-        configs.append(trajectory(name, kind, kwargs, seed=2000 + i, groups=groups))
-    return {**meta(), "steps_per_config": STEPS, "configs": configs}
+        configs.append(trajectory(name, kind, kwargs, seed=2000 + i, groups=groups, dtype=dtype))
+    return {**meta(str(dtype).replace("torch.", "")), "steps_per_config": STEPS, "configs": configs}
 
 
 def l2_equivalence():
@@ -207,5 +209,6 @@ if __name__ == "__main__":
     if not torch.__version__.startswith("1.13"):
         print(f"warning: references were made with PyTorch 1.13.1; this is {torch.__version__}", file=sys.stderr)
     write("optimizers.json", optimizers())
+    write("optimizers_float32.json", optimizers(torch.float32))
     write("l2_equivalence.json", l2_equivalence())
     write("schedules.json", schedules())
