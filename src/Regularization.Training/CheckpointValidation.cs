@@ -142,14 +142,14 @@ internal static class CheckpointValidation
         RequireFiniteNonNegative(c.EpochLossSum, "the current epoch's loss sum", path);
         if (c.BatchInEpoch == 0 && c.EpochLossSum != 0)
         {
-            throw Fail(path, $"no batch of the current epoch is done, yet its loss sum is {c.EpochLossSum}.");
+            throw Fail(path, $"no batch of the current epoch is done, yet its loss sum is {Num(c.EpochLossSum)}.");
         }
 
         RequireFiniteNonNegative(c.TrainingSeconds, "the training time", path);
         RequireFiniteNonNegative(c.EpochTrainingSeconds, "the current epoch's training time", path);
         if (c.EpochTrainingSeconds > c.TrainingSeconds)
         {
-            throw Fail(path, $"the current epoch's training time ({c.EpochTrainingSeconds} s) exceeds the run's ({c.TrainingSeconds} s).");
+            throw Fail(path, $"the current epoch's training time ({Num(c.EpochTrainingSeconds)} s) exceeds the run's ({Num(c.TrainingSeconds)} s).");
         }
     }
 
@@ -200,7 +200,7 @@ internal static class CheckpointValidation
     {
         if (!(value is >= 0 and <= 100))
         {
-            throw Fail(path, $"{what} is {value}, outside [0, 100].");
+            throw Fail(path, $"{what} is {Num(value)}, outside [0, 100].");
         }
     }
 
@@ -208,7 +208,7 @@ internal static class CheckpointValidation
     {
         if (!double.IsFinite(value) || value < 0)
         {
-            throw Fail(path, $"{what} is {value}; it must be finite and >= 0.");
+            throw Fail(path, $"{what} is {Num(value)}; it must be finite and >= 0.");
         }
     }
 
@@ -227,7 +227,7 @@ internal static class CheckpointValidation
         {
             if (!double.IsFinite(data[k]))
             {
-                throw Fail(path, $"{what} holds {data[k]} at entry {k} (row {k % p.Rows}, column {k / p.Rows}); a saved run has finite values only.");
+                throw Fail(path, $"{what} holds {Num(data[k])} at entry {k} (row {k % p.Rows}, column {k / p.Rows}); a saved run has finite values only.");
             }
         }
     }
@@ -241,11 +241,18 @@ internal static class CheckpointValidation
             {
                 if (!double.IsFinite(data[k]) || data[k] < 0)
                 {
-                    throw Fail(path, $"{what} of {p.Name} holds {data[k]} at entry {k} (row {k % p.Rows}, column {k / p.Rows}); it must be finite and >= 0.");
+                    throw Fail(path, $"{what} of {p.Name} holds {Num(data[k])} at entry {k} (row {k % p.Rows}, column {k / p.Rows}); it must be finite and >= 0.");
                 }
             }
         }
     }
+
+    private static string Num(double value) => value switch
+    {
+        double.PositiveInfinity => "Infinity",
+        double.NegativeInfinity => "-Infinity",
+        _ => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static CheckpointException Fail(string path, string detail) =>
         new(path, CheckpointProblem.Malformed, $"the checkpoint's content is impossible: {detail}");

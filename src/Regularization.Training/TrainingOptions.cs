@@ -40,6 +40,9 @@ public sealed record TrainingOptions
     {
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = false,
+
+        // Options are validated where they are used, not when written: any value round-trips ("NaN", "Infinity").
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     private static readonly string[] ResumableFields = [nameof(Epochs), nameof(EvaluationBatchSize), nameof(EvaluateTrainingSet)];

@@ -111,20 +111,33 @@ public sealed class CheckpointTests : IDisposable
     {
         // The generic encoding covers every public state record of the core, nested.
         var set = Mlp.Create([3, 2, 2], seed: 2).Parameters;
+        var squares = set.Copy(); // second moments are >= 0 (Load checks)
+        foreach (var p in squares)
+        {
+            p.Value.MapInplace(x => x * x);
+        }
+
         TransformState state = new NonFiniteState(
             new ChainState(
             [
                 EmptyState.Instance,
                 new CountState(7),
                 new TraceState(3, set.Copy()),
-                new AdamState(5, set.Copy(), set.Copy(), set.Copy()),
-                new MaskedState(new AdamState(1, set.Copy(), set.Copy(), ParamSet.Empty)),
+                new AdamState(5, set.Copy(), squares.Copy(), squares.Copy()),
+                new MaskedState(new AdamState(1, set.Copy(), squares.Copy(), ParamSet.Empty)),
                 new PartitionState([new CountState(1), new ChainState([])]),
             ]),
             skippedSteps: 2,
             zeroedEntries: 5,
             zeroedSteps: 1);
-        var checkpoint = new Trainer(new TrainingOptions(layerSizes: [784, 2, 10], epochs: 0), _train, _test).CreateCheckpoint() with { OptimizerState = state };
+        // Counters must fit the run (Load checks them against the step count), so the run takes a few steps first.
+        var trainer = new Trainer(new TrainingOptions(layerSizes: [784, 2, 10], epochs: 1), _train, _test);
+        for (var i = 0; i < 7; i++)
+        {
+            trainer.TrainBatch();
+        }
+
+        var checkpoint = trainer.CreateCheckpoint() with { OptimizerState = state };
         var path = Path.Combine(_dir, "states.ckpt");
         checkpoint.Save(path);
         Assert.Equal(state, Checkpoint.Load(path).OptimizerState);
