@@ -212,3 +212,19 @@ public sealed class RobustnessTests : IDisposable
         return "/proc"; // root ignores the mode bits
     }
 }
+
+/// <summary>README's exit-code table lists exactly the codes of <see cref="ExitCodes"/>.</summary>
+public sealed class ExitCodeTableTests
+{
+    [Fact]
+    public void The_readme_table_lists_every_exit_code_and_no_other()
+    {
+        var readme = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "README.md"));
+        var lines = File.ReadAllLines(readme);
+        var start = Array.FindIndex(lines, l => l.StartsWith("| Exit code | Meaning |", StringComparison.Ordinal));
+        Assert.True(start >= 0, "README has no exit-code table");
+        var documented = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|')).Select(l => int.Parse(l.Split('|')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var codes = typeof(ExitCodes).GetFields().Select(f => (int)f.GetValue(null)!).Order().ToList();
+        Assert.Equal(codes, documented);
+    }
+}
