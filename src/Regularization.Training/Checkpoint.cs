@@ -152,6 +152,12 @@ public sealed record Checkpoint(
                     path, CheckpointProblem.NotACheckpoint, $"it is {Internal.FileSystem.Describe(kind.Value)}, not a regular file; checkpoints are read from regular files only.");
         }
 
+        var length = new FileInfo(path).Length;
+        if (length > Array.MaxLength)
+        {
+            throw new CheckpointException(path, CheckpointProblem.Malformed, $"the file is {length} bytes, more than a checkpoint can be ({Array.MaxLength} bytes).");
+        }
+
         byte[] bytes;
         try
         {
