@@ -10,7 +10,8 @@ namespace Regularization.Training;
 /// <para>The checks, all derived from how <see cref="Trainer"/> writes a checkpoint:</para>
 /// <list type="bullet">
 /// <item>Counters: <c>Step = CompletedEpochs * BatchesPerEpoch + BatchInEpoch</c> with
-/// <c>BatchesPerEpoch = ceil(TrainCount / BatchSize)</c>; <c>BatchInEpoch &lt; BatchesPerEpoch</c>;
+/// <c>BatchesPerEpoch = ceil(TrainCount / BatchSize)</c>; <c>BatchInEpoch &lt;= BatchesPerEpoch</c> (equal after the
+/// last batch of an epoch, before its evaluation);
 /// <c>CompletedEpochs &lt;= Epochs</c> (and no epoch in progress once all are done); the epoch's running sums are
 /// zero between epochs and, within one, count exactly the samples of the batches done.</item>
 /// <item>History: one entry per completed epoch, numbered 1, 2, ...; each entry's step count is the end of its epoch;
@@ -113,7 +114,9 @@ internal static class CheckpointValidation
             throw Fail(path, $"it records {c.CompletedEpochs} completed epochs, more than the {options.Epochs} its options ask for.");
         }
 
-        if (c.BatchInEpoch >= batchesPerEpoch)
+        // BatchInEpoch == BatchesPerEpoch: every batch of the epoch is done but it is not evaluated yet (a checkpoint
+        // taken in the batch callback after the last batch).
+        if (c.BatchInEpoch > batchesPerEpoch)
         {
             throw Fail(path, $"it is at batch {c.BatchInEpoch} of an epoch, but an epoch of {c.TrainCount} images in batches of {options.BatchSize} has {batchesPerEpoch}.");
         }

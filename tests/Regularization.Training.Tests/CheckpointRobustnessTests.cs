@@ -38,6 +38,22 @@ public sealed class CheckpointRobustnessTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_taken_after_the_last_batch_of_an_epoch_before_its_evaluation_loads_and_resumes()
+    {
+        var options = new TrainingOptions(layerSizes: [784, 3, 10], epochs: 2, evaluateTrainingSet: false);
+        var trainer = new Trainer(options, _train, _test);
+        Checkpoint? atEnd = null;
+        trainer.RunEpoch(onBatch: b => atEnd = b.Batch == b.BatchesPerEpoch ? trainer.CreateCheckpoint() : atEnd);
+        Assert.Equal((0, 10, 10L), (atEnd!.CompletedEpochs, atEnd.BatchInEpoch, atEnd.Step));
+
+        var loaded = Checkpoint.Load(Save(atEnd));
+        var resumed = Trainer.Resume(loaded, _train, _test);
+        resumed.Run();
+        Assert.Equal(20, resumed.Step);
+        Assert.Equal(trainer.History[0], resumed.History[0] with { TrainingSeconds = trainer.History[0].TrainingSeconds });
+    }
+
+    [Fact]
     public void Non_finite_weights_are_refused()
     {
         foreach (var bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
@@ -92,7 +108,7 @@ public sealed class CheckpointRobustnessTests : IDisposable
     public void Counters_inconsistent_with_the_data_are_refused()
     {
         AssertMalformed(_adam with { Step = 15 }, "its step count 15 does not match 1 epochs of 10 batches and 4 more (14 steps).");
-        AssertMalformed(_adam with { BatchInEpoch = 10, Step = 20 }, "it is at batch 10 of an epoch, but an epoch of 600 images in batches of 64 has 10.");
+        AssertMalformed(_adam with { BatchInEpoch = 11, Step = 21, EpochSeen = 600 }, "it is at batch 11 of an epoch, but an epoch of 600 images in batches of 64 has 10.");
         AssertMalformed(_adam with { EpochSeen = 255 }, "the current epoch counts " + _adam.EpochCorrect + " correct of 255 samples, but 4 batches of 64 from 600 images are 256 samples.");
         AssertMalformed(_adam with { EpochLossSum = double.PositiveInfinity }, "the current epoch's loss sum is Infinity; it must be finite and >= 0.");
         AssertMalformed(_adam with { CompletedEpochs = 4, Step = 44, History = [.. _adam.History, .. _adam.History] }, "it records 4 completed epochs, more than the 3 its options ask for.");
