@@ -12,7 +12,8 @@ internal static class OutputPath
     /// <param name="path">The path, or null (nothing to check).</param>
     /// <param name="exitCode">The exit code of the failure.</param>
     /// <param name="prefix">The message's prefix (<c>checkpoint: </c>).</param>
-    public static void Check(string option, string? path, int exitCode, string prefix)
+    /// <param name="overwritesInPlace">True when the file is rewritten in place (<c>--plot</c>): a read-only file is then an error too; a checkpoint replaces the file by a rename, which a read-only file allows.</param>
+    public static void Check(string option, string? path, int exitCode, string prefix, bool overwritesInPlace)
     {
         if (path is null)
         {
@@ -44,9 +45,8 @@ internal static class OutputPath
             throw new CliException(exitCode, $"{prefix}{option} {path}: cannot write in the folder {folder} ({e.Message.TrimEnd('.')}).", e);
         }
 
-        if (File.Exists(full) && new FileInfo(full).IsReadOnly && exitCode == ExitCodes.Output)
+        if (overwritesInPlace && File.Exists(full) && new FileInfo(full).IsReadOnly)
         {
-            // --plot overwrites the file in place; --save replaces it by a rename, which a read-only file allows.
             throw new CliException(exitCode, $"{prefix}{option} {path}: the file is read-only.");
         }
     }

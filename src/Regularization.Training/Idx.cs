@@ -153,7 +153,7 @@ public static class IdxReader
             {
                 var length = file.Length;
                 Span<byte> signature = stackalloc byte[2];
-                var isGzip = Fill(file, signature, path) == 2 && signature[0] == 0x1F && signature[1] == 0x8B;
+                var isGzip = Fill(file, signature) == 2 && signature[0] == 0x1F && signature[1] == 0x8B;
                 file.Position = 0;
                 if (!isGzip)
                 {
@@ -173,7 +173,7 @@ public static class IdxReader
 
                 Span<byte> trailer = stackalloc byte[4];
                 file.Position = length - 4;
-                Fill(file, trailer, path);
+                Fill(file, trailer);
                 file.Position = 0;
                 var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
                 return new IdxSource(path, file, gzip, length, BinaryPrimitives.ReadUInt32LittleEndian(trailer));
@@ -336,12 +336,12 @@ public static class IdxReader
         {
             if (_gzip is null)
             {
-                return Fill(_file, destination, _path);
+                return Fill(_file, destination);
             }
 
             try
             {
-                return Fill(_gzip, destination, _path);
+                return Fill(_gzip, destination);
             }
             catch (InvalidDataException e)
             {
@@ -350,9 +350,8 @@ public static class IdxReader
         }
 
         /// <summary>Reads until <paramref name="destination"/> is full or the stream ends; returns the bytes read.</summary>
-        private static int Fill(Stream stream, Span<byte> destination, string path)
+        private static int Fill(Stream stream, Span<byte> destination)
         {
-            _ = path;
             var total = 0;
             while (total < destination.Length)
             {

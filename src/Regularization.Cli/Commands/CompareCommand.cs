@@ -92,7 +92,7 @@ internal static class CompareCommand
         CliHost host, int epochs, ulong seed, int? trainLimit, int? testLimit, string? providerOption, int threads, string? dataDirectory, bool json, string? plotPath)
     {
         // Before any training: a chart that cannot be written would otherwise lose the whole comparison.
-        OutputPath.Check("--plot", plotPath, ExitCodes.Output, string.Empty);
+        OutputPath.Check("--plot", plotPath, ExitCodes.Output, string.Empty, overwritesInPlace: true);
         var data = DataSetup.Load(dataDirectory, trainLimit, testLimit);
         var layers = new[] { data.Train.FeatureCount, TrainCommand.HiddenUnits, data.Train.ClassCount };
         var runs = Runs(layers, epochs, seed);

@@ -79,7 +79,7 @@ internal static class TrainCommand
         }
 
         CheckCombinations(options);
-        OutputPath.Check("--save", savePath, ExitCodes.Checkpoint, "checkpoint: ");
+        OutputPath.Check("--save", savePath, ExitCodes.Checkpoint, "checkpoint: ", overwritesInPlace: false);
 
         // 2. Data (the checkpoint's training-set size when resuming without --train-limit).
         var trainLimit = parse.GetValue(s.TrainLimit) ?? checkpoint?.TrainCount;
