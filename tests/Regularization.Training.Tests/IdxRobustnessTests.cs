@@ -76,6 +76,41 @@ public sealed class IdxRobustnessTests : IDisposable
             ex.Problem);
     }
 
+    [Fact]
+    public void A_truncated_stream_behind_a_header_claiming_much_more_costs_what_it_holds()
+    {
+        // 50 MB of labels declared; the stream holds 60 KB of noise (so deflate's 1032:1 limit allows the claim) and
+        // 5 MB of zeros, then ends. The reader must not allocate the 50 MB the header claims.
+        var noise = new byte[60_000];
+        new Random(3).NextBytes(noise);
+        var content = new byte[8 + noise.Length + (5 << 20)];
+        IdxBytes.Labels([]).CopyTo(content, 0);
+        BinaryPrimitives.WriteInt32BigEndian(content.AsSpan(4), 50_000_000);
+        noise.CopyTo(content, 8);
+        var path = Write("truncated-liar.gz", IdxBytes.Gzip(content));
+        Assert.True(50_000_008 <= new FileInfo(path).Length * IdxReader.MaxDeflateRatio, "the claim must pass the deflate-ratio check");
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<IdxFormatException>(() => IdxReader.ReadLabels(path));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(
+            $"the gzip file is truncated or corrupt: it decompresses to {content.Length} bytes, fewer than the 50000008 its IDX header declares (50000000 labels).",
+            e.Problem);
+        Assert.True(allocated < 12 << 20, $"{allocated} bytes allocated for a stream of {content.Length} bytes claiming 50 MB");
+    }
+
+    [Fact]
+    public void Highly_compressible_data_that_is_complete_is_read_exactly()
+    {
+        // 4 MB of zeros in a few KB: read through the chunked path, and accepted.
+        var raw = IdxBytes.Images(4096, 32, 32, new byte[4096 * 1024]);
+        var path = Write("zeros.gz", IdxBytes.Gzip(raw));
+        var images = IdxReader.ReadImages(path);
+        Assert.Equal((4096, 32, 32, 4096 * 1024), (images.Count, images.Rows, images.Columns, images.Pixels.Length));
+        Assert.True(images.Pixels.All(p => p == 0));
+    }
+
     [Theory]
     [InlineData(0, 1 << 30, 1 << 30)]
     [InlineData(1, 46341, 46341)]
