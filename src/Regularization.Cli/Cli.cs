@@ -75,6 +75,23 @@ internal static class Cli
         _ => (ExitCodes.InternalError, $"error: internal error ({e.GetType().Name}): {e.Message}"),
     };
 
+    /// <summary>An argument exception's message without the <c>(Parameter 'name')</c> suffix .NET appends.</summary>
+    public static string WithoutParameterName(ArgumentException e)
+    {
+        var message = e.Message;
+        if (e.ParamName is { } name)
+        {
+            var suffix = $" (Parameter '{name}')";
+            var at = message.IndexOf(suffix, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                message = message.Remove(at, suffix.Length);
+            }
+        }
+
+        return message;
+    }
+
     /// <summary>Collapses a message to one line.</summary>
     public static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

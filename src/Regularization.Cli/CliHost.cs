@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Regularization.Training;
 
 namespace Regularization.Cli;
@@ -5,7 +6,7 @@ namespace Regularization.Cli;
 /// <summary>
 /// Where a command writes and what it may know about its surroundings: the two writers, whether they are terminals
 /// (only then is a live progress bar drawn, so redirected output never holds ANSI escape codes), the interrupt token
-/// (Ctrl+C) and the environment.
+/// (Ctrl+C, SIGTERM, SIGHUP) and the environment.
 /// </summary>
 internal sealed record CliHost(
     TextWriter Out,
@@ -22,13 +23,30 @@ internal sealed record CliHost(
     public bool ForceAnsi { get; init; }
 }
 
+/// <summary>What the signal handler must do with a signal (see <see cref="InterruptSource.Handle"/>).</summary>
+internal enum SignalAction
+{
+    /// <summary>No command is ready to stop cleanly: let the signal end the process as usual.</summary>
+    Default,
+
+    /// <summary>The first signal: the command stops between two steps, saves and exits; the process goes on until then.</summary>
+    Stop,
+
+    /// <summary>A second signal while stopping: end the process at once with <see cref="ExitCodes.Forced"/>.</summary>
+    Force,
+}
+
 /// <summary>
-/// Ctrl+C for commands that can stop cleanly: while <see cref="Armed"/>, an interrupt cancels <see cref="Token"/>
-/// instead of ending the process; a second interrupt (or one while not armed) ends the process as usual.
+/// Interrupts for commands that can stop cleanly (<c>train</c>, <c>compare</c>): while <see cref="Accepting"/>, the first
+/// SIGINT, SIGTERM or SIGHUP cancels <see cref="Token"/> instead of ending the process (a signal that arrives during
+/// start-up is kept and acted on when training would start); a second one asks to end the process at once.
+/// While not accepting, signals keep their default action.
 /// </summary>
 internal sealed class InterruptSource : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
+    private readonly Lock _gate = new();
+    private volatile bool _accepting;
 
     /// <summary>An interrupt source that is never signalled by the process (in-process runs).</summary>
     public InterruptSource()
@@ -44,22 +62,56 @@ internal sealed class InterruptSource : IDisposable
         }
     }
 
-    /// <summary>True while a command is ready to stop cleanly.</summary>
-    public bool Armed { get; set; }
+    /// <summary>True while a command is ready to stop cleanly (from its start to its end).</summary>
+    public bool Accepting
+    {
+        get => _accepting;
+        set => _accepting = value;
+    }
 
-    /// <summary>Cancelled by an interrupt.</summary>
+    /// <summary>Cancelled by the first signal (or the caller's token).</summary>
     public CancellationToken Token => _cts.Token;
 
-    /// <summary>Handles a signal: true when it was taken (the process must go on and stop cleanly).</summary>
-    public bool TrySignal()
-    {
-        if (!Armed || _cts.IsCancellationRequested)
-        {
-            return false;
-        }
+    /// <summary>The first signal taken, or null (none, or an in-process interrupt).</summary>
+    public PosixSignal? Signal { get; private set; }
 
-        _cts.Cancel();
-        return true;
+    /// <summary>The exit code for the stop: 130 for SIGINT and in-process interrupts, 143 for SIGTERM, 129 for SIGHUP.</summary>
+    public int ExitCode => Signal switch
+    {
+        PosixSignal.SIGTERM => ExitCodes.Terminated,
+        PosixSignal.SIGHUP => ExitCodes.HangUp,
+        _ => ExitCodes.Interrupted,
+    };
+
+    /// <summary>How the stop is named in the message: <c> by SIGTERM</c>, or empty for Ctrl+C and in-process interrupts.</summary>
+    public string By => Signal switch
+    {
+        PosixSignal.SIGTERM => " by SIGTERM",
+        PosixSignal.SIGHUP => " by SIGHUP",
+        PosixSignal.SIGINT => " by SIGINT (Ctrl+C)",
+        _ => string.Empty,
+    };
+
+    /// <summary>Decides what a signal does (called on the signal-handling thread).</summary>
+    /// <param name="signal">The signal.</param>
+    public SignalAction Handle(PosixSignal signal)
+    {
+        lock (_gate)
+        {
+            if (!_accepting)
+            {
+                return SignalAction.Default;
+            }
+
+            if (_cts.IsCancellationRequested)
+            {
+                return SignalAction.Force;
+            }
+
+            Signal = signal;
+            _cts.Cancel();
+            return SignalAction.Stop;
+        }
     }
 
     public void Dispose() => _cts.Dispose();

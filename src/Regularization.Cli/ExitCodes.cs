@@ -27,6 +27,22 @@ public static class ExitCodes
     /// <summary>Training diverged: a gradient became NaN or infinite (a smaller <c>--lr</c> usually helps); nothing was changed by that step.</summary>
     public const int Diverged = 7;
 
-    /// <summary>Interrupted (Ctrl+C): training stopped between two steps; with <c>--save</c> the checkpoint was written.</summary>
+    /// <summary>
+    /// A second interrupt or termination signal arrived while the first was being handled (for example while the
+    /// checkpoint was being written): the process ended at once, without saving. A <c>--save</c> file is then the last
+    /// complete checkpoint (saves are atomic), never a partial one; the next save removes the abandoned temporary file.
+    /// </summary>
+    public const int Forced = 8;
+
+    /// <summary>Stopped by SIGHUP (the terminal closed): as <see cref="Interrupted"/>, with 128 + 1.</summary>
+    public const int HangUp = 129;
+
+    /// <summary>
+    /// Interrupted (Ctrl+C, SIGINT): training stopped between two steps; with <c>--save</c> the checkpoint was written.
+    /// A signal before training started ends with the same code and saves nothing (nothing was trained).
+    /// </summary>
     public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM (<c>kill</c>, <c>docker stop</c>, systemd, <c>timeout</c>, batch schedulers): as <see cref="Interrupted"/>, with 128 + 15.</summary>
+    public const int Terminated = 143;
 }

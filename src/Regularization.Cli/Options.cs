@@ -7,7 +7,8 @@ namespace Regularization.Cli;
 /// <summary>Options with parsers that reject bad values with one clear message (the option, the value, the rule).</summary>
 internal static class Options
 {
-    public static Option<double> Double(string name, string description, double defaultValue, bool positive)
+    /// <summary>A number option: finite, &gt; 0 or &gt;= 0, and below <paramref name="below"/> when given (with the reason in the message).</summary>
+    public static Option<double> Double(string name, string description, double defaultValue, bool positive, double below = double.PositiveInfinity, string? belowReason = null)
     {
         var option = new Option<double>(name)
         {
@@ -15,7 +16,7 @@ internal static class Options
             HelpName = "x",
             DefaultValueFactory = _ => defaultValue,
         };
-        option.CustomParser = r => ParseDouble(r, name, defaultValue, positive);
+        option.CustomParser = r => ParseDouble(r, name, defaultValue, positive, below, belowReason);
         return option;
     }
 
@@ -132,12 +133,31 @@ internal static class Options
 
     private static string? Token(ArgumentResult r) => r.Tokens.Count == 0 ? null : r.Tokens[^1].Value;
 
-    private static double ParseDouble(ArgumentResult r, string name, double defaultValue, bool positive)
+    private static double ParseDouble(ArgumentResult r, string name, double defaultValue, bool positive, double below, string? belowReason)
     {
         var text = Token(r);
         if (text is null)
         {
             return defaultValue;
+        }
+
+        if (double.IsFinite(below))
+        {
+            var limit = below.ToString("R", CultureInfo.InvariantCulture);
+            var range = positive ? $"a number in (0, {limit})" : $"a number in [0, {limit})";
+            var reason = belowReason is null ? string.Empty : $" ({belowReason})";
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var bounded))
+            {
+                r.AddError($"{name} must be {range}, not '{text}'.");
+                return defaultValue;
+            }
+
+            if (!double.IsFinite(bounded) || (positive ? bounded <= 0 : bounded < 0) || bounded >= below)
+            {
+                r.AddError($"{name} must be {range}, not {text}{reason}.");
+            }
+
+            return bounded;
         }
 
         var rule = positive ? "a finite number > 0" : "a finite number >= 0";
@@ -193,5 +213,54 @@ internal static class Options
         }
 
         return value;
+    }
+}
+
+/// <summary>The command line's names for the training options the library names by property (<c>LearningRate</c> is <c>--lr</c>).</summary>
+internal static class OptionNames
+{
+    /// <summary>Why <c>--momentum</c> must be below 1 (PyTorch's SGD only requires momentum &gt;= 0).</summary>
+    public const string MomentumReason =
+        "with momentum >= 1 the velocity never forgets a gradient and the steps grow without bound; PyTorch accepts it, this command does not";
+
+    private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
+    {
+        ["LearningRate"] = "--lr",
+        ["Momentum"] = "--momentum",
+        ["Nesterov"] = "--nesterov",
+        ["WeightDecay"] = "--weight-decay",
+        ["L1"] = "--l1",
+        ["L2"] = "--l2",
+        ["ProximalL1"] = "--proximal-l1",
+        ["ExcludeBiases"] = "--exclude-biases",
+        ["Epochs"] = "--epochs",
+        ["BatchSize"] = "--batch-size",
+        ["Seed"] = "--seed",
+        ["Optimizer"] = "--optimizer",
+    };
+
+    /// <summary>The command line's name for a library option, or the name itself when the command line has none.</summary>
+    public static string Of(string property) => Names.TryGetValue(property, out var name) ? name : property;
+
+    /// <summary>
+    /// A <see cref="Training.TrainingOptions.Validate"/> message in the command line's words: without the
+    /// <c>(Parameter '...')</c> suffix and the <c>Invalid training option:</c> prefix, every library option name replaced
+    /// by the command line's (<c>Momentum must be in [0, 1)</c> becomes <c>--momentum must be in [0, 1)</c>).
+    /// </summary>
+    public static string Translate(ArgumentException e)
+    {
+        var message = Cli.WithoutParameterName(e);
+        const string prefix = "Invalid training option: ";
+        if (message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            message = message[prefix.Length..];
+        }
+
+        foreach (var (property, name) in Names.OrderByDescending(p => p.Key.Length))
+        {
+            message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{property}\b", name);
+        }
+
+        return message;
     }
 }

@@ -15,14 +15,39 @@ public static class Program
     public static int Main(string[] args)
     {
         using var interrupt = new InterruptSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+
+        // SIGINT (Ctrl+C), SIGTERM (kill, docker stop, systemd, timeout, batch schedulers) and SIGHUP (terminal closed)
+        // all stop training between two steps and save; a second one while stopping ends the process at once. A
+        // background job started with SIGINT ignored can still be stopped with SIGTERM.
+        void OnSignal(PosixSignalContext context)
         {
-            // While training, the first Ctrl+C stops between two steps; otherwise (or the second time) the process ends.
-            if (interrupt.TrySignal())
+            switch (interrupt.Handle(context.Signal))
             {
-                context.Cancel = true;
+                case SignalAction.Stop:
+                    context.Cancel = true;
+                    break;
+                case SignalAction.Force:
+                    context.Cancel = true;
+                    try
+                    {
+                        Console.Error.WriteLine(
+                            $"error: {SignalName(context.Signal)} while stopping; ended at once without saving (a --save file holds the last complete checkpoint).");
+                        Console.Error.Flush();
+                    }
+                    finally
+                    {
+                        Environment.Exit(ExitCodes.Forced);
+                    }
+
+                    break;
+                default:
+                    break;
             }
-        });
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         var host = new CliHost(
             Console.Out,
             Console.Error,
@@ -60,4 +85,12 @@ public static class Program
         using var source = new InterruptSource(interrupt);
         return Cli.Run(args, new CliHost(output, error, false, false, source, Environment.GetEnvironmentVariable));
     }
+
+    private static string SignalName(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGINT => "a second SIGINT (Ctrl+C)",
+        PosixSignal.SIGTERM => "SIGTERM",
+        PosixSignal.SIGHUP => "SIGHUP",
+        _ => signal.ToString(),
+    };
 }

@@ -71,8 +71,9 @@ public sealed class CheckpointException : Exception
 /// </para>
 /// <para>
 /// <see cref="Save"/> writes to a temporary file in the same folder, flushes it to disk and renames it over the
-/// target (atomic on POSIX file systems and NTFS): a failed save leaves the previous file as it was and removes the
-/// temporary file. <see cref="Load"/> checks the signature, version, length and checksum before reading anything.
+/// target (atomic on POSIX file systems and NTFS), then flushes the folder (<c>fsync</c>) so the rename survives a
+/// power loss: a failed save leaves the previous file as it was and removes the temporary file, and the temporary
+/// files of saves that were killed (<c>kill -9</c>, power loss) are removed by the next save to the same path. <see cref="Load"/> checks the signature, version, length and checksum before reading anything.
 /// </para>
 /// </remarks>
 /// <param name="Options">The run's options.</param>
@@ -125,14 +126,37 @@ public sealed record Checkpoint(
     /// <exception cref="CheckpointException">Writing failed (<see cref="CheckpointProblem.WriteFailed"/>) or the state cannot be stored (<see cref="CheckpointProblem.Unsupported"/>).</exception>
     public void Save(string path) => SaveCore(path, beforeCommit: null);
 
-    /// <summary>Reads and checks a checkpoint file.</summary>
-    /// <param name="path">The file.</param>
+    /// <summary>
+    /// Reads and checks a checkpoint file: signature, version, length and SHA-256 first, then the meaning of every
+    /// value (counters consistent with the data, finite weights and moments, non-negative second moments, a history
+    /// of real numbers, step counters in range), so that a checkpoint that loads can be resumed.
+    /// </summary>
+    /// <param name="path">The file (a regular file; folders, devices and FIFOs are refused before they are opened).</param>
     /// <returns>The checkpoint.</returns>
-    /// <exception cref="CheckpointException">The file is not a checkpoint, is of another version, truncated, corrupt or malformed; the message says which.</exception>
+    /// <exception cref="CheckpointException">The file is not a checkpoint (or not a regular file), is of another version, truncated, corrupt or malformed; the message names the file and says which.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static Checkpoint Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        switch (Internal.FileSystem.KindOf(path))
+        {
+            case null:
+                throw new FileNotFoundException($"{path}: the checkpoint file does not exist.", path);
+            case Internal.PathKind.RegularFile:
+                break;
+            case Internal.PathKind.Directory:
+                throw new CheckpointException(path, CheckpointProblem.NotACheckpoint, "it is a folder, not a checkpoint file.");
+            case var kind:
+                throw new CheckpointException(
+                    path, CheckpointProblem.NotACheckpoint, $"it is {Internal.FileSystem.Describe(kind.Value)}, not a regular file; checkpoints are read from regular files only.");
+        }
+
+        var length = new FileInfo(path).Length;
+        if (length > Array.MaxLength)
+        {
+            throw new CheckpointException(path, CheckpointProblem.Malformed, $"the file is {length} bytes, more than a checkpoint can be ({Array.MaxLength} bytes).");
+        }
+
         byte[] bytes;
         try
         {
@@ -143,7 +167,9 @@ public sealed record Checkpoint(
             throw new FileNotFoundException($"{path}: the checkpoint file does not exist.", path, e);
         }
 
-        return CheckpointCodec.Decode(bytes, path);
+        var checkpoint = CheckpointCodec.Decode(bytes, path);
+        CheckpointValidation.Validate(checkpoint, path);
+        return checkpoint;
     }
 
     /// <summary>Save, with a hook run after the temporary file is complete and before it replaces the target (tests use it to fail there).</summary>
@@ -153,10 +179,12 @@ public sealed record Checkpoint(
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? throw new CheckpointException(path, CheckpointProblem.WriteFailed, "the path has no folder.");
         var file = CheckpointCodec.Encode(this, path);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var name = Path.GetFileName(full);
+        var temp = Path.Combine(directory, $".{name}.{Guid.NewGuid():N}.tmp");
         var committed = false;
         try
         {
+            RemoveStaleTemporaries(directory, name);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 stream.Write(file);
@@ -166,6 +194,9 @@ public sealed record Checkpoint(
             beforeCommit?.Invoke(temp);
             File.Move(temp, full, overwrite: true);
             committed = true;
+
+            // The rename is durable only once the folder's entry is on disk.
+            Internal.FileSystem.FlushDirectory(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -189,6 +220,68 @@ public sealed record Checkpoint(
                     // As above.
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Removes the temporary files of earlier saves to the same target that were killed before they could clean up
+    /// (<c>.NAME.&lt;32 hex digits&gt;.tmp</c> beside it). A save in progress holds its temporary file open with
+    /// <see cref="FileShare.None"/> (an exclusive lock, also on Unix), so only abandoned files can be opened and removed.
+    /// </summary>
+    /// <param name="directory">The target's folder.</param>
+    /// <param name="name">The target's file name.</param>
+    /// <returns>The number of files removed.</returns>
+    internal static int RemoveStaleTemporaries(string directory, string name)
+    {
+        var removed = 0;
+        string[] candidates;
+        try
+        {
+            candidates = Directory.GetFiles(directory, $".{name}.*.tmp");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+
+        var prefix = $".{name}.";
+        foreach (var candidate in candidates)
+        {
+            var middle = Path.GetFileName(candidate.AsSpan());
+            middle = middle[prefix.Length..^".tmp".Length];
+            if (middle.Length != 32 || !IsHex(middle))
+            {
+                continue;
+            }
+
+            try
+            {
+                using (new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+
+                File.Delete(candidate);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // In use by a save in progress, or not ours to remove: leave it.
+            }
+        }
+
+        return removed;
+
+        static bool IsHex(ReadOnlySpan<char> text)
+        {
+            foreach (var c in text)
+            {
+                if (!char.IsAsciiHexDigitLower(c))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 

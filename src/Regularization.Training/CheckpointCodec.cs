@@ -184,12 +184,13 @@ internal static class CheckpointCodec
             var rank = r.Int32();
             var rows = r.Int32();
             var columns = r.Int32();
-            if (rows < 0 || columns < 0 || (long)rows * columns * 8 > r.Remaining)
+            // rows * columns as a long cannot overflow; times 8 it can (2^31 x 2^31), so compare against Remaining / 8.
+            if (rows < 0 || columns < 0 || (long)rows * columns > r.Remaining / 8)
             {
                 throw new FormatException($"parameter '{name}' claims {rows}x{columns} values, more than the payload holds.");
             }
 
-            var data = r.Doubles(rows * columns);
+            var data = r.Doubles((int)((long)rows * columns));
             items[i] = new Param<double>(name, Matrix<double>.Build.Dense(rows, columns, data), rank is >= 0 and <= 2 ? rank : throw new FormatException($"parameter '{name}' has rank {rank}; ranks are 0, 1 or 2."));
         }
 
@@ -214,7 +215,7 @@ internal static class CheckpointCodec
         }
         catch (InvalidDataException e)
         {
-            throw new FormatException($"the optimizer state does not fit the options' optimizer: {e.Message}", e);
+            throw new FormatException($"the optimizer state is not valid: {e.Message}", e);
         }
     }
 

@@ -52,15 +52,21 @@ public sealed class MnistDataset
     /// Loads the four MNIST files from a folder; each may be raw (<c>train-images-idx3-ubyte</c>) or gzip
     /// (<c>train-images-idx3-ubyte.gz</c>); the raw file is used when both exist. Checks every file (see
     /// <see cref="IdxReader"/>), that labels and images agree in number, that labels are 0-9 and that both sets have
-    /// images of the same size.
+    /// images of the same size, and that neither set is empty.
     /// </summary>
     /// <param name="directory">The folder.</param>
     /// <returns>The dataset.</returns>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist, or the path is a file.</exception>
     /// <exception cref="FileNotFoundException">A file is missing; the message names it and the folder.</exception>
-    /// <exception cref="IdxFormatException">A file is malformed; the message names it and the problem.</exception>
+    /// <exception cref="IdxFormatException">A file is malformed, or a set holds no images; the message names the file and the problem.</exception>
     public static MnistDataset Load(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (File.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"{directory}: it is a file, not a folder; give the folder that holds the four MNIST IDX files.");
+        }
+
         if (!System.IO.Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"{directory}: the MNIST folder does not exist.");
@@ -104,6 +110,11 @@ public sealed class MnistDataset
         var imagesPath = Locate(directory, imagesName);
         var labelsPath = Locate(directory, labelsName);
         var images = IdxReader.ReadImages(imagesPath);
+        if (images.Count == 0)
+        {
+            throw new IdxFormatException(imagesPath, "it holds no images; a data set needs at least one.");
+        }
+
         var labels = IdxReader.ReadLabels(labelsPath);
         if (labels.Length != images.Count)
         {

@@ -122,9 +122,16 @@ public sealed record TrainingResult(
     double SecondsPerEpoch,
     string Provider)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
 
-    /// <summary>The result as indented JSON.</summary>
+        // A diverged or unusual run may report NaN or infinite losses: written as "NaN", "Infinity", "-Infinity".
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The result as indented JSON; a NaN or infinite number is written as the string <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c>.</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, Indented);
 }

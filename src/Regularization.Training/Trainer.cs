@@ -146,6 +146,16 @@ public sealed class Trainer
         }
 
         CheckOptions(opts);
+        var done = checkpoint.CompletedEpochs + (checkpoint.BatchInEpoch > 0 ? 1 : 0);
+        if (opts.Epochs < done)
+        {
+            var reached = checkpoint.BatchInEpoch > 0
+                ? $"{checkpoint.CompletedEpochs} epochs done and epoch {done} begun"
+                : $"{checkpoint.CompletedEpochs} epochs done";
+            throw new CheckpointException(
+                null, CheckpointProblem.Mismatch, $"the options ask for {opts.Epochs} epochs in total, but the checkpoint has {reached}; ask for {done} or more.");
+        }
+
         if (train.Count != checkpoint.TrainCount || train.Fingerprint != checkpoint.TrainFingerprint)
         {
             throw new CheckpointException(

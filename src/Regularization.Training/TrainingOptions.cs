@@ -40,6 +40,9 @@ public sealed record TrainingOptions
     {
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = false,
+
+        // Options are validated where they are used, not when written: any value round-trips ("NaN", "Infinity").
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     private static readonly string[] ResumableFields = [nameof(Epochs), nameof(EvaluationBatchSize), nameof(EvaluateTrainingSet)];
@@ -54,7 +57,7 @@ public sealed record TrainingOptions
     /// <param name="shuffle">Shuffle the training set at the start of every epoch.</param>
     /// <param name="optimizer">The optimizer family.</param>
     /// <param name="learningRate">Learning rate, &gt; 0.</param>
-    /// <param name="momentum">Momentum (SGD and SGDW only), &gt;= 0.</param>
+    /// <param name="momentum">Momentum (SGD and SGDW only), in [0, 1) (PyTorch accepts any value &gt;= 0; at 1 and above the steps grow without bound, so it is refused).</param>
     /// <param name="dampening">Momentum dampening (SGD and SGDW only), in [0, 1].</param>
     /// <param name="nesterov">Nesterov momentum (SGD and SGDW only; needs momentum and no dampening).</param>
     /// <param name="weightDecay">Weight decay, &gt;= 0: coupled for SGD and Adam, decoupled for SGDW and AdamW.</param>
@@ -215,7 +218,9 @@ public sealed record TrainingOptions
         NonNegative(L1, nameof(L1));
         NonNegative(L2, nameof(L2));
         NonNegative(ProximalL1, nameof(ProximalL1));
-        NonNegative(Momentum, nameof(Momentum));
+        // PyTorch's SGD accepts any momentum >= 0. With momentum >= 1 the velocity never forgets a gradient (the
+        // weights momentum^k of a gradient k steps old do not decay), so the steps grow without bound: refused here.
+        Require(Momentum is >= 0 and < 1, nameof(Momentum), $"Momentum must be in [0, 1) (it is {Show(Momentum)}); with momentum >= 1 the velocity never forgets a gradient and the steps grow without bound.");
         Require(Dampening is >= 0 and <= 1, nameof(Dampening), $"Dampening must be in [0, 1] (it is {Show(Dampening)}).");
         if (Optimizer is OptimizerKind.Sgd or OptimizerKind.SgdW)
         {

@@ -75,7 +75,9 @@ public sealed partial class ProcessTests : IDisposable
         Assert.Equal(ExitCodes.Interrupted, process.ExitCode);
         var stderr = (await error).TrimEnd('\n').Split('\n');
         var message = Assert.Single(stderr);
-        Assert.Matches(new Regex($"^interrupted at epoch \\d+ of 20, after batch \\d+ of 157 \\(step \\d+\\); checkpoint saved to {Regex.Escape(path)}; continue with: regularization train --resume {Regex.Escape(path)}$"), message);
+        Assert.Matches(
+            new Regex($"^interrupted by SIGINT \\(Ctrl\\+C\\) at epoch \\d+ of 20, after batch \\d+ of 157 \\(step \\d+\\); checkpoint saved to {Regex.Escape(path)}; continue with: regularization train --resume {Regex.Escape(path)} --save {Regex.Escape(path)} --train-limit 10000 --test-limit 500 --provider managed$"),
+            message);
         Assert.DoesNotContain("Train time", rest, StringComparison.Ordinal);
 
         var checkpoint = Checkpoint.Load(path);

@@ -52,7 +52,7 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(ExitCodes.Interrupted, stopped.ExitCode);
         var line = Assert.Single(stopped.ErrLines);
         Assert.Equal(
-            $"interrupted at epoch 2 of 2, after batch 3 of 10 (step 13); checkpoint saved to {part}; continue with: regularization train --resume {part}",
+            $"interrupted at epoch 2 of 2, after batch 3 of 10 (step 13); checkpoint saved to {part}; continue with: regularization train --resume {part} --save {part} --train-limit 640 --test-limit 200 --provider managed",
             line);
         Assert.Equal(uninterrupted.EpochLines.Take(2), stopped.EpochLines);
         Assert.DoesNotContain(stopped.OutLines, l => l.StartsWith("Train time", StringComparison.Ordinal));
@@ -117,7 +117,15 @@ public sealed class ResumeTests : IDisposable
 
         Assert.Equal(ExitCodes.Checkpoint, r.ExitCode);
         var line = Assert.Single(r.ErrLines);
-        Assert.StartsWith($"error: checkpoint: {part}: the checkpoint was saved with other options (LearningRate: 0.01 -> 0.5)", line, StringComparison.Ordinal);
+        Assert.Equal(
+            $"error: checkpoint: {part}: the run was saved with --lr 0.01, not 0.5; on resume only --epochs may change (leave the other training options out to keep the saved ones).",
+            line);
+
+        // Several conflicts are all named, in the command line's words.
+        var several = CliRunner.Run(["train", "--resume", part, "--lr", "0.5", "--batch-size", "32", "--exclude-biases", .. Common]);
+        Assert.Equal(ExitCodes.Checkpoint, several.ExitCode);
+        Assert.Contains("the run was saved with --lr 0.01, not 0.5; --exclude-biases off, not on; --batch-size 64, not 32; on resume", Assert.Single(several.ErrLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("LearningRate", several.Err, StringComparison.Ordinal);
     }
 
     [Fact]

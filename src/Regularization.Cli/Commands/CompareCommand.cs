@@ -91,15 +91,8 @@ internal static class CompareCommand
     private static int Execute(
         CliHost host, int epochs, ulong seed, int? trainLimit, int? testLimit, string? providerOption, int threads, string? dataDirectory, bool json, string? plotPath)
     {
-        if (plotPath is not null)
-        {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(plotPath));
-            if (folder is null || !Directory.Exists(folder))
-            {
-                throw new CliException(ExitCodes.Output, $"--plot {plotPath}: the folder {folder} does not exist.");
-            }
-        }
-
+        // Before any training: a chart that cannot be written would otherwise lose the whole comparison.
+        OutputPath.Check("--plot", plotPath, ExitCodes.Output, string.Empty, overwritesInPlace: true);
         var data = DataSetup.Load(dataDirectory, trainLimit, testLimit);
         var layers = new[] { data.Train.FeatureCount, TrainCommand.HiddenUnits, data.Train.ClassCount };
         var runs = Runs(layers, epochs, seed);
@@ -114,7 +107,7 @@ internal static class CompareCommand
         var view = ProgressView.For(host, json);
         var results = new List<(CompareRun Run, TrainingResult Result, List<ComparePoint> History, ParamSet<double> Parameters)>();
         var current = 0;
-        host.Interrupt.Armed = true;
+        host.Interrupt.Accepting = true;
         try
         {
             view.Run(() =>
@@ -150,11 +143,11 @@ internal static class CompareCommand
         }
         catch (OperationCanceledException) when (host.Interrupt.Token.IsCancellationRequested)
         {
-            return Cli.Fail(host, ExitCodes.Interrupted, $"interrupted during run {current} of {runs.Count} ({runs[current - 1].Name}); no table or chart written.");
+            return Cli.Fail(host, host.Interrupt.ExitCode, $"interrupted{host.Interrupt.By} during run {current} of {runs.Count} ({runs[current - 1].Name}); no table or chart written.");
         }
         finally
         {
-            host.Interrupt.Armed = false;
+            host.Interrupt.Accepting = false;
         }
 
         var equivalence = MaxDifference(results[1].Parameters, results[2].Parameters);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Regularization.Cli.Output;
@@ -29,9 +30,25 @@ internal static class TrainCommand
 
     private static int Execute(ParseResult parse, Symbols s, CliHost host)
     {
+        // From here on a first SIGINT, SIGTERM or SIGHUP stops cleanly (one during start-up is acted on before training).
+        host.Interrupt.Accepting = true;
+        try
+        {
+            return ExecuteAccepting(parse, s, host);
+        }
+        finally
+        {
+            host.Interrupt.Accepting = false;
+        }
+    }
+
+    private static int ExecuteAccepting(ParseResult parse, Symbols s, CliHost host)
+    {
         var json = parse.GetValue(s.Json);
         var savePath = parse.GetValue(s.Save);
         var resumePath = parse.GetValue(s.Resume);
+        var pause = TestPause.From(host);
+        pause?.AtStartup(host.Interrupt.Token);
 
         // 1. Options: from the command line, or from the checkpoint with the options given on the command line.
         Checkpoint? checkpoint = null;
@@ -39,15 +56,30 @@ internal static class TrainCommand
         if (resumePath is not null)
         {
             checkpoint = LoadCheckpoint(resumePath);
-            options = Override(checkpoint.Options, parse, s);
+            options = Override(checkpoint.Options, parse, s, out var conflicts);
+            if (conflicts.Count > 0)
+            {
+                throw new CliException(
+                    ExitCodes.Checkpoint,
+                    $"checkpoint: {resumePath}: the run was saved with {string.Join("; ", conflicts)}; on resume only --epochs may change (leave the other training options out to keep the saved ones).");
+            }
+
+            var done = checkpoint.CompletedEpochs + (checkpoint.BatchInEpoch > 0 ? 1 : 0);
+            if (options.Epochs < done)
+            {
+                var reached = checkpoint.BatchInEpoch > 0
+                    ? $"has {Text.Count(checkpoint.CompletedEpochs, "epoch")} done and epoch {done} begun"
+                    : $"has {Text.Count(checkpoint.CompletedEpochs, "epoch")} done";
+                throw CliException.Usage($"--epochs {options.Epochs} is fewer than the checkpoint {resumePath} {reached}; give --epochs {done} or more (--epochs is the total, saved epochs included).");
+            }
         }
         else
         {
-            options = Override(new TrainingOptions(), parse, s);
+            options = Override(new TrainingOptions(), parse, s, out _);
         }
 
         CheckCombinations(options);
-        CheckSavePath(savePath);
+        OutputPath.Check("--save", savePath, ExitCodes.Checkpoint, "checkpoint: ", overwritesInPlace: false);
 
         // 2. Data (the checkpoint's training-set size when resuming without --train-limit).
         var trainLimit = parse.GetValue(s.TrainLimit) ?? checkpoint?.TrainCount;
@@ -70,9 +102,19 @@ internal static class TrainCommand
         {
             throw new CliException(ExitCodes.Checkpoint, $"checkpoint: {resumePath}: {e.Detail}", e);
         }
+        catch (ArgumentException e) when (checkpoint is not null)
+        {
+            throw new CliException(ExitCodes.Checkpoint, $"checkpoint: {resumePath}: it does not fit this data: {Cli.WithoutParameterName(e)}", e);
+        }
         catch (ArgumentException e)
         {
-            throw CliException.Usage(e.Message);
+            throw new CliException(ExitCodes.Data, $"data: {Cli.WithoutParameterName(e)}", e);
+        }
+
+        var token = host.Interrupt.Token;
+        if (token.IsCancellationRequested)
+        {
+            return Cli.Fail(host, host.Interrupt.ExitCode, $"interrupted{host.Interrupt.By} before training started; nothing trained, nothing saved.");
         }
 
         if (!json)
@@ -86,7 +128,7 @@ internal static class TrainCommand
             }
         }
 
-        // 5. Train; Ctrl+C stops between two steps.
+        // 5. Train; the first signal stops between two steps.
         var view = ProgressView.For(host, json);
         var epochLines = new List<string>();
         var savedAtStep = -1L;
@@ -94,13 +136,12 @@ internal static class TrainCommand
         {
             if (savePath is not null)
             {
-                trainer.SaveCheckpoint(savePath);
+                var checkpointNow = trainer.CreateCheckpoint();
+                checkpointNow.SaveCore(savePath, pause is null ? null : pause.AtSave);
                 savedAtStep = trainer.Step;
             }
         }
 
-        var token = host.Interrupt.Token;
-        host.Interrupt.Armed = true;
         try
         {
             view.Run(() =>
@@ -128,15 +169,21 @@ internal static class TrainCommand
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            host.Interrupt.Armed = false;
             var where = $"epoch {trainer.CompletedEpochs + 1} of {trainer.Options.Epochs}, after batch {trainer.BatchInEpoch} of {trainer.BatchesPerEpoch} (step {trainer.Step})";
             if (savePath is null)
             {
-                return Cli.Fail(host, ExitCodes.Interrupted, $"interrupted at {where}; nothing saved (add --save FILE to keep a checkpoint).");
+                return Cli.Fail(host, host.Interrupt.ExitCode, $"interrupted{host.Interrupt.By} at {where}; nothing saved (add --save FILE to keep a checkpoint).");
             }
 
-            Save();
-            return Cli.Fail(host, ExitCodes.Interrupted, $"interrupted at {where}; checkpoint saved to {savePath}; continue with: {Cli.Name} train --resume {savePath}");
+            if (savedAtStep != trainer.Step)
+            {
+                Save();
+            }
+
+            return Cli.Fail(
+                host,
+                host.Interrupt.ExitCode,
+                $"interrupted{host.Interrupt.By} at {where}; checkpoint saved to {savePath}; continue with: {ContinueCommand(parse, s, savePath)}");
         }
         catch (NonFiniteGradientException e)
         {
@@ -147,10 +194,6 @@ internal static class TrainCommand
                 ExitCodes.Diverged,
                 $"training diverged in epoch {trainer.CompletedEpochs + 1}, batch {trainer.BatchInEpoch + 1} (step {trainer.Step + 1}): {message.TrimEnd('.')}. Try a smaller --lr.",
                 e);
-        }
-        finally
-        {
-            host.Interrupt.Armed = false;
         }
 
         if (savedAtStep != trainer.Step)
@@ -186,6 +229,30 @@ internal static class TrainCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The command that continues a stopped run: <c>train --resume FILE --save FILE</c> and every option the run needs
+    /// to be the same run that was given (data folder, limits, provider, threads), quoted for a POSIX shell.
+    /// </summary>
+    internal static string ContinueCommand(ParseResult parse, Symbols s, string savePath)
+    {
+        var words = new List<string> { Cli.Name, "train", "--resume", savePath, "--save", savePath };
+        void Add(Option option, string? value)
+        {
+            if (value is not null && Options.IsGiven(parse, option))
+            {
+                words.Add(option.Name);
+                words.Add(value);
+            }
+        }
+
+        Add(s.Data, parse.GetValue(s.Data));
+        Add(s.TrainLimit, parse.GetValue(s.TrainLimit)?.ToString(CultureInfo.InvariantCulture));
+        Add(s.TestLimit, parse.GetValue(s.TestLimit)?.ToString(CultureInfo.InvariantCulture));
+        Add(s.Provider, parse.GetValue(s.Provider));
+        Add(s.Threads, parse.GetValue(s.Threads).ToString(CultureInfo.InvariantCulture));
+        return string.Join(' ', words.Select(Text.ShellQuote));
     }
 
     /// <summary>The summary after training; the last line is exactly <c>Train time: 2.41 s</c>.</summary>
@@ -241,90 +308,47 @@ internal static class TrainCommand
         }
     }
 
-    private static void CheckSavePath(string? path)
-    {
-        if (path is null)
-        {
-            return;
-        }
-
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is null || !Directory.Exists(folder))
-        {
-            throw new CliException(ExitCodes.Checkpoint, $"checkpoint: --save {path}: the folder {folder} does not exist.");
-        }
-
-        if (Directory.Exists(path))
-        {
-            throw new CliException(ExitCodes.Checkpoint, $"checkpoint: --save {path}: that is a folder, not a file.");
-        }
-    }
-
-    /// <summary>The options the user gave, on top of <paramref name="basis"/> (defaults, or a checkpoint's options).</summary>
-    private static TrainingOptions Override(TrainingOptions basis, ParseResult parse, Symbols s)
+    /// <summary>
+    /// The options the user gave, on top of <paramref name="basis"/> (defaults, or a checkpoint's options).
+    /// <paramref name="conflicts"/> lists, in the command line's words, every given option other than <c>--epochs</c>
+    /// whose value differs from the basis (for example <c>--lr 0.01, not 0.1</c>): on resume they are errors.
+    /// </summary>
+    private static TrainingOptions Override(TrainingOptions basis, ParseResult parse, Symbols s, out List<string> conflicts)
     {
         var o = basis;
-        bool Given(Option option) => Options.IsGiven(parse, option);
-        if (Given(s.Optimizer))
+        var found = new List<string>();
+        void Set<T>(Option option, T value, Func<TrainingOptions, T> get, Func<TrainingOptions, T, TrainingOptions> with, Func<T, string> show)
         {
-            o = o with { Optimizer = parse.GetValue(s.Optimizer) switch { "sgdw" => OptimizerKind.SgdW, "adam" => OptimizerKind.Adam, "adamw" => OptimizerKind.AdamW, _ => OptimizerKind.Sgd } };
+            if (!Options.IsGiven(parse, option))
+            {
+                return;
+            }
+
+            var saved = get(basis);
+            if (!EqualityComparer<T>.Default.Equals(saved, value) && option != s.Epochs)
+            {
+                found.Add($"{option.Name} {show(saved)}, not {show(value)}");
+            }
+
+            o = with(o, value);
         }
 
-        if (Given(s.LearningRate))
-        {
-            o = o with { LearningRate = parse.GetValue(s.LearningRate) };
-        }
-
-        if (Given(s.Momentum))
-        {
-            o = o with { Momentum = parse.GetValue(s.Momentum) };
-        }
-
-        if (Given(s.Nesterov))
-        {
-            o = o with { Nesterov = parse.GetValue(s.Nesterov) };
-        }
-
-        if (Given(s.WeightDecay))
-        {
-            o = o with { WeightDecay = parse.GetValue(s.WeightDecay) };
-        }
-
-        if (Given(s.L1))
-        {
-            o = o with { L1 = parse.GetValue(s.L1) };
-        }
-
-        if (Given(s.L2))
-        {
-            o = o with { L2 = parse.GetValue(s.L2) };
-        }
-
-        if (Given(s.ProximalL1))
-        {
-            o = o with { ProximalL1 = parse.GetValue(s.ProximalL1) };
-        }
-
-        if (Given(s.ExcludeBiases))
-        {
-            o = o with { ExcludeBiases = parse.GetValue(s.ExcludeBiases) };
-        }
-
-        if (Given(s.Epochs))
-        {
-            o = o with { Epochs = parse.GetValue(s.Epochs) };
-        }
-
-        if (Given(s.BatchSize))
-        {
-            o = o with { BatchSize = parse.GetValue(s.BatchSize) };
-        }
-
-        if (Given(s.Seed))
-        {
-            o = o with { Seed = parse.GetValue(s.Seed) };
-        }
-
+        static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        static string Flag(bool b) => b ? "on" : "off";
+        var optimizer = parse.GetValue(s.Optimizer) switch { "sgdw" => OptimizerKind.SgdW, "adam" => OptimizerKind.Adam, "adamw" => OptimizerKind.AdamW, _ => OptimizerKind.Sgd };
+        Set(s.Optimizer, optimizer, x => x.Optimizer, (x, v) => x with { Optimizer = v }, v => v.ToString().ToLowerInvariant());
+        Set(s.LearningRate, parse.GetValue(s.LearningRate), x => x.LearningRate, (x, v) => x with { LearningRate = v }, Num);
+        Set(s.Momentum, parse.GetValue(s.Momentum), x => x.Momentum, (x, v) => x with { Momentum = v }, Num);
+        Set(s.Nesterov, parse.GetValue(s.Nesterov), x => x.Nesterov, (x, v) => x with { Nesterov = v }, Flag);
+        Set(s.WeightDecay, parse.GetValue(s.WeightDecay), x => x.WeightDecay, (x, v) => x with { WeightDecay = v }, Num);
+        Set(s.L1, parse.GetValue(s.L1), x => x.L1, (x, v) => x with { L1 = v }, Num);
+        Set(s.L2, parse.GetValue(s.L2), x => x.L2, (x, v) => x with { L2 = v }, Num);
+        Set(s.ProximalL1, parse.GetValue(s.ProximalL1), x => x.ProximalL1, (x, v) => x with { ProximalL1 = v }, Num);
+        Set(s.ExcludeBiases, parse.GetValue(s.ExcludeBiases), x => x.ExcludeBiases, (x, v) => x with { ExcludeBiases = v }, Flag);
+        Set(s.Epochs, parse.GetValue(s.Epochs), x => x.Epochs, (x, v) => x with { Epochs = v }, v => v.ToString(CultureInfo.InvariantCulture));
+        Set(s.BatchSize, parse.GetValue(s.BatchSize), x => x.BatchSize, (x, v) => x with { BatchSize = v }, v => v.ToString(CultureInfo.InvariantCulture));
+        Set(s.Seed, parse.GetValue(s.Seed), x => x.Seed, (x, v) => x with { Seed = v }, v => v.ToString(CultureInfo.InvariantCulture));
+        conflicts = found;
         return o;
     }
 
@@ -354,17 +378,19 @@ internal static class TrainCommand
         }
         catch (ArgumentException e)
         {
-            throw CliException.Usage(e.Message);
+            // The library names its properties (Momentum); the message names the command line's option (--momentum).
+            throw CliException.Usage(OptionNames.Translate(e));
         }
     }
 
-    private sealed class Symbols
+    internal sealed class Symbols
     {
         public Option<string> Optimizer { get; } = Options.Choice("--optimizer", "Optimizer: sgd and adam with coupled weight decay (PyTorch SGD, Adam), sgdw and adamw with decoupled decay", "sgd", "sgd", "sgdw", "adam", "adamw");
 
         public Option<double> LearningRate { get; } = Options.Double("--lr", "Learning rate.", 0.01, positive: true);
 
-        public Option<double> Momentum { get; } = Options.Double("--momentum", "Momentum, PyTorch semantics (sgd and sgdw only).", 0, positive: false);
+        public Option<double> Momentum { get; } = Options.Double(
+            "--momentum", "Momentum in [0, 1), PyTorch semantics (sgd and sgdw only).", 0, positive: false, below: 1, belowReason: OptionNames.MomentumReason);
 
         public Option<bool> Nesterov { get; } = Options.Flag("--nesterov", "Nesterov momentum (sgd and sgdw; needs --momentum).");
 

@@ -30,6 +30,17 @@ internal static class Text
     /// <summary>Scientific notation with two exponent digits: <c>1.5e-15</c>.</summary>
     public static string Sci(double value) => value.ToString("0.0e+00", Invariant);
 
+    /// <summary>A word for a POSIX shell: as it is when it holds only safe characters, else in single quotes.</summary>
+    public static string ShellQuote(string word)
+    {
+        if (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal)))
+        {
+            return word;
+        }
+
+        return "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+
     /// <summary><c>1 epoch</c>, <c>5 epochs</c>.</summary>
     public static string Count(long n, string noun) => n == 1 ? $"{n} {noun}" : $"{n} {noun}s";
 

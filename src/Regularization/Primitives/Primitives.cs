@@ -12,6 +12,8 @@ internal sealed class ScalePrimitive : ElementwiseTransform
 
     protected override object EqualityKey => Factor;
 
+    public override string ToString() => $"Scale({Validate.Format(Factor)})";
+
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) => sink.Use(new ScaleRule<T>(Num<T>.Splat(Factor)));
 }
 
@@ -31,6 +33,8 @@ internal sealed class ScaleByLearningRatePrimitive : ElementwiseTransform
     public Schedule LearningRate { get; }
 
     protected override object EqualityKey => LearningRate;
+
+    public override string ToString() => $"ScaleByLearningRate({LearningRate.Describe()})";
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) =>
         sink.Use(new ScaleRule<T>(Num<T>.Splat(-LearningRate.Checked(count, "learning rate"))));
@@ -64,6 +68,8 @@ internal sealed class AddDecayedWeightsPrimitive : ElementwiseTransform
 
     protected override object EqualityKey => WeightDecay;
 
+    public override string ToString() => $"AddDecayedWeights({WeightDecay.Describe()})";
+
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
         var lambda = WeightDecay.Checked(count, "weight decay");
@@ -88,6 +94,8 @@ internal sealed class AddDecoupledWeightDecayPrimitive : ElementwiseTransform
     public DecayScaling Scaling { get; }
 
     protected override object EqualityKey => (WeightDecay, LearningRate, Scaling);
+
+    public override string ToString() => $"AddDecoupledWeightDecay(lambda {WeightDecay.Describe()}, learning rate {LearningRate.Describe()}, {Scaling})";
 
     public double Coefficient(long step) => DecayMath.Coefficient(WeightDecay, LearningRate, Scaling, step, "weight decay");
 
@@ -126,6 +134,8 @@ internal sealed class TracePrimitive : ElementwiseTransform
     public bool Nesterov { get; }
 
     protected override object EqualityKey => (Momentum, Dampening, Nesterov);
+
+    public override string ToString() => $"Trace(momentum {Validate.Format(Momentum)}, dampening {Validate.Format(Dampening)}, nesterov {Nesterov})";
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) =>
         sink.Use(new TraceRule<T>(Num<T>.Splat(Momentum), Num<T>.Splat(1 - Dampening), Nesterov, count == 0));
@@ -167,6 +177,8 @@ internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
     public bool AmsGrad { get; }
 
     protected override object EqualityKey => (Beta1, Beta2, Epsilon, AmsGrad);
+
+    public override string ToString() => $"ScaleByAdam(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)}, amsgrad {AmsGrad})";
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
         base.CheckSlot(slot, values) ?? (slot >= 1 && values.ToArray().Any(x => Num<T>.ToDouble(x) < 0) ? "holds a negative second moment" : null);
@@ -228,6 +240,8 @@ internal sealed class ProximalPrimitive : ElementwiseTransform
     public DecayScaling Scaling { get; }
 
     protected override object EqualityKey => (L1, L2, LearningRate, Scaling);
+
+    public override string ToString() => $"Proximal(l1 {L1.Describe()}, l2 {L2.Describe()}, learning rate {LearningRate.Describe()}, {Scaling})";
 
     public ProximalScalars At(long step)
     {
