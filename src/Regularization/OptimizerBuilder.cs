@@ -80,18 +80,14 @@ public sealed record OptimizerBuilder
     /// <summary>Uses a learning-rate schedule.</summary>
     /// <param name="schedule">The schedule (base value &gt; 0).</param>
     [Pure]
-    public OptimizerBuilder LearningRate(Schedule schedule)
-    {
-        ArgumentNullException.ThrowIfNull(schedule);
-        Validate.Positive(schedule.Base, "learningRate");
-        return this with { LearningRateSchedule = schedule };
-    }
+    public OptimizerBuilder LearningRate(Schedule schedule) =>
+        this with { LearningRateSchedule = Validate.Schedule(schedule, "learningRate", positive: true) };
 
     /// <summary>Sets the weight decay (coupled for SGD/Adam, decoupled for SGDW/AdamW); a schedule is allowed.</summary>
     /// <param name="weightDecay">The decay.</param>
     [Pure]
     public OptimizerBuilder WeightDecay(Schedule weightDecay) =>
-        this with { WeightDecaySchedule = weightDecay ?? throw new ArgumentNullException(nameof(weightDecay)) };
+        this with { WeightDecaySchedule = Validate.Schedule(weightDecay, nameof(weightDecay)) };
 
     /// <summary>Sets how decoupled decay and proximal steps follow the learning rate.</summary>
     /// <param name="scaling">The scaling.</param>

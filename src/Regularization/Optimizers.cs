@@ -64,7 +64,7 @@ public static class Optimizers
         bool maximize = false,
         Mask? decayMask = null)
     {
-        ArgumentNullException.ThrowIfNull(learningRate);
+        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
         var chain = new List<IGradientTransform>();
         if (maximize)
         {
@@ -127,8 +127,8 @@ public static class Optimizers
         bool maximize = false,
         Mask? decayMask = null)
     {
-        ArgumentNullException.ThrowIfNull(learningRate);
-        ArgumentNullException.ThrowIfNull(weightDecay);
+        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
+        Validate.Schedule(weightDecay, nameof(weightDecay));
         var chain = new List<IGradientTransform>();
         if (maximize)
         {
@@ -192,7 +192,7 @@ public static class Optimizers
         bool maximize = false,
         Mask? decayMask = null)
     {
-        ArgumentNullException.ThrowIfNull(learningRate);
+        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
         var chain = new List<IGradientTransform>();
         if (maximize)
         {
@@ -254,8 +254,8 @@ public static class Optimizers
         bool maximize = false,
         Mask? decayMask = null)
     {
-        ArgumentNullException.ThrowIfNull(learningRate);
-        ArgumentNullException.ThrowIfNull(weightDecay);
+        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
+        Validate.Schedule(weightDecay, nameof(weightDecay));
         var chain = new List<IGradientTransform>();
         if (maximize)
         {

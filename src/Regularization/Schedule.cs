@@ -26,9 +26,9 @@ namespace Regularization;
 /// </remarks>
 public abstract record Schedule
 {
-    private protected Schedule(double baseValue)
+    private protected Schedule(double baseValue, string name = "initial", bool validate = true)
     {
-        Base = Validate.NonNegative(baseValue, "baseValue");
+        Base = validate ? Validate.NonNegative(baseValue, name) : baseValue;
     }
 
     /// <summary>The base value <c>alpha</c> (for a learning rate: the base rate before any decay or warm-up).</summary>
@@ -50,9 +50,12 @@ public abstract record Schedule
     /// <summary>A short formula, for example <c>0.1 * 0.5^floor(t/30)</c>.</summary>
     public abstract string Describe();
 
-    /// <summary>A constant schedule, <c>At(t) = value</c>.</summary>
+    /// <summary>
+    /// A constant schedule, <c>At(t) = value</c>. The conversion itself never throws: the transform or optimizer that
+    /// receives the schedule checks the value and names its own argument (for example <c>weightDecay</c>).
+    /// </summary>
     /// <param name="value">The value, finite and &gt;= 0.</param>
-    public static implicit operator Schedule(double value) => Constant(value);
+    public static implicit operator Schedule(double value) => new ConstantSchedule(value, validate: false);
 
     /// <summary>A constant value: <c>At(t) = value</c>, <c>eta(t) = 1</c>.</summary>
     /// <param name="value">The value, finite and &gt;= 0.</param>
@@ -179,8 +182,9 @@ public sealed record ConstantSchedule : Schedule
 {
     /// <summary>Creates a constant schedule.</summary>
     /// <param name="value">The value, finite and &gt;= 0.</param>
-    internal ConstantSchedule(double value)
-        : base(Validate.NonNegative(value, nameof(value)))
+    /// <param name="validate">False for the implicit conversion, whose receiver checks the value under its own name.</param>
+    internal ConstantSchedule(double value, bool validate = true)
+        : base(value, nameof(value), validate)
     {
     }
 

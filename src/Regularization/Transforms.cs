@@ -84,7 +84,7 @@ public static class Transforms
     /// <summary>Scales by the negative learning rate: <c>u' = -learningRate * u</c>.</summary>
     /// <param name="learningRate">The learning rate, &gt; 0.</param>
     [Pure]
-    public static IGradientTransform ScaleByLearningRate(double learningRate) => new ScaleByLearningRatePrimitive(Schedule.Constant(learningRate));
+    public static IGradientTransform ScaleByLearningRate(double learningRate) => new ScaleByLearningRatePrimitive(learningRate);
 
     /// <summary>
     /// Proximal L1 after the step, giving exact zeros: new parameter <c>soft(p + u, eta*l1)</c>. Place it last.

@@ -169,5 +169,19 @@ internal static class Validate
         return value;
     }
 
+    /// <summary>A schedule whose base value is finite and &gt;= 0 (or &gt; 0), named for the argument that received it.</summary>
+    public static Schedule Schedule(Schedule? schedule, string name, bool positive = false)
+    {
+        ArgumentNullException.ThrowIfNull(schedule, name);
+        var v = schedule.Base;
+        if (!double.IsFinite(v) || v < 0 || (positive && v == 0))
+        {
+            throw new ArgumentOutOfRangeException(
+                name, v, $"'{name}' must be a finite number {(positive ? ">" : ">=")} 0, but was {Format(v)}{(schedule.IsConstant ? string.Empty : $" (base value of {schedule.Describe()})")}.");
+        }
+
+        return schedule;
+    }
+
     public static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

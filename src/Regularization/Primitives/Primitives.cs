@@ -22,12 +22,7 @@ internal sealed class ScaleByLearningRatePrimitive : ElementwiseTransform
 {
     public ScaleByLearningRatePrimitive(Schedule learningRate)
     {
-        LearningRate = learningRate ?? throw new ArgumentNullException(nameof(learningRate));
-        if (!(learningRate.Base > 0))
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(learningRate), learningRate.Base, $"'learningRate' must be > 0, but its base value is {Validate.Format(learningRate.Base)}.");
-        }
+        LearningRate = Validate.Schedule(learningRate, nameof(learningRate), positive: true);
     }
 
     public Schedule LearningRate { get; }
@@ -62,7 +57,7 @@ internal readonly struct AddScaledParameterRule<T>(Vector<T> c, bool active) : I
 /// <summary><c>u' = u + lambda(t) * p</c>: the gradient of <c>(lambda/2) * sum(p^2)</c>, PyTorch's coupled <c>weight_decay</c>.</summary>
 internal sealed class AddDecayedWeightsPrimitive : ElementwiseTransform
 {
-    public AddDecayedWeightsPrimitive(Schedule weightDecay) => WeightDecay = weightDecay ?? throw new ArgumentNullException(nameof(weightDecay));
+    public AddDecayedWeightsPrimitive(Schedule weightDecay) => WeightDecay = Validate.Schedule(weightDecay, nameof(weightDecay));
 
     public Schedule WeightDecay { get; }
 
@@ -82,8 +77,8 @@ internal sealed class AddDecoupledWeightDecayPrimitive : ElementwiseTransform
 {
     public AddDecoupledWeightDecayPrimitive(Schedule weightDecay, Schedule learningRate, DecayScaling scaling)
     {
-        WeightDecay = weightDecay ?? throw new ArgumentNullException(nameof(weightDecay));
-        LearningRate = learningRate ?? throw new ArgumentNullException(nameof(learningRate));
+        WeightDecay = Validate.Schedule(weightDecay, nameof(weightDecay));
+        LearningRate = Validate.Schedule(learningRate, nameof(learningRate), positive: true);
         Scaling = Enum.IsDefined(scaling) ? scaling : throw new ArgumentOutOfRangeException(nameof(scaling), scaling, "Unknown DecayScaling.");
     }
 
@@ -225,9 +220,9 @@ internal sealed class ProximalPrimitive : ElementwiseTransform
 {
     public ProximalPrimitive(Schedule l1, Schedule l2, Schedule learningRate, DecayScaling scaling)
     {
-        L1 = l1 ?? throw new ArgumentNullException(nameof(l1));
-        L2 = l2 ?? throw new ArgumentNullException(nameof(l2));
-        LearningRate = learningRate ?? throw new ArgumentNullException(nameof(learningRate));
+        L1 = Validate.Schedule(l1, nameof(l1));
+        L2 = Validate.Schedule(l2, nameof(l2));
+        LearningRate = Validate.Schedule(learningRate, nameof(learningRate), positive: true);
         Scaling = Enum.IsDefined(scaling) ? scaling : throw new ArgumentOutOfRangeException(nameof(scaling), scaling, "Unknown DecayScaling.");
     }
 
