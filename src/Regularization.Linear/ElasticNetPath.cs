@@ -16,7 +16,7 @@ namespace Regularization.Linear;
 /// <code>
 /// var path = ElasticNetPath.Fit(x, y, new ElasticNetOptions { Alpha = 0.5 });
 /// double[] b = path.Coefficients[^1];          // the least penalized fit
-/// var cv = ElasticNetPath.CrossValidate(x, y, new ElasticNetOptions(), Folds.RowModulo(x.RowCount, 10));
+/// var cv = CrossValidation.Run(x, y, new ElasticNetOptions(), Folds.RowModulo(x.RowCount, 10));
 /// Console.WriteLine($"lambda.min {cv.LambdaMin}, lambda.1se {cv.Lambda1Se}");
 /// </code>
 /// </example>
