@@ -171,6 +171,24 @@ public static class ElasticNetPath
         return GeometricGrid(lambdaMax, options.LambdaCount, options.EffectiveLambdaMinRatio(n, p)).ToList();
     }
 
+    private static bool AllFinite(Matrix<double> x)
+    {
+        if (x.AsColumnMajorArray() is { } values)
+        {
+            foreach (var v in values)
+            {
+                if (!double.IsFinite(v))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return x.Enumerate().All(double.IsFinite);
+    }
+
     internal static void Check(Matrix<double> x, Vector<double> y, ElasticNetOptions options)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -187,7 +205,7 @@ public static class ElasticNetPath
             throw new ArgumentException($"y has {y.Count} values; x has {n} rows.", nameof(y));
         }
 
-        if (x.Enumerate().Any(v => !double.IsFinite(v)))
+        if (!AllFinite(x))
         {
             throw new ArgumentException("x has a NaN or infinite value.", nameof(x));
         }

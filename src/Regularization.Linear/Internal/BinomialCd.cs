@@ -60,7 +60,9 @@ internal sealed class BinomialCd : Solver
         var set = new List<int>();
         for (var j = 0; j < D.P; j++)
         {
-            strong[j] = !D.Excluded[j] && (ever[j] || D.Vp[j] == 0 || Math.Abs(G[j]) >= cut * D.Vp[j]);
+            // The strong set only grows along the path (as glmnet's): a feature screened in once stays in, so the
+            // gradients of the others are all the KKT check and the next screening need.
+            strong[j] |= !D.Excluded[j] && (ever[j] || D.Vp[j] == 0 || Math.Abs(G[j]) >= cut * D.Vp[j]);
             if (strong[j])
             {
                 set.Add(j);
@@ -73,7 +75,7 @@ internal sealed class BinomialCd : Solver
         {
             converged &= Newton(set, l1, l2, MaxPasses - passes, out var used);
             passes += used;
-            Gradient();
+            Gradient(outsideOnly: true);
             var violated = false;
             for (var j = 0; j < D.P; j++)
             {
@@ -234,7 +236,7 @@ internal sealed class BinomialCd : Solver
     }
 
     /// <summary><c>g_j = sum_i z_ij w_i (y_i - p_i)</c> at the current fit, for every feature.</summary>
-    private void Gradient()
+    private void Gradient(bool outsideOnly = false)
     {
         var w = D.W;
         var y = D.Y;
@@ -245,7 +247,10 @@ internal sealed class BinomialCd : Solver
 
         for (var j = 0; j < D.P; j++)
         {
-            G[j] = D.Excluded[j] ? 0 : Vec.Dot(D.Col(j), r);
+            if (!(outsideOnly && strong[j]))
+            {
+                G[j] = D.Excluded[j] ? 0 : Vec.Dot(D.Col(j), r);
+            }
         }
     }
 

@@ -52,7 +52,9 @@ internal sealed class GaussianCd : Solver
         var set = new List<int>();
         for (var j = 0; j < D.P; j++)
         {
-            strong[j] = !D.Excluded[j] && (ever[j] || D.Vp[j] == 0 || Math.Abs(G[j]) >= cut * D.Vp[j]);
+            // The strong set only grows along the path (as glmnet's): a feature screened in once stays in, so the
+            // gradients of the others are all the KKT check and the next screening need.
+            strong[j] |= !D.Excluded[j] && (ever[j] || D.Vp[j] == 0 || Math.Abs(G[j]) >= cut * D.Vp[j]);
             if (strong[j])
             {
                 set.Add(j);
@@ -67,7 +69,7 @@ internal sealed class GaussianCd : Solver
             passes += used;
             if (!covariance)
             {
-                FullGradient();
+                OutsideGradient();
             }
 
             var violated = false;
@@ -191,6 +193,18 @@ internal sealed class GaussianCd : Solver
 
         gram[j] = column;
         return column;
+    }
+
+    /// <summary>The gradient of the features outside the strong set (those inside are never screened again).</summary>
+    private void OutsideGradient()
+    {
+        for (var j = 0; j < D.P; j++)
+        {
+            if (!strong[j] && !D.Excluded[j])
+            {
+                G[j] = Vec.Dot(D.Col(j), r);
+            }
+        }
     }
 
     private void FullGradient()
