@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side timing of the regularization paths (bench/results.md, README "Regularization paths"): writes the shared
-# problem if missing, times glmnet (best of 3), scikit-learn (one run each; slow), then this library with
+# problem if missing, times glmnet (best of 3), scikit-learn (one run each; saga stops after SKLEARN_BUDGET_S seconds,
+# default 120, and is compared per lambda), then this library with
 # BenchmarkDotNet (1 warm-up, 5 iterations), all on one thread, and prints the ratios against glmnet and scikit-learn.
 # Usage: bench/peer/run-paths.sh [--no-sklearn]
 set -euo pipefail
@@ -10,9 +11,9 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 out=bench/peer/results/paths
 mkdir -p "$out"
 {
-  echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores visible, 1 thread"
+  echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs), $(getconf _NPROCESSORS_ONLN) cores visible, 1 thread, load average $(cut -d" " -f1-3 /proc/loadavg)"
   Rscript bench/peer/path_glmnet.R 3 1e-7
-  if [ "${1:-}" != "--no-sklearn" ]; then /usr/bin/python3 bench/peer/path_sklearn.py 600; fi
+  if [ "${1:-}" != "--no-sklearn" ]; then /usr/bin/python3 bench/peer/path_sklearn.py "${SKLEARN_BUDGET_S:-120}"; fi
 } | tee "$out/peers.txt"
 dotnet run -c Release --project bench/Regularization.Bench -- --filter '*RegularizationPath*' --exporters csv \
   --artifacts "$out/bdn" | tee "$out/bdn.txt" | grep -E '^\|' || true

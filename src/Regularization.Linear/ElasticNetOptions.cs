@@ -85,7 +85,9 @@ public sealed record ElasticNetOptions
 
     /// <summary>
     /// Stop the default grid early as glmnet does (after at least 5 lambdas: when the fraction of deviance explained
-    /// exceeds 0.999 or grows by less than 1e-5 of itself); default false: every lambda is fitted.
+    /// exceeds 0.999 or grows by less than 1e-5 of itself for gaussian, by less than 1e-5 for binomial); default false:
+    /// every lambda is fitted. On the benchmark problem glmnet stops after 88 (gaussian) and 84 (binomial) lambdas, this
+    /// library after 89 and 85.
     /// </summary>
     public bool StopEarly { get; init; }
 

@@ -72,7 +72,9 @@ public static class ElasticNetPath
             if (options.StopEarly && options.Lambdas is null && ratios.Count >= Math.Min(5, lambdas.Count))
             {
                 var last = ratios.Count >= 2 ? ratios[^2] : 0;
-                if (ratio > 0.999 || ratio - last < 1e-5 * ratio)
+                // glmnet: gaussian stops when the gain is below 1e-5 of the ratio, binomial below 1e-5 absolute.
+                var gain = options.Family == Family.Gaussian ? 1e-5 * ratio : 1e-5;
+                if (ratio > 0.999 || ratio - last < gain)
                 {
                     break;
                 }
