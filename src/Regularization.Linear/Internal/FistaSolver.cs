@@ -68,8 +68,7 @@ internal sealed class FistaSolver : Solver
         var converged = false;
         while (passes < MaxPasses)
         {
-            var value = Gradient(yb, ya);
-            _ = value;
+            Gradient(yb, ya);
             passes += 2;
             double step = 0;
             for (var j = 0; j < p; j++)
