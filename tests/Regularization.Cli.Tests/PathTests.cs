@@ -106,6 +106,22 @@ public sealed class PathTests : IDisposable
     }
 
     [Fact]
+    public void Folds_with_a_seed_are_the_librarys_shuffled_folds_and_without_it_row_mod_k()
+    {
+        var (x, y) = Gaussian(50, 3, 7);
+        var csv = WriteCsv("s.csv", (x, y));
+        var options = new ElasticNetOptions { LambdaCount = 8 };
+        foreach (var (args, folds) in new[] { ((string[])["--seed", "3"], Folds.Shuffled(50, 5, 3)), ([], Folds.RowModulo(50, 5)) })
+        {
+            var result = CliRunner.Run(["path", csv, "--folds", "5", "--nlambda", "8", "--json", .. args]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            using var doc = JsonDocument.Parse(result.Out);
+            var expected = CrossValidation.Run(x, y, options, folds);
+            Assert.Equal(expected.CvSe, doc.RootElement.GetProperty("CvSe").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+        }
+    }
+
+    [Fact]
     public void Plot_writes_an_svg_with_coefficient_paths_error_bars_and_both_lambdas_marked()
     {
         var csv = WriteCsv("g.csv", Gaussian(60, 4, 4));
