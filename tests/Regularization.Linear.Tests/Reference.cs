@@ -12,7 +12,7 @@ internal sealed record RefDataset(string Name, Family Family, Matrix<double> X, 
 /// <summary>One peer's path.</summary>
 internal sealed record RefFit(
     string Name, string Peer, string Dataset, Family Family, double Alpha, bool Standardize, bool Intercept,
-    double? LambdaMinRatio, double[] Lambdas, double[] Intercepts, double[][] Coefficients)
+    double? LambdaMinRatio, double[] Lambdas, double[] Intercepts, double[][] Coefficients, double[]? DevRatio)
 {
     public override string ToString() => Name;
 }
@@ -83,7 +83,8 @@ internal static class Reference
                 f.GetProperty("lambdaMinRatio").ValueKind == JsonValueKind.Number ? f.GetProperty("lambdaMinRatio").GetDouble() : null,
                 Doubles(f.GetProperty("lambdas")),
                 Doubles(f.GetProperty("intercepts")),
-                f.GetProperty("coefficients").EnumerateArray().Select(Doubles).ToArray()));
+                f.GetProperty("coefficients").EnumerateArray().Select(Doubles).ToArray(),
+                f.TryGetProperty("devRatio", out var dev) ? Doubles(dev) : null));
         }
 
         var cvs = new List<RefCv>();

@@ -56,6 +56,19 @@ public sealed class ReferenceTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(GlmnetFits))]
+    public void Deviance_ratios_match_glmnet(string name)
+    {
+        var fit = Reference.Fit(name);
+        var data = Reference.Datasets[fit.Dataset];
+        var path = ElasticNetPath.Fit(data.X, data.Y, Reference.Options(fit, Thresh));
+        for (var k = 0; k < path.Count; k++)
+        {
+            Assert.True(Math.Abs(path.DevianceRatios[k] - fit.DevRatio![k]) <= 1e-9, $"{name} lambda #{k}: dev.ratio {path.DevianceRatios[k]} vs glmnet {fit.DevRatio[k]}");
+        }
+    }
+
     internal static void Compare(RefFit fit, PathSolver solver, double tolerance)
     {
         var data = Reference.Datasets[fit.Dataset];
