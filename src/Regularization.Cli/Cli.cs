@@ -20,6 +20,7 @@ internal static class Cli
         root.Add(CompareCommand.Create(host));
         root.Add(ProvidersCommand.Create(host));
         root.Add(DemoCommand.Create(host));
+        root.Add(PathCommand.Create(host));
         return root;
     }
 

@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>Wrong usage: unknown command or option, a value that is not allowed, options that do not go together.</summary>
     public const int Usage = 2;
 
-    /// <summary>The data cannot be used: missing folder or file, malformed or corrupt IDX file.</summary>
+    /// <summary>The data cannot be used: missing folder or file, malformed or corrupt IDX file, or a CSV that <c>path</c> cannot fit (ragged rows, text in a numeric column, a constant binomial target, bad fold ids).</summary>
     public const int Data = 3;
 
     /// <summary>A checkpoint cannot be read, written or resumed: missing, corrupt, truncated, from another run or options.</summary>

@@ -103,8 +103,22 @@ public static class Conventions
 
     /// <summary>
     /// This library's L1 and L2 strengths for scikit-learn's <c>ElasticNet(alpha, l1_ratio)</c>, whose objective is
-    /// <c>1/(2n) ||Xw - y||^2 + alpha*r*||w||_1 + alpha*(1 - r)/2*||w||^2</c>, relative to that data term (half the mean squared error).
+    /// <c>1/(2n) ||Xw - y||^2 + alpha*r*||w||_1 + alpha*(1 - r)/2*||w||^2</c>, relative to that data term (half the mean squared error):
+    /// <c>L1 = alpha*r</c>, <c>L2 = alpha*(1 - r)/2</c>.
     /// </summary>
+    /// <remarks>
+    /// The result goes as is into the elastic-net step and penalty, which take a strength and a ratio:
+    /// <c>Transforms.ProximalElasticNet(s.Lambda, s.L1Ratio, lr)</c>, <c>Optimizers.WithProximalElasticNet(opt, s.Lambda, s.L1Ratio)</c>
+    /// or <c>s.ToPenalty()</c>, with <c>Lambda = L1 + L2 = alpha*(1 + r)/2</c> and <c>L1Ratio = L1/(L1 + L2) = 2r/(1 + r)</c>.
+    /// Passing scikit-learn's <c>(alpha, l1_ratio)</c> straight to those would double the L2 part
+    /// (<see cref="ElasticNetPenalty"/> has <c>(1 - r)*sum(w^2)</c>, scikit-learn <c>(1 - r)/2*||w||^2</c>).
+    /// <example>
+    /// <code>
+    /// var s = Conventions.FromSklearnElasticNet(alpha: 0.1, l1Ratio: 0.5);   // L1 0.05, L2 0.025: Lambda 0.075, L1Ratio 2/3
+    /// var step = Transforms.ProximalElasticNet(s.Lambda, s.L1Ratio, Schedule.Constant(0.01));
+    /// </code>
+    /// </example>
+    /// </remarks>
     /// <param name="alpha">ElasticNet's <c>alpha</c>.</param>
     /// <param name="l1Ratio">ElasticNet's <c>l1_ratio</c>, in [0, 1].</param>
     [Pure]
@@ -113,6 +127,36 @@ public static class Conventions
         Validate.NonNegative(alpha, nameof(alpha));
         Validate.Unit(l1Ratio, nameof(l1Ratio));
         return new ElasticNetStrengths(alpha * l1Ratio, alpha * (1 - l1Ratio) / 2);
+    }
+
+    /// <summary>
+    /// This library's L1 strength for scikit-learn's <c>Lasso(alpha)</c>, whose objective is
+    /// <c>1/(2n) ||Xw - y||^2 + alpha*||w||_1</c>, relative to that data term (half the mean squared error): <c>L1 = alpha</c>, no L2.
+    /// </summary>
+    /// <param name="alpha">Lasso's <c>alpha</c>.</param>
+    [Pure]
+    public static ElasticNetStrengths FromSklearnLasso(double alpha) => new(Validate.NonNegative(alpha, nameof(alpha)), 0);
+
+    /// <summary>
+    /// This library's strengths for scikit-learn's <c>LogisticRegression(C, penalty)</c>, whose objective is
+    /// <c>C * sum_i logloss_i + ||w||_1</c> (<c>penalty='l1'</c>) or <c>C * sum_i logloss_i + 1/2*||w||^2</c>
+    /// (<c>'l2'</c>), relative to the mean log-loss over <paramref name="sampleCount"/> samples (divide by <c>C*n</c>):
+    /// <c>L1 = 1/(C*n)</c> for l1, <c>L2 = 1/(2*C*n)</c> for l2 (this library's <c>l2*sum(w^2)</c>). The intercept is
+    /// not penalized (as with scikit-learn's lbfgs, newton-cg, sag and saga solvers; liblinear penalizes it).
+    /// </summary>
+    /// <param name="c">scikit-learn's inverse strength <c>C</c>, &gt; 0.</param>
+    /// <param name="penalty">scikit-learn's <c>penalty</c>.</param>
+    /// <param name="sampleCount">Number of training samples <c>n</c>, &gt; 0.</param>
+    [Pure]
+    public static ElasticNetStrengths FromSklearnLogisticRegression(double c, SklearnLogisticPenalty penalty, long sampleCount)
+    {
+        var strength = 1 / (Validate.Positive(c, nameof(c)) * SampleCount(sampleCount));
+        return penalty switch
+        {
+            SklearnLogisticPenalty.L1 => new ElasticNetStrengths(strength, 0),
+            SklearnLogisticPenalty.L2 => new ElasticNetStrengths(0, strength / 2),
+            _ => throw new ArgumentOutOfRangeException(nameof(penalty), penalty, "penalty must be L1 or L2."),
+        };
     }
 
     /// <summary>
@@ -153,7 +197,20 @@ public static class Conventions
         n > 0 ? n : throw new ArgumentOutOfRangeException(name, n, $"'{name}' must be > 0.");
 }
 
-/// <summary>L1 and L2 strengths in this library's convention (<c>l1 * sum|w| + l2 * sum(w^2)</c>).</summary>
+/// <summary>scikit-learn's <c>LogisticRegression(penalty=...)</c> values that <see cref="Conventions.FromSklearnLogisticRegression"/> converts.</summary>
+public enum SklearnLogisticPenalty
+{
+    /// <summary><c>penalty='l2'</c>: <c>1/2*||w||^2</c> (scikit-learn's default).</summary>
+    L2,
+
+    /// <summary><c>penalty='l1'</c>: <c>||w||_1</c>.</summary>
+    L1,
+}
+
+/// <summary>
+/// L1 and L2 strengths in this library's convention (<c>l1 * sum|w| + l2 * sum(w^2)</c>), and the same penalty as
+/// the strength and ratio that <see cref="ElasticNetPenalty"/> and the proximal elastic-net step take.
+/// </summary>
 public sealed record ElasticNetStrengths
 {
     /// <summary>Creates the pair.</summary>
@@ -170,4 +227,18 @@ public sealed record ElasticNetStrengths
 
     /// <summary>The L2 strength: the penalty has <c>l2 * sum(w^2)</c>.</summary>
     public double L2 { get; }
+
+    /// <summary>
+    /// The elastic-net strength <c>lambda = L1 + L2</c> of <see cref="ElasticNetPenalty"/>
+    /// (<c>lambda * (r * sum|w| + (1 - r) * sum(w^2))</c>) and of <c>Transforms.ProximalElasticNet</c>.
+    /// </summary>
+    public double Lambda => L1 + L2;
+
+    /// <summary>The elastic-net ratio <c>r = L1 / (L1 + L2)</c> that goes with <see cref="Lambda"/> (1 when both are 0).</summary>
+    public double L1Ratio => L1 + L2 == 0 ? 1 : L1 / (L1 + L2);
+
+    /// <summary>The same penalty as <see cref="ElasticNetPenalty"/>: <c>Penalties.ElasticNet(Lambda, L1Ratio)</c>.</summary>
+    /// <returns>The penalty.</returns>
+    [Pure]
+    public Penalty ToPenalty() => Penalties.ElasticNet(Lambda, L1Ratio);
 }
