@@ -231,6 +231,14 @@ internal static unsafe class MklRuntime
         var errors = new StringBuilder();
         foreach (var candidate in candidates)
         {
+            // Validate the file dlopen would map before it maps it: a truncated library ends the process with SIGBUS.
+            var file = NativeFiles.Locate(candidate, typeof(MklRuntime).Assembly);
+            if (file is not null && ElfImage.Problem(file) is { } damaged)
+            {
+                reason = $"Intel MKL's runtime library {damaged}.";
+                return false;
+            }
+
             if (!NativeLibrary.TryLoad(candidate, out var handle))
             {
                 errors.Append(errors.Length == 0 ? string.Empty : ", ").Append(candidate);
@@ -245,8 +253,17 @@ internal static unsafe class MklRuntime
                 return false;
             }
 
+            var loaded = PathOf(handle);
+            if (loaded is not null && loaded != file && ElfImage.Problem(loaded) is { } damagedLoaded)
+            {
+                // Loaded from a place the search above did not predict: still refuse it before any of its code runs.
+                NativeLibrary.Free(handle);
+                reason = $"Intel MKL's runtime library {damagedLoaded}.";
+                return false;
+            }
+
             _handle = handle;
-            _loadedFrom = PathOf(handle) ?? candidate;
+            _loadedFrom = loaded ?? candidate;
             reason = null;
             return true;
         }
@@ -264,9 +281,9 @@ internal static unsafe class MklRuntime
 
     /// <summary>
     /// mkl_rt loads its parts at the first computational call and ends the process when one is missing ("Intel MKL
-    /// FATAL ERROR: Cannot load ..."). Where the library's directory is known, check that the parts are there (or on
-    /// <c>LD_LIBRARY_PATH</c>) first; see <see cref="MissingComponents"/>. (Loading a part on its own to test it is not
-    /// possible: each has undefined symbols that only the others provide.)
+    /// FATAL ERROR: Cannot load ...") or, when one is truncated, with SIGBUS. Where the library's directory is known,
+    /// find each part where mkl_rt will and validate it first; see <see cref="ComponentProblems"/>. (Loading a part on
+    /// its own to test it is not possible: each has undefined symbols that only the others provide.)
     /// </summary>
     private static bool CheckComponents(MklThreading threading, [NotNullWhen(false)] out string? reason)
     {
@@ -276,52 +293,88 @@ internal static unsafe class MklRuntime
             return true;
         }
 
-        var directories = new List<string> { Path.GetDirectoryName(_loadedFrom)! };
-        directories.AddRange((Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? string.Empty)
-            .Split(':', StringSplitOptions.RemoveEmptyEntries));
-        var missing = MissingComponents(directories, threading);
-        if (missing.Count == 0)
+        var problems = ComponentProblems(Path.GetDirectoryName(_loadedFrom)!, NativeFiles.LoaderDirectories(), threading);
+        if (problems.Count == 0)
         {
             return true;
         }
 
-        reason = $"Intel MKL is incomplete: {string.Join(", ", missing.Select(m => m + ".so"))} missing or not ELF files next to {_loadedFrom} or on LD_LIBRARY_PATH " +
-                 "(on Debian: apt-get install --reinstall libmkl-rt, which pulls in the other parts).";
+        reason = $"Intel MKL is incomplete or damaged: {string.Join("; ", problems)} (on Debian: apt-get install --reinstall libmkl-rt libmkl-core " +
+                 "libmkl-def libmkl-vml-def, or .ci/install-mkl).";
         return false;
     }
 
     /// <summary>
-    /// The parts of MKL that mkl_rt loads at its first computational call and without which it ends the process: the
-    /// core, the LP64 interface, the threading layer, and the default (SSE2) computational and VML kernels, which are
-    /// the fallback when the library for this CPU is absent (verified: with <c>libmkl_avx512.so</c> unusable, MKL runs on
-    /// <c>libmkl_def.so</c>; with both unusable it exits with "Intel MKL FATAL ERROR: Cannot load ..."). A part counts as
-    /// present when <c>name.so</c> or <c>name.so.2</c> in one of <paramref name="directories"/> is an ELF file.
+    /// What is wrong with the parts that mkl_rt loads at its first computational call, found as it finds them
+    /// (observed with <c>LD_DEBUG=libs</c> and <c>strace</c> on MKL 2020.4): the core, the LP64 interface and the
+    /// threading layer from mkl_rt's own directory, else by name through the loader's search path; then, from the
+    /// core's directory, the computational and VML kernels for the CPU, of which the default (<c>libmkl_def</c>,
+    /// <c>libmkl_vml_def</c>) must exist (the fallback when the library for this CPU is absent). Every part that is
+    /// present, needed or not, must pass <see cref="ElfImage.Problem"/> with its own <c>DT_SONAME</c>: MKL picks
+    /// the kernel by CPU, so any of them may be the one it maps.
     /// </summary>
-    /// <param name="directories">Where to look: mkl_rt's directory first, then <c>LD_LIBRARY_PATH</c>.</param>
+    /// <param name="mklRtDirectory">The directory libmkl_rt was loaded from.</param>
+    /// <param name="loaderDirectories">The loader's search path, in order (<see cref="NativeFiles.LoaderDirectories"/>).</param>
     /// <param name="threading">The threading layer whose library is needed.</param>
-    /// <returns>The missing parts (file names without extension); empty when MKL looks complete.</returns>
-    internal static IReadOnlyList<string> MissingComponents(IReadOnlyList<string> directories, MklThreading threading)
+    /// <returns>One sentence per missing or damaged part; empty when MKL looks complete.</returns>
+    internal static IReadOnlyList<string> ComponentProblems(string mklRtDirectory, IReadOnlyList<string> loaderDirectories, MklThreading threading)
     {
-        string[] parts =
-        [
-            "libmkl_core", "libmkl_intel_lp64", threading == MklThreading.Gnu ? "libmkl_gnu_thread" : "libmkl_sequential", "libmkl_def", "libmkl_vml_def",
-        ];
-        return parts.Where(p => !directories.Any(d => IsElf(Path.Combine(d, p + ".so")) || IsElf(Path.Combine(d, p + ".so.2")))).ToArray();
+        var problems = new List<string>();
+        string? coreDirectory = null;
+        foreach (var part in new[] { "libmkl_core", "libmkl_intel_lp64", threading == MklThreading.Gnu ? "libmkl_gnu_thread" : "libmkl_sequential" })
+        {
+            var file = FindPart(part, [mklRtDirectory, .. loaderDirectories]);
+            if (file is null)
+            {
+                problems.Add($"{part}.so is missing next to libmkl_rt and on the loader's path");
+                continue;
+            }
+
+            coreDirectory ??= part == "libmkl_core" ? Path.GetDirectoryName(file) : null;
+            if (ElfImage.Problem(file, part) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        if (coreDirectory is null)
+        {
+            return problems;
+        }
+
+        foreach (var part in KernelParts)
+        {
+            var file = FindPart(part, [coreDirectory]);
+            if (file is null)
+            {
+                if (part is "libmkl_def" or "libmkl_vml_def")
+                {
+                    problems.Add($"{part}.so is missing in {coreDirectory}");
+                }
+
+                continue;
+            }
+
+            if (ElfImage.Problem(file, part) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        return problems;
     }
 
-    private static bool IsElf(string path)
-    {
-        try
-        {
-            Span<byte> magic = stackalloc byte[4];
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
-            return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic[0] == 0x7F && magic[1] == (byte)'E' && magic[2] == (byte)'L' && magic[3] == (byte)'F';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return false;
-        }
-    }
+    // The per-CPU kernels libmkl_core chooses from (MKL 2020: def = SSE2 and the AMD Zen path, mc/mc3 = SSE4.2, avx,
+    // avx2, avx512, avx512_mic = Xeon Phi; vml_cmpt = the VML compatibility layer).
+    private static readonly string[] KernelParts =
+    [
+        "libmkl_def", "libmkl_mc", "libmkl_mc3", "libmkl_avx", "libmkl_avx2", "libmkl_avx512", "libmkl_avx512_mic",
+        "libmkl_vml_def", "libmkl_vml_cmpt", "libmkl_vml_mc", "libmkl_vml_mc2", "libmkl_vml_mc3", "libmkl_vml_avx", "libmkl_vml_avx2",
+        "libmkl_vml_avx512", "libmkl_vml_avx512_mic",
+    ];
+
+    private static string? FindPart(string part, IEnumerable<string> directories) =>
+        directories.SelectMany(d => new[] { Path.Combine(d, part + ".so"), Path.Combine(d, part + ".so.2") }).FirstOrDefault(File.Exists);
 
     private static bool TryLoadGnuOpenMp([NotNullWhen(false)] out string? reason)
     {

@@ -1,0 +1,153 @@
+namespace Regularization.Mkl.Tests;
+
+/// <summary>
+/// Broken MKL installations in child processes (issue 10 item 1 and "MKL start-up faults"): a truncated
+/// <c>libmkl_rt</c> or part, a library of the wrong ELF class or machine, a part with the wrong symbols. Before the ELF
+/// check each truncated case ended the child with SIGBUS (exit 135, reproduced with the real MKL 2020.4 files); now
+/// every one ends with <c>TryUse() == false</c>, <c>Use()</c> throwing <see cref="MklUnavailableException"/> with the
+/// file and defect named, and the child reaching its end.
+/// </summary>
+public sealed class StartupFaultTests
+{
+    [MklFact]
+    public void TruncatedRuntimeLibrary_IsRefused_NotSigbus()
+    {
+        using var dir = new FaultyMkl();
+        var rt = dir.Truncated("libmkl_rt.so", 1_000_000); // the issue's repro: head -c 1000000 libmkl_rt.so > t.so
+        var output = RunRefused(rt);
+        Assert.Contains($"'{rt}' is truncated or damaged", output, StringComparison.Ordinal);
+    }
+
+    [MklTheory]
+    [InlineData("libmkl_core.so")]
+    [InlineData("libmkl_intel_lp64.so")]
+    [InlineData("libmkl_sequential.so")]
+    [InlineData("libmkl_def.so")]
+    [InlineData("libmkl_vml_def.so")]
+    [InlineData("libmkl_avx512.so")]
+    public void TruncatedPart_IsRefused_NotSigbus(string part)
+    {
+        using var dir = new FaultyMkl();
+        var broken = dir.Truncated(part, 1_000_000);
+        var output = RunRefused(dir.Runtime);
+        Assert.Contains($"'{broken}' is truncated or damaged", output, StringComparison.Ordinal);
+    }
+
+    [MklTheory]
+    [InlineData(4, 1, "not a 64-bit ELF library (ELF class 1")]
+    [InlineData(18, 183, "built for another machine (ELF machine 183")]
+    public void RuntimeLibraryOfAnotherClassOrMachine_IsRefused(int offset, byte value, string expected)
+    {
+        using var dir = new FaultyMkl();
+        var rt = dir.Patched("libmkl_rt.so", offset, value);
+        Assert.Contains(expected, RunRefused(rt), StringComparison.Ordinal);
+    }
+
+    [MklFact]
+    public void PartOfAnotherMachine_IsRefused()
+    {
+        using var dir = new FaultyMkl();
+        var core = dir.Patched("libmkl_core.so", 18, 183);
+        Assert.Contains($"'{core}' is built for another machine", RunRefused(dir.Runtime), StringComparison.Ordinal);
+    }
+
+    [MklFact]
+    public void PartWithTheWrongSymbols_IsRefused()
+    {
+        // A sound ELF library with none of the part's symbols (the runtime's own libSystem.Native.so under MKL's name).
+        using var dir = new FaultyMkl();
+        var foreign = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "libSystem.Native.so");
+        var def = dir.Replace("libmkl_def.so", foreign);
+        Assert.Contains($"'{def}' is another library: its DT_SONAME is 'libSystem.Native.so'", RunRefused(dir.Runtime), StringComparison.Ordinal);
+    }
+
+    [MklFact]
+    public void RuntimeLibraryWithoutMklSymbols_IsRefused()
+    {
+        using var dir = new FaultyMkl();
+        var foreign = dir.Replace("libmkl_rt.so", Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "libSystem.Native.so"));
+        Assert.Contains("lacks MKL_Set_Interface_Layer", RunRefused(foreign), StringComparison.Ordinal);
+    }
+
+    [MklFact]
+    public void IntactCopy_Works()
+    {
+        // The control: the same directory of links, nothing broken, starts and computes.
+        using var dir = new FaultyMkl();
+        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", dir.Runtime));
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("tryuse=True", output, StringComparison.Ordinal);
+        Assert.Contains($"library {dir.Runtime}", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>try-use</c> on <paramref name="runtime"/>, checks the refusal and the clean end, returns the output.</summary>
+    private static string RunRefused(string runtime)
+    {
+        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", runtime));
+        Assert.True(code == 0, $"exit {code} (128 + n is signal n: the process died)\n{output}\n{error}");
+        Assert.Contains("tryuse=False", output, StringComparison.Ordinal);
+        Assert.Contains("use=threw MklUnavailableException", output, StringComparison.Ordinal);
+        Assert.Contains("selection=Managed", output, StringComparison.Ordinal);
+        Assert.Contains("end=reached", output, StringComparison.Ordinal);
+        return output;
+    }
+
+    /// <summary>
+    /// A temporary directory with a symbolic link for every file of the real MKL (mkl_rt loads its parts from its own
+    /// directory, the core its kernels from the core's), in which single files are replaced by broken ones.
+    /// </summary>
+    private sealed class FaultyMkl : IDisposable
+    {
+        private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("regularization-mkl-faults-");
+        private readonly string _source;
+
+        public FaultyMkl()
+        {
+            MklRequirement.Assert();
+            var loaded = Regularization.Mkl.Native.MklRuntime.LoadedFrom!;
+            _source = Path.GetDirectoryName(loaded)!;
+            foreach (var file in Directory.GetFiles(_source, "libmkl_*.so*"))
+            {
+                File.CreateSymbolicLink(Path.Combine(_dir.FullName, Path.GetFileName(file)), file);
+            }
+
+            Runtime = Path.Combine(_dir.FullName, Path.GetFileName(loaded));
+        }
+
+        /// <summary>The link to libmkl_rt in the directory.</summary>
+        public string Runtime { get; }
+
+        /// <summary>Replaces <paramref name="name"/> by its first <paramref name="keep"/> bytes.</summary>
+        public string Truncated(string name, int keep)
+        {
+            var bytes = new byte[keep];
+            using (var source = File.OpenRead(Path.Combine(_source, name)))
+            {
+                source.ReadExactly(bytes);
+            }
+
+            return Write(name, bytes);
+        }
+
+        /// <summary>Replaces <paramref name="name"/> by a whole copy with one byte changed.</summary>
+        public string Patched(string name, int offset, byte value)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(_source, name));
+            bytes[offset] = value;
+            return Write(name, bytes);
+        }
+
+        /// <summary>Replaces <paramref name="name"/> by a copy of another file.</summary>
+        public string Replace(string name, string other) => Write(name, File.ReadAllBytes(other));
+
+        public void Dispose() => _dir.Delete(recursive: true);
+
+        private string Write(string name, byte[] bytes)
+        {
+            var path = Path.Combine(_dir.FullName, name);
+            File.Delete(path);
+            File.WriteAllBytes(path, bytes);
+            return path;
+        }
+    }
+}
