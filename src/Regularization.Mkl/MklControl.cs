@@ -13,6 +13,9 @@ public enum ProviderKind
 
     /// <summary>Intel MKL through <see cref="MklLinearAlgebraProvider"/>.</summary>
     Mkl = 1,
+
+    /// <summary>OpenBLAS through <see cref="OpenBlasLinearAlgebraProvider"/>.</summary>
+    OpenBlas = 2,
 }
 
 /// <summary>The outcome of <see cref="MklControl.UseFromEnvironment"/>.</summary>
@@ -24,7 +27,7 @@ public sealed record ProviderSelection(ProviderKind Kind, string Requested, stri
     /// <summary>One line for logs: <c>provider mkl (requested auto)</c>, with the fallback reason when there is one.</summary>
     /// <returns>The description.</returns>
     public override string ToString() =>
-        $"provider {(Kind == ProviderKind.Mkl ? "mkl" : "managed")} (requested {Requested})" + (Reason is null ? string.Empty : $": {Reason}");
+        $"provider {Kind.ToString().ToLowerInvariant()} (requested {Requested})" + (Reason is null ? string.Empty : $": {Reason}");
 }
 
 /// <summary>

@@ -22,16 +22,13 @@ internal static unsafe class MklRuntime
 {
     private static readonly Lock Gate = new();
 
-    // Every export the assembly binds to; a library that lacks one is refused at start-up instead of throwing
-    // EntryPointNotFoundException in the middle of a computation.
+    // Every export the assembly binds to (besides BlasLibrary.RequiredExports); a library that lacks one is refused at
+    // start-up instead of throwing EntryPointNotFoundException in the middle of a computation.
     private static readonly string[] RequiredExports =
     [
-        "MKL_Set_Interface_Layer", "MKL_Set_Threading_Layer", "MKL_Set_Num_Threads", "MKL_Get_Max_Threads", "MKL_CBWR_Set",
-        "MKL_CBWR_Get", "MKL_Get_Version_String", "MKL_Get_Version", "MKL_Free_Buffers",
-        "cblas_daxpy", "cblas_daxpby", "cblas_dscal", "cblas_ddot", "cblas_dgemm", "cblas_sgemm", "cblas_dtrsm",
-        "vmdAdd", "vmdSub", "vmdMul", "vmdDiv", "vmdPow", "vmdSqrt", "vmdLinearFrac",
-        "LAPACKE_dlange", "LAPACKE_dgetrf", "LAPACKE_dgetri", "LAPACKE_dgetrs", "LAPACKE_dpotrf", "LAPACKE_dpotrs",
-        "LAPACKE_dgeqrf", "LAPACKE_dorgqr", "LAPACKE_dormqr", "LAPACKE_set_nancheck", "LAPACKE_get_nancheck", "LAPACKE_dgesdd", "LAPACKE_dgesvd", "LAPACKE_dsyevd", "LAPACKE_dgeev",
+        "MKL_Set_Interface_Layer", "MKL_Set_Threading_Layer", "MKL_Set_Num_Threads", "MKL_Set_Num_Threads_Local", "MKL_Get_Max_Threads",
+        "MKL_CBWR_Set", "MKL_CBWR_Get", "MKL_Get_Version_String", "MKL_Get_Version", "MKL_Free_Buffers",
+        "cblas_daxpy", "vmdAdd", "vmdSub", "vmdMul", "vmdDiv", "vmdPow", "vmdSqrt", "vmdLinearFrac",
     ];
 
     private static nint _handle;
@@ -42,6 +39,11 @@ internal static unsafe class MklRuntime
     private static string? _lastFailure;
     private static string? _version;
     private static string? _processor;
+
+    private static BlasLibrary? _library;
+
+    /// <summary>The CBLAS/LAPACK/VML entry points of the started MKL, or null before a successful start.</summary>
+    public static BlasLibrary? Library => _library;
 
     /// <summary>True once MKL has been started successfully in this process.</summary>
     public static bool IsReady => _ready;
@@ -117,6 +119,7 @@ internal static unsafe class MklRuntime
 
             _active = options;
             _lastFailure = null;
+            _library = BlasLibrary.Mkl(_handle, MklNative.VmlMode);
             _ready = true;
             return true;
         }
@@ -219,7 +222,6 @@ internal static unsafe class MklRuntime
         }
 
         MklNative.SetNumThreads(options.EffectiveThreads);
-        MklNative.LapackeSetNanCheck(0);
         ReadVersion();
         return SmokeTest(out reason);
     }
@@ -245,7 +247,7 @@ internal static unsafe class MklRuntime
                 continue;
             }
 
-            var missing = RequiredExports.Where(e => !NativeLibrary.TryGetExport(handle, e, out _)).ToArray();
+            var missing = BlasLibrary.Missing(handle, RequiredExports);
             if (missing.Length > 0)
             {
                 NativeLibrary.Free(handle);
@@ -253,7 +255,7 @@ internal static unsafe class MklRuntime
                 return false;
             }
 
-            var loaded = PathOf(handle);
+            var loaded = NativeFiles.LoadedPath(handle, "MKL_Get_Version_String");
             if (loaded is not null && loaded != file && ElfImage.Problem(loaded) is { } damagedLoaded)
             {
                 // Loaded from a place the search above did not predict: still refuse it before any of its code runs.
@@ -385,12 +387,10 @@ internal static unsafe class MklRuntime
             return false;
         }
 
-        // libgomp reads OMP_WAIT_POLICY when it initializes: it must be in the native environment before the load.
-        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
-        {
-            _ = SetNativeEnvironment("OMP_WAIT_POLICY", "PASSIVE", overwrite: false);
-        }
-
+        // OMP_WAIT_POLICY is left as the user set it. Unset, libgomp spins for a short while after a parallel region
+        // (GOMP_SPINCOUNT, 300,000 iterations, well under a millisecond) and then sleeps on a futex: the next product
+        // of a training step finds its threads awake, and nothing spins once training ends. PASSIVE (forced here before)
+        // put the threads to sleep after every call, and waking them cost about 110 us per product (issue 11).
         nint gomp;
         try
         {
@@ -448,7 +448,7 @@ internal static unsafe class MklRuntime
         var a = stackalloc double[] { 1, 3, 2, 4 };
         var b = stackalloc double[] { 5, 7, 6, 8 };
         var c = stackalloc double[4];
-        MklNative.Dgemm(MklNative.ColMajor, MklNative.NoTrans, MklNative.NoTrans, 2, 2, 2, 1.0, a, 2, b, 2, 0.0, c, 2);
+        MklNative.Dgemm(Cblas.ColMajor, Cblas.NoTrans, Cblas.NoTrans, 2, 2, 2, 1.0, a, 2, b, 2, 0.0, c, 2);
         var r = stackalloc double[2];
         MklNative.VmdAdd(2, a, b, r, MklNative.VmlMode);
         if (c[0] != 19 || c[1] != 43 || c[2] != 22 || c[3] != 50 || r[0] != 6 || r[1] != 10)
@@ -459,26 +459,6 @@ internal static unsafe class MklRuntime
 
         reason = null;
         return true;
-    }
-
-    private static string? PathOf(nint handle)
-    {
-        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryGetExport(handle, "MKL_Get_Version_String", out var symbol))
-        {
-            return null;
-        }
-
-        try
-        {
-            MklNative.DlInfo info;
-            return MklNative.DlAddr(symbol, &info) != 0 && info.FileName is not null
-                ? Marshal.PtrToStringUTF8((nint)info.FileName)
-                : null;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;
-        }
     }
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace Regularization.Mkl.Native;
 
@@ -13,7 +14,7 @@ namespace Regularization.Mkl.Native;
 /// <c>/lib</c>, <c>/usr/lib</c> (and their multiarch and 64-bit twins). A file that this search misses and the loader
 /// finds anyway is checked right after the load, through <c>dladdr</c>, before any of its code runs.
 /// </remarks>
-internal static class NativeFiles
+internal static unsafe class NativeFiles
 {
     private static readonly string[] DefaultDirectories =
     [
@@ -88,6 +89,30 @@ internal static class NativeFiles
             {
                 into.Add(line);
             }
+        }
+    }
+
+    /// <summary>The file a loaded library was mapped from (<c>dladdr</c> of one of its exports), or null where that cannot be told.</summary>
+    /// <param name="handle">The library handle.</param>
+    /// <param name="symbol">An export of that library.</param>
+    /// <returns>The path, as the loader opened it.</returns>
+    public static string? LoadedPath(nint handle, string symbol)
+    {
+        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryGetExport(handle, symbol, out var address))
+        {
+            return null;
+        }
+
+        try
+        {
+            MklNative.DlInfo info;
+            return MklNative.DlAddr(address, &info) != 0 && info.FileName is not null
+                ? Marshal.PtrToStringUTF8((nint)info.FileName)
+                : null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
         }
     }
 }
