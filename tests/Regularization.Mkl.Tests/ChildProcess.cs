@@ -49,6 +49,21 @@ public static class ChildProcess
                     break;
                 }
 
+            case "openblas-try-use":
+                {
+                    var ok = OpenBlasControl.TryUse(2, out var reason);
+                    Console.WriteLine($"tryuse={ok}");
+                    Console.WriteLine($"reason={reason}");
+                    Console.WriteLine($"provider={LinearAlgebraControl.Provider.GetType().Name}");
+                    if (ok)
+                    {
+                        Console.WriteLine($"describe={OpenBlasControl.Describe()}");
+                        Console.WriteLine($"gemm-error={GemmError().ToString("E3", CultureInfo.InvariantCulture)}");
+                    }
+
+                    break;
+                }
+
             default:
                 Console.Error.WriteLine($"unknown scenario '{scenario}'");
                 return 2;
@@ -80,7 +95,7 @@ public static class ChildProcess
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(assembly);
         start.ArgumentList.Add(scenario);
-        foreach (var name in new[] { "REGULARIZATION_PROVIDER", "REGULARIZATION_MKL_PATH", "REGULARIZATION_MKL_THREADING", "REGULARIZATION_MKL_THREADS", "REGULARIZATION_MKL_CBWR" })
+        foreach (var name in new[] { "REGULARIZATION_PROVIDER", "REGULARIZATION_MKL_PATH", "REGULARIZATION_MKL_THREADING", "REGULARIZATION_MKL_THREADS", "REGULARIZATION_MKL_CBWR", "REGULARIZATION_OPENBLAS_PATH" })
         {
             start.Environment.Remove(name);
         }

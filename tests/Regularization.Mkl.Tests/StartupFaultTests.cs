@@ -80,6 +80,51 @@ public sealed class StartupFaultTests
         Assert.Contains($"library {dir.Runtime}", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1_000_000)]
+    [InlineData(20_000_000)]
+    public void TruncatedOpenBlas_IsRefused_NotSigbus(int keep)
+    {
+        var real = OpenBlasRequirement.Available ? Regularization.Mkl.Native.OpenBlasRuntime.LoadedFrom : null;
+        if (real is null)
+        {
+            OpenBlasRequirement.Assert();
+            return;
+        }
+
+        var dir = Directory.CreateTempSubdirectory("regularization-openblas-faults-");
+        try
+        {
+            var truncated = Path.Combine(dir.FullName, "libopenblas.so.0");
+            var bytes = File.ReadAllBytes(real);
+            File.WriteAllBytes(truncated, bytes.AsSpan(0, Math.Min(keep, bytes.Length - 4096)).ToArray());
+            var (code, output, error) = ChildProcess.Run("openblas-try-use", ("REGULARIZATION_OPENBLAS_PATH", truncated));
+            Assert.True(code == 0, $"exit {code} (128 + n is signal n: the process died)\n{output}\n{error}");
+            Assert.Contains("tryuse=False", output, StringComparison.Ordinal);
+            Assert.Contains($"reason=OpenBLAS '{truncated}' is", output, StringComparison.Ordinal);
+            Assert.Contains("provider=ManagedLinearAlgebraProvider", output, StringComparison.Ordinal);
+            Assert.Contains("end=reached", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void OpenBlas_StartsInAFreshProcess_WithTwoThreads()
+    {
+        OpenBlasRequirement.Assert();
+        var (code, output, error) = ChildProcess.Run("openblas-try-use");
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("tryuse=True", output, StringComparison.Ordinal);
+        Assert.Contains("threads 2", output, StringComparison.Ordinal);
+        Assert.Contains("MathNet provider: OpenBLAS", output, StringComparison.Ordinal);
+        var line = output.Split('\n').Single(l => l.StartsWith("gemm-error=", StringComparison.Ordinal));
+        Assert.True(double.Parse(line["gemm-error=".Length..], System.Globalization.CultureInfo.InvariantCulture) < 1e-12, output);
+    }
+
     /// <summary>Runs <c>try-use</c> on <paramref name="runtime"/>, checks the refusal and the clean end, returns the output.</summary>
     private static string RunRefused(string runtime)
     {

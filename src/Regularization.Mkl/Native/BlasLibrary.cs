@@ -163,10 +163,6 @@ internal sealed unsafe class BlasLibrary
     /// <summary>OpenBLAS: CBLAS and LAPACK only.</summary>
     public static BlasLibrary OpenBlas(nint handle) => new(handle, "OpenBLAS", null, 0, null);
 
-    /// <summary>The exports of <paramref name="handle"/> that <see cref="RequiredExports"/> names and it lacks.</summary>
-    public static string[] Missing(nint handle, IEnumerable<string> extra) =>
-        extra.Concat(RequiredExports).Where(e => !NativeLibrary.TryGetExport(handle, e, out _)).ToArray();
-
     // ---- CBLAS ----
 
     public void Daxpby(int n, double alpha, double* x, int incx, double beta, double* y, int incy) => _daxpby(n, alpha, x, incx, beta, y, incy);
@@ -178,40 +174,28 @@ internal sealed unsafe class BlasLibrary
     /// <summary><c>cblas_dgemm</c>, on one thread when <c>m * n * k &lt; </c><see cref="SmallProduct"/>.</summary>
     public void Dgemm(int layout, int transA, int transB, int m, int n, int k, double alpha, double* a, int lda, double* b, int ldb, double beta, double* c, int ldc)
     {
-        if (_setLocalThreads is null || (long)m * n * k >= SmallProduct)
-        {
-            _dgemm(layout, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-
-        var previous = _setLocalThreads(1);
+        var previous = EnterProduct(m, n, k);
         try
         {
             _dgemm(layout, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
         finally
         {
-            _ = _setLocalThreads(previous);
+            LeaveProduct(previous);
         }
     }
 
     /// <summary><c>cblas_sgemm</c>, on one thread when <c>m * n * k &lt; </c><see cref="SmallProduct"/>.</summary>
     public void Sgemm(int layout, int transA, int transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        if (_setLocalThreads is null || (long)m * n * k >= SmallProduct)
-        {
-            _sgemm(layout, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-
-        var previous = _setLocalThreads(1);
+        var previous = EnterProduct(m, n, k);
         try
         {
             _sgemm(layout, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
         finally
         {
-            _ = _setLocalThreads(previous);
+            LeaveProduct(previous);
         }
     }
 
@@ -473,6 +457,18 @@ internal sealed unsafe class BlasLibrary
         finally
         {
             NativeMemory.Free(work);
+        }
+    }
+
+    /// <summary>The thread policy before a product: one thread for a small one; returns what to restore (-1: nothing).</summary>
+    private int EnterProduct(int m, int n, int k) =>
+        _setLocalThreads is null || (long)m * n * k >= SmallProduct ? -1 : _setLocalThreads(1);
+
+    private void LeaveProduct(int previous)
+    {
+        if (previous >= 0)
+        {
+            _ = _setLocalThreads(previous);
         }
     }
 

@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Regularization.Mkl.Native;
 
@@ -230,49 +229,25 @@ internal static unsafe class MklRuntime
     {
         var explicitPath = options.LibraryPath ?? NonEmpty(Environment.GetEnvironmentVariable(MklOptions.LibraryPathVariable));
         var candidates = explicitPath is not null ? [explicitPath] : DefaultNames();
-        var errors = new StringBuilder();
-        foreach (var candidate in candidates)
+        if (NativeFiles.TryLoadChecked(
+                "Intel MKL's runtime library", candidates, [.. RequiredExports, .. BlasLibrary.RequiredExports],
+                "it is not Intel MKL's libmkl_rt, or it is older than MKL 2018", out var handle, out var loadedFrom, out var failure))
         {
-            // Validate the file dlopen would map before it maps it: a truncated library ends the process with SIGBUS.
-            var file = NativeFiles.Locate(candidate, typeof(MklRuntime).Assembly);
-            if (file is not null && ElfImage.Problem(file) is { } damaged)
-            {
-                reason = $"Intel MKL's runtime library {damaged}.";
-                return false;
-            }
-
-            if (!NativeLibrary.TryLoad(candidate, out var handle))
-            {
-                errors.Append(errors.Length == 0 ? string.Empty : ", ").Append(candidate);
-                continue;
-            }
-
-            var missing = BlasLibrary.Missing(handle, RequiredExports);
-            if (missing.Length > 0)
-            {
-                NativeLibrary.Free(handle);
-                reason = $"'{candidate}' loaded but lacks {string.Join(", ", missing)}: it is not Intel MKL's libmkl_rt, or it is older than MKL 2018.";
-                return false;
-            }
-
-            var loaded = NativeFiles.LoadedPath(handle, "MKL_Get_Version_String");
-            if (loaded is not null && loaded != file && ElfImage.Problem(loaded) is { } damagedLoaded)
-            {
-                // Loaded from a place the search above did not predict: still refuse it before any of its code runs.
-                NativeLibrary.Free(handle);
-                reason = $"Intel MKL's runtime library {damagedLoaded}.";
-                return false;
-            }
-
             _handle = handle;
-            _loadedFrom = loaded ?? candidate;
+            _loadedFrom = loadedFrom;
             reason = null;
             return true;
         }
 
+        if (failure is not null)
+        {
+            reason = failure;
+            return false;
+        }
+
         reason = explicitPath is not null
             ? $"Intel MKL could not be loaded from '{explicitPath}' (set by MklOptions.LibraryPath or {MklOptions.LibraryPathVariable})."
-            : $"Intel MKL's runtime library was not found (tried {errors}).";
+            : $"Intel MKL's runtime library was not found (tried {string.Join(", ", candidates)}).";
         return false;
     }
 

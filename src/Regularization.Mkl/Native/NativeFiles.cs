@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -114,5 +115,71 @@ internal static unsafe class NativeFiles
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Loads the first of <paramref name="candidates"/> that loads, checking it before and after: the file the loader
+    /// will map must pass <see cref="ElfImage.Problem"/> before <c>dlopen</c> sees it (a truncated library would end the
+    /// process with SIGBUS), the loaded library must export every name in <paramref name="requiredExports"/>, and the
+    /// file it was actually mapped from (<see cref="LoadedPath"/>) must pass the ELF check too. A damaged or foreign
+    /// library stops the search: it is refused, not skipped for the next name.
+    /// </summary>
+    /// <param name="library">The library's name for messages (<c>Intel MKL's runtime library</c>, <c>OpenBLAS</c>).</param>
+    /// <param name="candidates">Paths or bare names, in order.</param>
+    /// <param name="requiredExports">Exports the library must have.</param>
+    /// <param name="notThatLibrary">What a library without them is not (the end of the message).</param>
+    /// <param name="handle">The loaded library.</param>
+    /// <param name="loadedFrom">The file it was mapped from, or the candidate when that cannot be told.</param>
+    /// <param name="failure">Why it was refused, or null when no candidate loaded at all (the caller says what was tried).</param>
+    /// <returns>True when a candidate loaded and passed.</returns>
+    public static bool TryLoadChecked(
+        string library,
+        IReadOnlyList<string> candidates,
+        IReadOnlyList<string> requiredExports,
+        string notThatLibrary,
+        out nint handle,
+        [NotNullWhen(true)] out string? loadedFrom,
+        out string? failure)
+    {
+        handle = 0;
+        loadedFrom = null;
+        failure = null;
+        foreach (var candidate in candidates)
+        {
+            var file = Locate(candidate, typeof(NativeFiles).Assembly);
+            if (file is not null && ElfImage.Problem(file) is { } damaged)
+            {
+                failure = $"{library} {damaged}.";
+                return false;
+            }
+
+            if (!NativeLibrary.TryLoad(candidate, out var loaded))
+            {
+                continue;
+            }
+
+            var missing = requiredExports.Where(e => !NativeLibrary.TryGetExport(loaded, e, out _)).ToArray();
+            if (missing.Length > 0)
+            {
+                NativeLibrary.Free(loaded);
+                failure = $"'{candidate}' loaded but lacks {string.Join(", ", missing)}: {notThatLibrary}.";
+                return false;
+            }
+
+            var path = LoadedPath(loaded, requiredExports[0]);
+            if (path is not null && path != file && ElfImage.Problem(path) is { } damagedLoaded)
+            {
+                // Mapped from a place the search above did not predict: still refused before any of its code runs.
+                NativeLibrary.Free(loaded);
+                failure = $"{library} {damagedLoaded}.";
+                return false;
+            }
+
+            handle = loaded;
+            loadedFrom = path ?? candidate;
+            return true;
+        }
+
+        return false;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Regularization.Mkl.Native;
 
@@ -82,54 +81,25 @@ internal static unsafe class OpenBlasRuntime
     {
         var explicitPath = libraryPath ?? (Environment.GetEnvironmentVariable(LibraryPathVariable) is { Length: > 0 } p ? p : null);
         string[] candidates = explicitPath is not null ? [explicitPath] : ["libopenblas.so.0", "libopenblas.so"];
-        var tried = new StringBuilder();
-        foreach (var candidate in candidates)
+        if (!NativeFiles.TryLoadChecked(
+                "OpenBLAS", candidates, [.. ServiceExports, .. BlasLibrary.RequiredExports], "it is not OpenBLAS with LAPACK (Debian: libopenblas0-pthread)",
+                out var handle, out var loadedFrom, out var failure))
         {
-            var file = NativeFiles.Locate(candidate, typeof(OpenBlasRuntime).Assembly);
-            if (file is not null && ElfImage.Problem(file) is { } damaged)
-            {
-                reason = $"OpenBLAS {damaged}.";
-                return false;
-            }
-
-            if (!NativeLibrary.TryLoad(candidate, out var handle))
-            {
-                tried.Append(tried.Length == 0 ? string.Empty : ", ").Append(candidate);
-                continue;
-            }
-
-            var missing = BlasLibrary.Missing(handle, ServiceExports);
-            if (missing.Length > 0)
-            {
-                NativeLibrary.Free(handle);
-                reason = $"'{candidate}' loaded but lacks {string.Join(", ", missing)}: it is not OpenBLAS with LAPACK (Debian: libopenblas0-pthread).";
-                return false;
-            }
-
-            var loaded = NativeFiles.LoadedPath(handle, "openblas_get_config");
-            if (loaded is not null && loaded != file && ElfImage.Problem(loaded) is { } damagedLoaded)
-            {
-                NativeLibrary.Free(handle);
-                reason = $"OpenBLAS {damagedLoaded}.";
-                return false;
-            }
-
-            _handle = handle;
-            _loadedFrom = loaded ?? candidate;
-            _setThreads = (delegate* unmanaged[Cdecl]<int, void>)NativeLibrary.GetExport(handle, "openblas_set_num_threads");
-            _getThreads = (delegate* unmanaged[Cdecl]<int>)NativeLibrary.GetExport(handle, "openblas_get_num_threads");
-            Config = Marshal.PtrToStringUTF8(((delegate* unmanaged[Cdecl]<nint>)NativeLibrary.GetExport(handle, "openblas_get_config"))())?.Trim();
-            CoreName = Marshal.PtrToStringUTF8(((delegate* unmanaged[Cdecl]<nint>)NativeLibrary.GetExport(handle, "openblas_get_corename"))())?.Trim();
-            reason = null;
-            return true;
+            reason = failure ?? (explicitPath is not null
+                ? $"OpenBLAS could not be loaded from '{explicitPath}' (set by {LibraryPathVariable} or the library path option)."
+                : $"OpenBLAS was not found (tried {string.Join(", ", candidates)}).");
+            return false;
         }
 
-        reason = explicitPath is not null
-            ? $"OpenBLAS could not be loaded from '{explicitPath}' (set by {LibraryPathVariable} or the library path option)."
-            : $"OpenBLAS was not found (tried {tried}).";
-        return false;
+        _handle = handle;
+        _loadedFrom = loadedFrom;
+        _setThreads = (delegate* unmanaged[Cdecl]<int, void>)NativeLibrary.GetExport(handle, "openblas_set_num_threads");
+        _getThreads = (delegate* unmanaged[Cdecl]<int>)NativeLibrary.GetExport(handle, "openblas_get_num_threads");
+        Config = Marshal.PtrToStringUTF8(((delegate* unmanaged[Cdecl]<nint>)NativeLibrary.GetExport(handle, "openblas_get_config"))())?.Trim();
+        CoreName = Marshal.PtrToStringUTF8(((delegate* unmanaged[Cdecl]<nint>)NativeLibrary.GetExport(handle, "openblas_get_corename"))())?.Trim();
+        reason = null;
+        return true;
     }
-
     /// <summary>A 2x2 dgemm and a 2x2 LU with known answers through the provider's own entry points.</summary>
     private static bool SmokeTest([NotNullWhen(false)] out string? reason)
     {
