@@ -64,6 +64,29 @@ public static class ChildProcess
                     break;
                 }
 
+            case "idle-cpu":
+                {
+                    // Two threads on large products, then nothing: how much CPU the process burns while idle.
+                    var ok = args[1] == "mkl"
+                        ? MklControl.TryUse(new MklOptions { Threading = MklThreading.Gnu, Threads = 2 })
+                        : OpenBlasControl.TryUse(2);
+                    Console.WriteLine($"started={ok}");
+                    var a = Matrix<double>.Build.Random(256, 256, 1);
+                    for (var i = 0; i < 40; i++)
+                    {
+                        _ = a * a;
+                    }
+
+                    using var self = Process.GetCurrentProcess();
+                    Thread.Sleep(300); // the libraries' spin windows: libgomp well under 1 ms, OpenBLAS about 0.1 s
+                    self.Refresh();
+                    var before = self.TotalProcessorTime;
+                    Thread.Sleep(1000);
+                    self.Refresh();
+                    Console.WriteLine($"idle-cpu-seconds={(self.TotalProcessorTime - before).TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)}");
+                    break;
+                }
+
             default:
                 Console.Error.WriteLine($"unknown scenario '{scenario}'");
                 return 2;
@@ -94,7 +117,11 @@ public static class ChildProcess
 
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(assembly);
-        start.ArgumentList.Add(scenario);
+        foreach (var word in scenario.Split(' '))
+        {
+            start.ArgumentList.Add(word);
+        }
+
         foreach (var name in new[] { "REGULARIZATION_PROVIDER", "REGULARIZATION_MKL_PATH", "REGULARIZATION_MKL_THREADING", "REGULARIZATION_MKL_THREADS", "REGULARIZATION_MKL_CBWR", "REGULARIZATION_OPENBLAS_PATH" })
         {
             start.Environment.Remove(name);

@@ -125,6 +125,29 @@ public sealed class StartupFaultTests
         Assert.True(double.Parse(line["gemm-error=".Length..], System.Globalization.CultureInfo.InvariantCulture) < 1e-12, output);
     }
 
+    [Theory]
+    [InlineData("mkl")]
+    [InlineData("openblas")]
+    public void NoThreadSpinsAfterTheWorkEnds(string library)
+    {
+        // OMP_WAIT_POLICY is no longer forced to PASSIVE; this checks that no library thread is left spinning: over one
+        // idle second after 40 two-thread products the process uses well under a core (a spinning thread: about 1 s).
+        if (library == "mkl")
+        {
+            MklRequirement.Assert();
+        }
+        else
+        {
+            OpenBlasRequirement.Assert();
+        }
+
+        var (code, output, error) = ChildProcess.Run("idle-cpu " + library);
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("started=True", output, StringComparison.Ordinal);
+        var line = output.Split('\n').Single(l => l.StartsWith("idle-cpu-seconds=", StringComparison.Ordinal));
+        Assert.True(double.Parse(line["idle-cpu-seconds=".Length..], System.Globalization.CultureInfo.InvariantCulture) < 0.25, output);
+    }
+
     /// <summary>Runs <c>try-use</c> on <paramref name="runtime"/>, checks the refusal and the clean end, returns the output.</summary>
     private static string RunRefused(string runtime)
     {
