@@ -96,6 +96,12 @@ public static class ChildProcess
         return 0;
     }
 
+    /// <summary>
+    /// Makes OpenBLAS unavailable in the child, so that <c>auto</c> reaches MKL (and then managed) on any CPU: on
+    /// AMD it tries OpenBLAS first.
+    /// </summary>
+    internal static readonly (string Name, string? Value) NoOpenBlas = ("REGULARIZATION_OPENBLAS_PATH", "/nonexistent/libopenblas.so.0");
+
     /// <summary>Runs a scenario in a child process with extra environment variables.</summary>
     /// <param name="scenario">The scenario.</param>
     /// <param name="environment">Variables to set (null value: remove).</param>

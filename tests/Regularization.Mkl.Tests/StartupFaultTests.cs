@@ -74,7 +74,7 @@ public sealed class StartupFaultTests
     {
         // The control: the same directory of links, nothing broken, starts and computes.
         using var dir = new FaultyMkl();
-        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", dir.Runtime));
+        var (code, output, error) = ChildProcess.Run("try-use", ChildProcess.NoOpenBlas, ("REGULARIZATION_MKL_PATH", dir.Runtime));
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("tryuse=True", output, StringComparison.Ordinal);
         Assert.Contains($"library {dir.Runtime}", output, StringComparison.Ordinal);
@@ -151,7 +151,7 @@ public sealed class StartupFaultTests
     /// <summary>Runs <c>try-use</c> on <paramref name="runtime"/>, checks the refusal and the clean end, returns the output.</summary>
     private static string RunRefused(string runtime)
     {
-        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", runtime));
+        var (code, output, error) = ChildProcess.Run("try-use", ChildProcess.NoOpenBlas, ("REGULARIZATION_MKL_PATH", runtime));
         Assert.True(code == 0, $"exit {code} (128 + n is signal n: the process died)\n{output}\n{error}");
         Assert.Contains("tryuse=False", output, StringComparison.Ordinal);
         Assert.Contains("use=threw MklUnavailableException", output, StringComparison.Ordinal);

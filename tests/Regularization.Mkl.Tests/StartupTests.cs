@@ -11,7 +11,7 @@ public sealed class StartupTests
     [Fact]
     public void MissingLibrary_TryUseIsFalse_UseThrowsWithInstallHint_AndTheProcessSurvives()
     {
-        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", "/nonexistent/libmkl_rt.so.2"));
+        var (code, output, error) = ChildProcess.Run("try-use", ChildProcess.NoOpenBlas, ("REGULARIZATION_MKL_PATH", "/nonexistent/libmkl_rt.so.2"));
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("tryuse=False", output, StringComparison.Ordinal);
         Assert.Contains("provider=ManagedLinearAlgebraProvider", output, StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public sealed class StartupTests
     {
         var foreign = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), OperatingSystem.IsLinux() ? "libSystem.Native.so" : "System.Native.dll");
         Assert.True(File.Exists(foreign) || !OperatingSystem.IsLinux(), $"{foreign} not found");
-        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", foreign));
+        var (code, output, error) = ChildProcess.Run("try-use", ChildProcess.NoOpenBlas, ("REGULARIZATION_MKL_PATH", foreign));
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("tryuse=False", output, StringComparison.Ordinal);
         Assert.Contains("use=threw MklUnavailableException", output, StringComparison.Ordinal);
@@ -67,7 +67,7 @@ public sealed class StartupTests
     [MklFact]
     public void CbwrCompatible_IsSetBeforeTheFirstComputation()
     {
-        var (code, output, error) = ChildProcess.Run("from-environment", ("REGULARIZATION_PROVIDER", "auto"), ("REGULARIZATION_MKL_CBWR", "compatible"));
+        var (code, output, error) = ChildProcess.Run("from-environment", ChildProcess.NoOpenBlas, ("REGULARIZATION_PROVIDER", "auto"), ("REGULARIZATION_MKL_CBWR", "compatible"));
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("selection=Mkl", output, StringComparison.Ordinal);
         Assert.Contains("CBWR branch 3 (compatible)", output, StringComparison.Ordinal);
