@@ -14,6 +14,8 @@
  *   gcc -O2 -o gemm_floor gemm_floor.c -ldl
  *   ./gemm_floor mkl|openblas THREADS [EPOCHS]   (one process per library and thread count: MKL's threading layer is fixed at its first call)
  *   ./gemm_floor mkl|openblas crossover          (1 against 2 threads per product size, for the thread policy's cutoff)
+ *   POLICY=1 ./gemm_floor mkl 2                  (the provider's thread policy: products under 2^19 multiply-adds on one
+ *                                                 thread through MKL_Set_Num_Threads_Local; OpenBLAS does this itself under 2^18)
  * MKL runs with the GNU OpenMP threading layer (libgomp loaded RTLD_GLOBAL first), as the CLI does; OpenBLAS is
  * Debian's libopenblas0-pthread. Output: one JSON line per (dtype, layout) with the epoch time (best of EPOCHS) and,
  * per product, the best per-epoch time and GFLOP/s. */
@@ -133,6 +135,9 @@ int main(int argc, char **argv) {
     }
     dgemm_t dgemm = (dgemm_t)sym(lib, "cblas_dgemm");
     sgemm_t sgemm = (sgemm_t)sym(lib, "cblas_sgemm");
+    int (*set_local)(int) = NULL;
+    const char *policy = getenv("POLICY");
+    if (mkl && policy && strcmp(policy, "1") == 0) set_local = (int (*)(int))sym(lib, "MKL_Set_Num_Threads_Local");
     if (crossover) {
         void (*set_threads)(int) = (void (*)(int))sym(lib, mkl ? "MKL_Set_Num_Threads" : "openblas_set_num_threads");
         return run_crossover(argv[1], version, dgemm, sgemm, set_threads);
@@ -158,10 +163,13 @@ int main(int argc, char **argv) {
                     for (int p = 0; p < 5; p++) {
                         const product *q = &ps[p];
                         double s = now();
+                        int small = set_local && (long)q->m * q->n * q->k < (1L << 19);
+                        if (small) set_local(1);
                         if (dtype)
                             sgemm(q->layout, q->ta, q->tb, q->m, q->n, q->k, 1.0f, buf[q->a], q->lda, buf[q->b], q->ldb, 0.0f, buf[q->c], q->ldc);
                         else
                             dgemm(q->layout, q->ta, q->tb, q->m, q->n, q->k, 1.0, buf[q->a], q->lda, buf[q->b], q->ldb, 0.0, buf[q->c], q->ldc);
+                        if (small) set_local(0);
                         per[p] += now() - s;
                     }
                 }
@@ -170,8 +178,8 @@ int main(int argc, char **argv) {
                 if (epoch < best_epoch) best_epoch = epoch;
                 for (int p = 0; p < 5; p++) if (per[p] < best[p]) best[p] = per[p];
             }
-            printf("{\"library\": \"%s\", \"version\": \"%s\", \"threads\": %d, \"dtype\": \"%s\", \"layout\": \"%s\", \"epoch_s\": %.4f, \"products\": [",
-                   argv[1], version, threads, dtype ? "float32" : "float64", lay ? "torch" : "ours", best_epoch);
+            printf("{\"library\": \"%s\", \"version\": \"%s\", \"threads\": %d, \"policy\": %d, \"dtype\": \"%s\", \"layout\": \"%s\", \"epoch_s\": %.4f, \"products\": [",
+                   argv[1], version, threads, set_local != NULL, dtype ? "float32" : "float64", lay ? "torch" : "ours", best_epoch);
             for (int p = 0; p < 5; p++) {
                 const product *q = &ps[p];
                 printf("%s{\"name\": \"%s\", \"mnk\": \"%dx%dx%d\", \"trans\": \"%c%c\", \"epoch_ms\": %.2f, \"gflops\": %.1f}", p ? ", " : "",

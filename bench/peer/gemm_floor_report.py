@@ -1,0 +1,50 @@
+"""Renders bench/peer/results/gemm-floor*.json* (written by gemm_floor.sh) as the Markdown of bench/results.md."""
+import json
+import os
+import sys
+
+
+def _lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def render(peer_dir, out=sys.stdout):
+    results = os.path.join(peer_dir, "results")
+    env_path = os.path.join(results, "gemm-floor-env.json")
+    if not os.path.exists(env_path):
+        return
+    with open(env_path) as f:
+        env = json.load(f)
+    floor = _lines(os.path.join(results, "gemm-floor.jsonl"))
+    cross = _lines(os.path.join(results, "gemm-crossover.jsonl"))
+    p = lambda s="": print(s, file=out)
+    p("\n### GEMM floor of one seed epoch, from C (`bench/peer/gemm_floor.c`)\n")
+    p(f"CPU: {env['cpu']} ({env['vendor']}, {env['cores']} cores); {env['date']}; best of {env['epochs']} epochs; "
+      f"load average {env['load_before']} before, {env['load_after']} after (a busy machine makes the 2-thread rows unreliable).")
+    versions = sorted({r["version"] for r in floor})
+    p("Libraries: " + "; ".join(versions) + ". MKL runs the GNU OpenMP layer; OpenBLAS is Debian's pthreads build.\n")
+    p("938 batches of 64, five products a batch (forward Z1, Z2; backward dW2, dH, dW1). `ours` is the column-major,")
+    p("features-by-batch call layout of `Mlp.cs`; `torch` is PyTorch's row-major `nn.Linear` layout. `policy` = products")
+    p("under 2^19 multiply-adds on one thread (`MKL_Set_Num_Threads_Local`), as the provider does.\n")
+    p("| library | threads | dtype | layout | epoch s | Z1 ms | Z2 ms | dW2 ms | dH ms | dW1 ms | torch / ours |")
+    p("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in floor:
+        twin = next((t for t in floor if t["library"] == r["library"] and t["threads"] == r["threads"] and t.get("policy") == r.get("policy")
+                     and t["dtype"] == r["dtype"] and t["layout"] == "ours"), None)
+        ratio = f"{r['epoch_s'] / twin['epoch_s']:.2f}" if twin and r["layout"] == "torch" else ""
+        threads = f"{r['threads']}{' + policy' if r.get('policy') else ''}"
+        cells = " | ".join(f"{x['epoch_ms']:.1f}" for x in r["products"])
+        p(f"| {r['library']} | {threads} | {r['dtype']} | {r['layout']} | {r['epoch_s']:.3f} | {cells} | {ratio} |")
+    if cross:
+        p("\n**Thread crossover** (column-major NN products, best of 5 rounds; time per call, 1 and 2 threads alternating in one process):\n")
+        p("| library | dtype | m x n x k | m*n*k | 1 thread us | 2 threads us | 2 / 1 |")
+        p("|---|---|---|---|---|---|---|")
+        for r in cross:
+            p(f"| {r['library']} | {r['dtype']} | {r['mnk']} | {r['m_n_k']:,} | {r['t1_us']:.2f} | {r['t2_us']:.2f} | {r['t2_over_t1']:.2f} |")
+
+
+if __name__ == "__main__":
+    render(os.path.dirname(os.path.abspath(__file__)))
