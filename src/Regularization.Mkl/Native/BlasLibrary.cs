@@ -67,8 +67,9 @@ internal enum VectorOp
 /// </para>
 /// <para>
 /// <b>Threads.</b> Products with <c>m * n * k</c> below <see cref="SmallProduct"/> run on one thread
-/// (<c>MKL_Set_Num_Threads_Local(1)</c> around the call, restored after it); OpenBLAS makes the same choice itself below
-/// <c>m * n * k = 262,144</c> (<c>GEMM_MULTITHREAD_THRESHOLD</c> 4 x 65,536 in its <c>interface/gemm.c</c>). The cutoff was
+/// (<c>MKL_Set_Num_Threads_Local(1)</c> around the call, restored after it). OpenBLAS has no per-call thread count and
+/// chooses by itself in its <c>interface/gemm.c</c>: one thread up to <c>m * n * k = 65,536 * GEMM_MULTITHREAD_THRESHOLD</c>
+/// (4 in Debian's build), so 262,144. The cutoff was
 /// measured with <c>bench/peer/gemm_floor.c crossover</c> (see <c>bench/results.md</c>): at the seed network's
 /// shapes, two MKL threads are slower than one for the three small products (<c>m * n * k = 81,920</c>) and faster from
 /// about 5e5 on.
