@@ -8,7 +8,7 @@ using Complex = System.Numerics.Complex;
 
 namespace Regularization.Mkl;
 
-/// <content>The <see cref="double"/> methods, mapped onto CBLAS, VML and LAPACKE.</content>
+/// <content>The <see cref="double"/> methods, mapped onto CBLAS, LAPACK (with LAPACKE's conventions, see <see cref="Native.BlasLibrary"/>) and, with MKL, VML.</content>
 public abstract unsafe partial class NativeLinearAlgebraProvider
 {
     private const byte Lower = (byte)'L';
@@ -161,7 +161,7 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dlange</c> ('1', 'I', 'F', 'M'). The Frobenius norm is a scaled sum of squares (the managed provider
+    /// <c>dlange</c> ('1', 'I', 'F', 'M'). The Frobenius norm is a scaled sum of squares (the managed provider
     /// forms <c>A*A^T</c>, which costs <c>rows^2 * columns</c>); results agree to rounding. An empty matrix has norm 0.
     /// </remarks>
     public double MatrixNorm(Norm norm, int rows, int columns, double[] matrix)
@@ -232,7 +232,7 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dgetrf</c>, then the pivots are made 0-based. An exactly singular matrix is not an error (as in the
+    /// <c>dgetrf</c>, then the pivots are made 0-based. An exactly singular matrix is not an error (as in the
     /// managed provider): U then has a zero on its diagonal.
     /// </remarks>
     public void LUFactor(double[] data, int order, int[] ipiv)
@@ -301,7 +301,7 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dgetri</c> with a 1-based copy of the pivots (the caller's array is not touched). Singular factors give
+    /// <c>dgetri</c> with a 1-based copy of the pivots (the caller's array is not touched). Singular factors give
     /// infinities or NaN, as in <see cref="LUInverse(double[], int)"/>.
     /// </remarks>
     /// <exception cref="ArgumentException">A pivot is outside <c>[0, order)</c>.</exception>
@@ -366,7 +366,7 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
     }
 
     /// <inheritdoc />
-    /// <remarks><c>LAPACKE_dgetrs('N')</c> with a 1-based copy of the pivots.</remarks>
+    /// <remarks><c>dgetrs('N')</c> with a 1-based copy of the pivots.</remarks>
     /// <exception cref="ArgumentException">A pivot is outside <c>[0, order)</c>.</exception>
     public void LUSolveFactored(int columnsOfB, double[] a, int order, int[] ipiv, double[] b)
     {
@@ -401,7 +401,7 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dpotrf('L')</c> on the lower triangle, then the strict upper triangle is zeroed, so that
+    /// <c>dpotrf('L')</c> on the lower triangle, then the strict upper triangle is zeroed, so that
     /// <paramref name="a"/> holds <c>L</c> with <c>A = L*L^T</c>.
     /// </remarks>
     /// <exception cref="ArgumentException">The matrix is not positive definite (the managed provider's exception).</exception>
@@ -463,7 +463,7 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
     }
 
     /// <inheritdoc />
-    /// <remarks><c>LAPACKE_dpotrs('L')</c>: only the lower triangle of <paramref name="a"/> is read.</remarks>
+    /// <remarks><c>dpotrs('L')</c>: only the lower triangle of <paramref name="a"/> is read.</remarks>
     public void CholeskySolveFactored(double[] a, int orderA, double[] b, int columnsB)
     {
         if (StaysManagedSolve(a, orderA, b, columnsB, nameof(orderA), nameof(columnsB)))
@@ -537,7 +537,7 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
     /// <inheritdoc />
     /// <remarks>
     /// <c>dgeqrf</c> on <paramref name="a"/>, R (the upper <c>n x n</c> part) copied into <paramref name="r"/>, then
-    /// <c>dorgqr</c> turns <paramref name="a"/> into the <c>m x n</c> Q. Requires <c>rowsA &gt;= columnsA</c> for MKL;
+    /// <c>dorgqr</c> turns <paramref name="a"/> into the <c>m x n</c> Q. Requires <c>rowsA &gt;= columnsA</c> for LAPACK;
     /// other shapes go to the managed provider.
     /// </remarks>
     public void ThinQRFactor(double[] a, int rowsA, int columnsA, double[] r, double[] tau)
@@ -701,7 +701,7 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dgesdd</c> (divide and conquer, job 'A' or 'N'); if it does not converge, <c>LAPACKE_dgesvd</c> on a saved
+    /// <c>dgesdd</c> (divide and conquer, job 'A' or 'N'); if it does not converge, <c>dgesvd</c> on a saved
     /// copy. <paramref name="a"/> is overwritten. Singular values come in descending order, as from the managed provider;
     /// singular vectors may differ in sign, so compare <c>U*S*V^T</c>.
     /// </remarks>
@@ -866,8 +866,8 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// Symmetric: <c>LAPACKE_dsyevd('V', 'U')</c> on a copy (eigenvalues ascending, orthonormal eigenvectors). General:
-    /// <c>LAPACKE_dgeev</c> on a copy (right eigenvectors of unit 2-norm; a complex pair <c>wr +- i wi</c> has its real and
+    /// Symmetric: <c>dsyevd('V', 'U')</c> on a copy (eigenvalues ascending, orthonormal eigenvectors). General:
+    /// <c>dgeev</c> on a copy (right eigenvectors of unit 2-norm; a complex pair <c>wr +- i wi</c> has its real and
     /// imaginary parts in two adjacent columns). <paramref name="matrixD"/> is cleared and receives the real
     /// block-diagonal form (<c>wi</c> at <c>(i, i+1)</c> when <c>wi &gt; 0</c>, at <c>(i, i-1)</c> when <c>wi &lt; 0</c>), as
     /// in the managed provider, so that <c>A*V = V*D</c>. Eigenvectors are scaled and, for general matrices, ordered
@@ -1211,7 +1211,7 @@ public abstract unsafe partial class NativeLinearAlgebraProvider
         }
     }
 
-    /// <summary>LAPACKE's negative codes: a work-array allocation failure, or an argument error (a bug here, since arguments are validated).</summary>
+    /// <summary>Negative LAPACK codes (LAPACKE's convention): a work-array allocation failure, or an argument error (a bug here, since arguments are validated).</summary>
     private static void ThrowOnArgumentError(int info)
     {
         if (info is Cblas.LapackWorkMemoryError or Cblas.LapackTransposeMemoryError)

@@ -106,6 +106,6 @@ internal readonly record struct ProviderCutoffs(int Arithmetic, int Divide, int 
     /// <summary>The cutoffs chosen from the measurements above.</summary>
     public static ProviderCutoffs Measured { get; } = new(Arithmetic: 128, Divide: 32, Power: 8, Level1: 64, Gemm: 64, Factorization: 8, Eigen: 16);
 
-    /// <summary>Always native: what the parity tests use to exercise MKL at every size.</summary>
+    /// <summary>Always native: what the parity tests use to exercise the library at every size.</summary>
     public static ProviderCutoffs None { get; } = new(0, 0, 0, 0, 0, 0, 0);
 }
