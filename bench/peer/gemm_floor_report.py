@@ -11,19 +11,34 @@ def _lines(path):
         return [json.loads(l) for l in f if l.strip()]
 
 
+def _best(rows, key, value):
+    """Per key, the row with the smallest value (the best of all runs: the floor)."""
+    best = {}
+    for r in rows:
+        k = key(r)
+        if k not in best or value(r) < value(best[k]):
+            best[k] = r
+    return list(best.values())
+
+
 def render(peer_dir, out=sys.stdout):
     results = os.path.join(peer_dir, "results")
-    env_path = os.path.join(results, "gemm-floor-env.json")
-    if not os.path.exists(env_path):
+    runs = _lines(os.path.join(results, "gemm-floor-env.jsonl"))
+    if not runs:
         return
-    with open(env_path) as f:
-        env = json.load(f)
-    floor = _lines(os.path.join(results, "gemm-floor.jsonl"))
-    cross = _lines(os.path.join(results, "gemm-crossover.jsonl"))
-    p = lambda s="": print(s, file=out)
+    env = runs[0]
+    floor = _best(_lines(os.path.join(results, "gemm-floor.jsonl")),
+                  lambda r: (r["library"], r["threads"], r.get("policy", 0), r["dtype"], r["layout"]), lambda r: r["epoch_s"])
+    cross_all = _lines(os.path.join(results, "gemm-crossover.jsonl"))
+    cross = []
+    for r in _best(cross_all, lambda r: (r["library"], r["dtype"], r["mnk"]), lambda r: r["t1_us"]):
+        t2 = min(x["t2_us"] for x in cross_all if (x["library"], x["dtype"], x["mnk"]) == (r["library"], r["dtype"], r["mnk"]))
+        cross.append(dict(r, t2_us=t2, t2_over_t1=t2 / r["t1_us"]))
+    loads = ", ".join(f"{r['load_before'].split()[0]}-{r['load_after'].split()[0]}" for r in runs)
     p("\n### GEMM floor of one seed epoch, from C (`bench/peer/gemm_floor.c`)\n")
-    p(f"CPU: {env['cpu']} ({env['vendor']}, {env['cores']} cores); {env['date']}; best of {env['epochs']} epochs; "
-      f"load average {env['load_before']} before, {env['load_after']} after (a busy machine makes the 2-thread rows unreliable).")
+    p(f"CPU: {env['cpu']} ({env['vendor']}, {env['cores']} cores); runs {runs[0]['run']} to {runs[-1]['run']}; each row is the best "
+      f"of {len(runs)} run(s) of {env['epochs']} epochs (a floor); 1-minute load average before-after each run: {loads}. "
+      "The machine is shared: under load, two threads lose to one (a descheduled thread stalls the other at every product).")
     versions = sorted({r["version"] for r in floor})
     p("Libraries: " + "; ".join(versions) + ". MKL runs the GNU OpenMP layer; OpenBLAS is Debian's pthreads build.\n")
     p("938 batches of 64, five products a batch (forward Z1, Z2; backward dW2, dH, dW1). `ours` is the column-major,")

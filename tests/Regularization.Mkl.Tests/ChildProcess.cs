@@ -46,6 +46,12 @@ public static class ChildProcess
                     Console.WriteLine($"selection={selection.Kind}");
                     Console.WriteLine($"describe={MklControl.Describe()}");
                     Console.WriteLine($"gemm-error={GemmError().ToString("E3", CultureInfo.InvariantCulture)}");
+                    if (selection.Kind == ProviderKind.Mkl)
+                    {
+                        // The product above is small (m*n*k < 2^19): it ran on one thread, and the count is restored after it.
+                        Console.WriteLine($"threads-after={Regularization.Mkl.Native.MklRuntime.MaxThreads()}");
+                    }
+
                     break;
                 }
 

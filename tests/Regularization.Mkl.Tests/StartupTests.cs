@@ -61,6 +61,7 @@ public sealed class StartupTests
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("threading Gnu; threads 2", output, StringComparison.Ordinal);
         Assert.True(GemmError(output) < 1e-12, output);
+        Assert.Contains("threads-after=2", output, StringComparison.Ordinal);
         Assert.Contains("end=reached", output, StringComparison.Ordinal);
     }
 
