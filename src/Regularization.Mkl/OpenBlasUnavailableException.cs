@@ -4,7 +4,7 @@ namespace Regularization.Mkl;
 /// OpenBLAS cannot be used: <c>libopenblas.so.0</c> is missing, damaged, or lacks the CBLAS or LAPACK entry points.
 /// The message says which, and how to install it.
 /// </summary>
-public sealed class OpenBlasUnavailableException : InvalidOperationException
+public sealed class OpenBlasUnavailableException : NativeLibraryUnavailableException
 {
     /// <summary>The install instructions appended to every message.</summary>
     public const string InstallHint =
@@ -14,20 +14,15 @@ public sealed class OpenBlasUnavailableException : InvalidOperationException
     /// <summary>Creates the exception with a reason; the install instructions are appended.</summary>
     /// <param name="reason">Why OpenBLAS cannot be used.</param>
     public OpenBlasUnavailableException(string reason)
-        : base($"OpenBLAS is not usable: {reason} {InstallHint}")
+        : base("OpenBLAS", reason, InstallHint, null)
     {
-        Reason = reason;
     }
 
     /// <summary>Creates the exception with a reason and the exception that caused it.</summary>
     /// <param name="reason">Why OpenBLAS cannot be used.</param>
     /// <param name="innerException">The cause.</param>
     public OpenBlasUnavailableException(string reason, Exception innerException)
-        : base($"OpenBLAS is not usable: {reason} {InstallHint}", innerException)
+        : base("OpenBLAS", reason, InstallHint, innerException)
     {
-        Reason = reason;
     }
-
-    /// <summary>Why OpenBLAS cannot be used, without the install instructions.</summary>
-    public string Reason { get; }
 }
