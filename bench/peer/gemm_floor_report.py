@@ -44,15 +44,18 @@ def render(peer_dir, out=sys.stdout):
     p("938 batches of 64, five products a batch (forward Z1, Z2; backward dW2, dH, dW1). `ours` is the column-major,")
     p("features-by-batch call layout of `Mlp.cs`; `torch` is PyTorch's row-major `nn.Linear` layout. `policy` = products")
     p("under 2^19 multiply-adds on one thread (`MKL_Set_Num_Threads_Local`), as the provider does.\n")
-    p("| library | threads | dtype | layout | epoch s | Z1 ms | Z2 ms | dW2 ms | dH ms | dW1 ms | torch / ours |")
-    p("|---|---|---|---|---|---|---|---|---|---|---|")
+    p("`epoch CPU s` is the process CPU time (all threads, spinning included) of the least-CPU epoch: for one thread it is")
+    p("the floor even on a busy machine, where the wall time (`epoch s`) includes waiting for a core.\n")
+    p("| library | threads | dtype | layout | epoch s | epoch CPU s | Z1 ms | Z2 ms | dW2 ms | dH ms | dW1 ms | torch / ours (wall) |")
+    p("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in floor:
         twin = next((t for t in floor if t["library"] == r["library"] and t["threads"] == r["threads"] and t.get("policy") == r.get("policy")
                      and t["dtype"] == r["dtype"] and t["layout"] == "ours"), None)
         ratio = f"{r['epoch_s'] / twin['epoch_s']:.2f}" if twin and r["layout"] == "torch" else ""
         threads = f"{r['threads']}{' + policy' if r.get('policy') else ''}"
         cells = " | ".join(f"{x['epoch_ms']:.1f}" for x in r["products"])
-        p(f"| {r['library']} | {threads} | {r['dtype']} | {r['layout']} | {r['epoch_s']:.3f} | {cells} | {ratio} |")
+        cpu = f"{r['epoch_cpu_s']:.3f}" if "epoch_cpu_s" in r else ""
+        p(f"| {r['library']} | {threads} | {r['dtype']} | {r['layout']} | {r['epoch_s']:.3f} | {cpu} | {cells} | {ratio} |")
     if cross:
         p("\n**Thread crossover** (column-major NN products, best of 5 rounds; time per call, 1 and 2 threads alternating in one process):\n")
         p("| library | dtype | m x n x k | m*n*k | 1 thread us | 2 threads us | 2 / 1 |")
