@@ -34,6 +34,7 @@ def render(peer_dir, out=sys.stdout):
     for r in _best(cross_all, lambda r: (r["library"], r["dtype"], r["mnk"]), lambda r: r["t1_us"]):
         t2 = min(x["t2_us"] for x in cross_all if (x["library"], x["dtype"], x["mnk"]) == (r["library"], r["dtype"], r["mnk"]))
         cross.append(dict(r, t2_us=t2, t2_over_t1=t2 / r["t1_us"]))
+    p = lambda s="": print(s, file=out)
     loads = ", ".join(f"{r['load_before'].split()[0]}-{r['load_after'].split()[0]}" for r in runs)
     p("\n### GEMM floor of one seed epoch, from C (`bench/peer/gemm_floor.c`)\n")
     p(f"CPU: {env['cpu']} ({env['vendor']}, {env['cores']} cores); runs {runs[0]['run']} to {runs[-1]['run']}; each row is the best "

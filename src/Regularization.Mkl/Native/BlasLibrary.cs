@@ -68,11 +68,10 @@ internal enum VectorOp
 /// <para>
 /// <b>Threads.</b> Products with <c>m * n * k</c> below <see cref="SmallProduct"/> run on one thread
 /// (<c>MKL_Set_Num_Threads_Local(1)</c> around the call, restored after it). OpenBLAS has no per-call thread count and
-/// chooses by itself in its <c>interface/gemm.c</c>: one thread up to <c>m * n * k = 65,536 * GEMM_MULTITHREAD_THRESHOLD</c>
-/// (4 in Debian's build), so 262,144. The cutoff was
-/// measured with <c>bench/peer/gemm_floor.c crossover</c> (see <c>bench/results.md</c>): at the seed network's
-/// shapes, two MKL threads are slower than one for the three small products (<c>m * n * k = 81,920</c>) and faster from
-/// about 5e5 on.
+/// chooses by itself (measured: one thread up to at least 96^3 = 884,736 multiply-adds, two from 1,048,576). The
+/// cutoff was measured with <c>bench/peer/gemm_floor.c</c> (see <c>bench/results.md</c>) on a 2-core AMD EPYC (Zen 4):
+/// at the seed network's three small products (<c>m * n * k = 81,920</c>) two MKL threads lose in float32 and are mixed
+/// in float64 (the <c>k = 10</c> product loses), while from about 5e5 on two threads win by 1.3x to 1.9x.
 /// </para>
 /// </remarks>
 internal sealed unsafe class BlasLibrary
