@@ -79,6 +79,11 @@ internal sealed unsafe class BlasLibrary
     /// <summary>Products with fewer multiply-adds than this run on one thread (see the remarks).</summary>
     public const long SmallProduct = 1L << 19;
 
+    /// <summary>Environment variable that overrides <see cref="SmallProduct"/> (a whole number of multiply-adds; 0 turns the policy off).</summary>
+    public const string SmallProductVariable = "REGULARIZATION_SMALL_PRODUCT";
+
+    private readonly long _smallProduct = ReadSmallProduct();
+
     private readonly delegate* unmanaged[Cdecl]<int, double, double*, int, double, double*, int, void> _daxpby;
     private readonly delegate* unmanaged[Cdecl]<int, double, double*, int, void> _dscal;
     private readonly delegate* unmanaged[Cdecl]<int, double*, int, double*, int, double> _ddot;
@@ -462,7 +467,12 @@ internal sealed unsafe class BlasLibrary
 
     /// <summary>The thread policy before a product: one thread for a small one; returns what to restore (-1: nothing).</summary>
     private int EnterProduct(int m, int n, int k) =>
-        _setLocalThreads is null || (long)m * n * k >= SmallProduct ? -1 : _setLocalThreads(1);
+        _setLocalThreads is null || (long)m * n * k >= _smallProduct ? -1 : _setLocalThreads(1);
+
+    private static long ReadSmallProduct() =>
+        long.TryParse(Environment.GetEnvironmentVariable(SmallProductVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : SmallProduct;
 
     private void LeaveProduct(int previous)
     {
