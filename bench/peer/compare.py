@@ -14,6 +14,8 @@ import json
 import os
 import re
 
+import gemm_floor_report
+
 
 def load_bdn(artifacts):
     rows = []
@@ -149,6 +151,7 @@ def main():
     matmul_table(bdn, peer)
     dgemm_table(bdn, peer)
     epoch_table(bdn, peer)
+    gemm_floor_report.render(args.peer)
 
 
 if __name__ == "__main__":

@@ -28,3 +28,4 @@ for t in 1 2; do
   OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t "$python" "$here/torch_train_epoch.py" --threads "$t" --out "$here/results/epoch-t$t.json"
   OMP_NUM_THREADS=$t "$here/results/mkl_dgemm" "$t" > "$here/results/mkl-dgemm-t$t.json"
 done
+"$here/gemm_floor.sh"

@@ -112,14 +112,15 @@ internal static class Options
     public static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
     public static Option<int> Threads() =>
-        Int("--threads", "Threads: Intel MKL's (GNU OpenMP) and MathNet's MaxDegreeOfParallelism.", 1, 1, 1024);
+        Int("--threads", "Threads for large matrix products (MKL: GNU OpenMP; OpenBLAS: pthreads; products under 2^19 multiply-adds run on one) and MathNet's MaxDegreeOfParallelism.", 1, 1, 1024);
 
     public static Option<string?> Provider() =>
         OptionalChoice(
             "--provider",
-            "Linear-algebra provider: auto (MKL if available, else managed), mkl (MKL or fail), managed. Overrides REGULARIZATION_PROVIDER; default: that variable, else auto.",
+            "Linear-algebra provider: auto (the native BLAS for this CPU: OpenBLAS on AMD, MKL on Intel, then the other, else managed), mkl or openblas (that library or fail), managed. Overrides REGULARIZATION_PROVIDER; default: that variable, else auto.",
             "auto",
             "mkl",
+            "openblas",
             "managed");
 
     public static Option<string?> Data() =>

@@ -13,18 +13,21 @@ public enum ProviderKind
 
     /// <summary>Intel MKL through <see cref="MklLinearAlgebraProvider"/>.</summary>
     Mkl = 1,
+
+    /// <summary>OpenBLAS through <see cref="OpenBlasLinearAlgebraProvider"/>.</summary>
+    OpenBlas = 2,
 }
 
 /// <summary>The outcome of <see cref="MklControl.UseFromEnvironment"/>.</summary>
 /// <param name="Kind">The provider now in <c>LinearAlgebraControl.Provider</c>.</param>
-/// <param name="Requested">What was asked for: <c>auto</c>, <c>mkl</c> or <c>managed</c>.</param>
-/// <param name="Reason">Why <c>auto</c> fell back to the managed provider, or null.</param>
+/// <param name="Requested">What was asked for: <c>auto</c>, <c>mkl</c>, <c>openblas</c> or <c>managed</c>.</param>
+/// <param name="Reason">Why <c>auto</c> did not use the native libraries it tried before the chosen one, or null.</param>
 public sealed record ProviderSelection(ProviderKind Kind, string Requested, string? Reason)
 {
     /// <summary>One line for logs: <c>provider mkl (requested auto)</c>, with the fallback reason when there is one.</summary>
     /// <returns>The description.</returns>
     public override string ToString() =>
-        $"provider {(Kind == ProviderKind.Mkl ? "mkl" : "managed")} (requested {Requested})" + (Reason is null ? string.Empty : $": {Reason}");
+        $"provider {Kind.ToString().ToLowerInvariant()} (requested {Requested})" + (Reason is null ? string.Empty : $": {Reason}");
 }
 
 /// <summary>
@@ -39,7 +42,7 @@ public sealed record ProviderSelection(ProviderKind Kind, string Requested, stri
 /// test. The threading layer and CBWR mode are then fixed for the process.
 /// </para>
 /// <para>
-/// <c>REGULARIZATION_PROVIDER=auto|mkl|managed</c> is honoured by <see cref="UseFromEnvironment"/>, which command-line
+/// <c>REGULARIZATION_PROVIDER=auto|mkl|openblas|managed</c> is honoured by <see cref="UseFromEnvironment"/>, which command-line
 /// tools and benchmarks call at start-up.
 /// </para>
 /// </remarks>
@@ -52,7 +55,7 @@ public sealed record ProviderSelection(ProviderKind Kind, string Requested, stri
 /// </example>
 public static class MklControl
 {
-    /// <summary>Environment variable read by <see cref="UseFromEnvironment"/>: <c>auto</c> (default), <c>mkl</c> or <c>managed</c>.</summary>
+    /// <summary>Environment variable read by <see cref="UseFromEnvironment"/>: <c>auto</c> (default), <c>mkl</c>, <c>openblas</c> or <c>managed</c>.</summary>
     public const string ProviderVariable = "REGULARIZATION_PROVIDER";
 
     /// <summary>
@@ -96,36 +99,50 @@ public static class MklControl
     public static bool IsInUse => LinearAlgebraControl.Provider is MklLinearAlgebraProvider;
 
     /// <summary>
-    /// Selects the provider named by <c>REGULARIZATION_PROVIDER</c>: <c>auto</c> or unset (MKL if available, else
-    /// managed), <c>mkl</c> (MKL or an exception) or <c>managed</c>. MKL is started with
-    /// <see cref="MklOptions.FromEnvironment"/> (<c>REGULARIZATION_MKL_THREADING</c>, <c>_THREADS</c>, <c>_CBWR</c>,
-    /// <c>_PATH</c>).
+    /// Selects the provider named by <c>REGULARIZATION_PROVIDER</c>: <c>auto</c> or unset (the native libraries in
+    /// <see cref="OpenBlasControl.PreferredOrder"/> for this CPU's vendor, else managed), <c>mkl</c> or <c>openblas</c>
+    /// (that library or an exception) or <c>managed</c>. MKL is started with <see cref="MklOptions.FromEnvironment"/>
+    /// (<c>REGULARIZATION_MKL_THREADING</c>, <c>_THREADS</c>, <c>_CBWR</c>, <c>_PATH</c>); OpenBLAS with
+    /// <c>REGULARIZATION_MKL_THREADS</c> threads (default 1) and <c>REGULARIZATION_OPENBLAS_PATH</c>.
     /// </summary>
-    /// <returns>What was chosen, and why <c>auto</c> fell back to managed.</returns>
+    /// <returns>What was chosen, and why <c>auto</c> did not use the libraries it tried.</returns>
     /// <exception cref="ArgumentException">The variable (or an MKL option variable) has a value that is not allowed.</exception>
     /// <exception cref="MklUnavailableException"><c>mkl</c> was asked for and MKL cannot be used.</exception>
+    /// <exception cref="OpenBlasUnavailableException"><c>openblas</c> was asked for and OpenBLAS cannot be used.</exception>
     public static ProviderSelection UseFromEnvironment()
     {
         var raw = Environment.GetEnvironmentVariable(ProviderVariable);
         var requested = string.IsNullOrWhiteSpace(raw) ? "auto" : raw.Trim().ToLowerInvariant();
+        var options = requested is "managed" ? MklOptions.Default : MklOptions.FromEnvironment();
+        var openBlasThreads = options.Threads ?? 1;
         switch (requested)
         {
             case "managed":
                 UseManaged();
                 return new ProviderSelection(ProviderKind.Managed, requested, null);
             case "mkl":
-                Use(MklOptions.FromEnvironment());
+                Use(options);
                 return new ProviderSelection(ProviderKind.Mkl, requested, null);
+            case "openblas":
+                OpenBlasControl.Use(openBlasThreads);
+                return new ProviderSelection(ProviderKind.OpenBlas, requested, null);
             case "auto":
-                if (TryUseCore(MklOptions.FromEnvironment(), out var reason))
+                var reasons = new List<string>();
+                foreach (var kind in OpenBlasControl.PreferredOrder(OpenBlasControl.CpuVendor))
                 {
-                    return new ProviderSelection(ProviderKind.Mkl, requested, null);
+                    string? reason;
+                    if (kind == ProviderKind.Mkl ? TryUseCore(options, out reason) : OpenBlasControl.TryUse(openBlasThreads, out reason))
+                    {
+                        return new ProviderSelection(kind, requested, reasons.Count == 0 ? null : string.Join("; ", reasons));
+                    }
+
+                    reasons.Add($"{(kind == ProviderKind.Mkl ? "MKL" : "OpenBLAS")}: {reason}");
                 }
 
                 UseManaged();
-                return new ProviderSelection(ProviderKind.Managed, requested, reason);
+                return new ProviderSelection(ProviderKind.Managed, requested, string.Join("; ", reasons));
             default:
-                throw new ArgumentException($"{ProviderVariable}='{raw}' is not one of: auto, mkl, managed.");
+                throw new ArgumentException($"{ProviderVariable}='{raw}' is not one of: auto, mkl, openblas, managed.");
         }
     }
 

@@ -1,59 +1,29 @@
-using MathNet.Numerics;
-using MathNet.Numerics.Providers.LinearAlgebra;
 using Regularization.Mkl.Native;
 
 namespace Regularization.Mkl;
 
 /// <summary>
-/// A MathNet.Numerics linear-algebra provider over Intel MKL (<c>libmkl_rt</c>, MKL 2018 or later), called directly
-/// through P/Invoke: no native wrapper library and no MathNet MKL package. Install it process-wide with
-/// <see cref="MklControl.Use()"/> or <see cref="MklControl.TryUse()"/>, which set
+/// <see cref="NativeLinearAlgebraProvider"/> over Intel MKL (<c>libmkl_rt</c>, MKL 2018 or later). Install it
+/// process-wide with <see cref="MklControl.Use()"/> or <see cref="MklControl.TryUse()"/>, which set
 /// <c>LinearAlgebraControl.Provider</c>.
 /// </summary>
 /// <remarks>
-/// <para>
-/// <b>What runs in MKL</b> (double): <c>AddVectorToScaledVector</c> (<c>cblas_daxpby</c>), <c>ScaleArray</c>
-/// (<c>cblas_dscal</c>), <c>DotProduct</c> (<c>cblas_ddot</c>), the four array operations and the power (VML
-/// <c>vmdAdd/vmdSub/vmdMul/vmdDiv/vmdPow</c> in high-accuracy mode), <c>MatrixNorm</c> (<c>LAPACKE_dlange</c>),
-/// <c>MatrixMultiply</c> and <c>MatrixMultiplyWithUpdate</c> (<c>cblas_dgemm</c>), LU (<c>dgetrf/dgetri/dgetrs</c>),
-/// Cholesky (<c>dpotrf/dpotrs</c>), QR (<c>dgeqrf/dorgqr/dormqr</c> and <c>cblas_dtrsm</c>), SVD (<c>dgesdd</c>, falling
-/// back to <c>dgesvd</c>) and the eigen decomposition (<c>dsyevd</c>, <c>dgeev</c>). For float only the matrix products
-/// (<c>cblas_sgemm</c>); the remaining float, <see cref="System.Numerics.Complex"/> and <see cref="Complex32"/> methods
-/// are forwarded to <see cref="ManagedLinearAlgebraProvider.Instance"/>.
-/// </para>
-/// <para>
-/// <b>Same contract as the managed provider.</b> Arguments are validated in C# before any native call, with the
-/// managed provider's exception types; pivots are 0-based; the Cholesky factor has zeros above the diagonal; the full
-/// QR leaves exact zeros below R's diagonal; results may alias inputs wherever the managed provider allows it (and
-/// also for the products, where it does not). Numerical failures map to the managed provider's exceptions: a matrix
-/// that is not positive definite gives <see cref="ArgumentException"/>, SVD or eigen non-convergence gives
-/// <see cref="NonConvergenceException"/>; an exactly singular matrix in an LU inverse or solve, or a rank-deficient
-/// one in a QR solve, gives IEEE infinities and NaN without an exception, as the managed provider does.
-/// </para>
-/// <para>
-/// <b>Bits.</b> Add, subtract, pointwise multiply, scale and add-scaled-vector give the managed provider's bits
-/// (verified bitwise by the tests; <c>cblas_daxpy</c> itself fuses the multiply-add on AVX-512 and is therefore not
-/// used). VML's high-accuracy divide and power are within 1 ulp. Products, dot products, norms and factorizations
-/// agree to rounding (the tests state each tolerance).
-/// </para>
-/// <para>
-/// <b>Small inputs</b> stay managed where a native call costs more than it saves; see <see cref="Cutoffs"/>.
-/// </para>
+/// MKL is started once per process (<see cref="MklControl"/>: LP64, the threading layer, CBWR, threads) before its first
+/// call; a provider created with other options than the running ones fails in <see cref="InitializeVerify"/>.
+/// MKL 2020 takes a generic code path on AMD CPUs (<c>libmkl_def</c>, not its AVX2/AVX-512 kernels), where OpenBLAS is
+/// faster; see README, "Providers".
 /// </remarks>
 /// <example>
 /// <code>
 /// if (MklControl.TryUse())
 /// {
-///     var c = a * b; // cblas_dgemm
+///     var c = a * b; // cblas_dgemm in MKL
 /// }
 /// </code>
 /// </example>
-public sealed partial class MklLinearAlgebraProvider : ILinearAlgebraProvider
+public sealed class MklLinearAlgebraProvider : NativeLinearAlgebraProvider
 {
-    private static readonly ManagedLinearAlgebraProvider Managed = ManagedLinearAlgebraProvider.Instance;
-
     private readonly MklOptions? _options;
-    private readonly ProviderCutoffs _cutoffs;
 
     /// <summary>Creates a provider that starts MKL with <see cref="MklOptions.Default"/> (or keeps a configuration already started).</summary>
     public MklLinearAlgebraProvider()
@@ -69,41 +39,25 @@ public sealed partial class MklLinearAlgebraProvider : ILinearAlgebraProvider
     }
 
     internal MklLinearAlgebraProvider(MklOptions? options, ProviderCutoffs cutoffs)
+        : base(cutoffs)
     {
         options?.Validate();
         _options = options;
-        _cutoffs = cutoffs;
     }
-
-    /// <summary>
-    /// Starts MKL with this provider's options unless it is running: a provider used directly, without
-    /// <see cref="InitializeVerify"/>, still sets the threading layer before the first MKL call.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void EnsureStarted()
-    {
-        if (!MklRuntime.IsReady)
-        {
-            MklRuntime.Start(_options);
-        }
-    }
-
-    /// <summary>The size cutoffs below which calls stay managed.</summary>
-    internal ProviderCutoffs Cutoffs => _cutoffs;
 
     /// <summary>
     /// True when MKL can be loaded and started (it is started by this call if it was not). Never throws for a missing
     /// or broken MKL, and never lets it end the process.
     /// </summary>
     /// <returns>True when MKL is usable.</returns>
-    public bool IsAvailable() => MklRuntime.TryStart(_options, out _);
+    public override bool IsAvailable() => MklRuntime.TryStart(_options, out _);
 
     /// <summary>Starts MKL (once per process), as <c>LinearAlgebraControl.Provider</c>'s setter requires.</summary>
     /// <exception cref="MklUnavailableException">MKL is missing, broken or started with incompatible options.</exception>
-    public void InitializeVerify() => MklRuntime.Start(_options);
+    public override void InitializeVerify() => MklRuntime.Start(_options);
 
     /// <summary>Frees MKL's internal memory buffers (<c>MKL_Free_Buffers</c>); the provider stays usable.</summary>
-    public void FreeResources()
+    public override void FreeResources()
     {
         if (MklRuntime.IsReady)
         {
@@ -114,31 +68,14 @@ public sealed partial class MklLinearAlgebraProvider : ILinearAlgebraProvider
     /// <summary>A one-line description: MKL's version, code path, threading layer and thread count, or why MKL is not started.</summary>
     /// <returns>The description.</returns>
     public override string ToString() => MklControl.DescribeRuntime();
-}
 
-/// <summary>
-/// Sizes below which a call stays in the managed provider because the native call costs more than it saves (VML
-/// calls cost about 100 ns before the first element, level-1 BLAS 30-50 ns, LAPACKE's workspace queries more).
-/// </summary>
-/// <remarks>
-/// Measured on the project's machine (2-core Intel Xeon, Sapphire Rapids, AVX-512; MKL 2020.4 sequential; .NET 10,
-/// <c>Control.UseSingleThread()</c>; a loaded shared box, so the crossovers are rounded to powers of two). Managed and
-/// MKL times per call, in ns, at the crossover: add 128 elements 185 vs 115, divide 32 elements 109 vs 111, power 4
-/// elements 157 vs 111, daxpby 64 elements 73 vs 66 (32: 36 vs 55), dscal 128 elements 92 vs 76, dot 64 elements 79 vs 45, dgemm 4x4x4 428 vs 367, LU 8x8 674 vs
-/// 795 (12x12: 2970 vs 1732), QR 8x8 4684 vs 2990, symmetric eigen 16x16 45457 vs 42585.
-/// </remarks>
-/// <param name="Arithmetic">Minimum length for <c>vmdAdd</c>, <c>vmdSub</c>, <c>vmdMul</c>.</param>
-/// <param name="Divide">Minimum length for <c>vmdDiv</c>.</param>
-/// <param name="Power">Minimum length for <c>vmdPow</c>.</param>
-/// <param name="Level1">Minimum length for <c>daxpby</c>, <c>dscal</c>, <c>ddot</c> and <c>dlange</c>.</param>
-/// <param name="Gemm">Minimum <c>m*n*k</c> for dgemm/sgemm.</param>
-/// <param name="Factorization">Minimum order (or smaller dimension) for LU, Cholesky, QR and SVD and their solves.</param>
-/// <param name="Eigen">Minimum order for the eigen decomposition.</param>
-internal readonly record struct ProviderCutoffs(int Arithmetic, int Divide, int Power, int Level1, long Gemm, int Factorization, int Eigen)
-{
-    /// <summary>The cutoffs chosen from the measurements above.</summary>
-    public static ProviderCutoffs Measured { get; } = new(Arithmetic: 128, Divide: 32, Power: 8, Level1: 64, Gemm: 64, Factorization: 8, Eigen: 16);
+    private protected override BlasLibrary StartLibrary()
+    {
+        if (!MklRuntime.IsReady)
+        {
+            MklRuntime.Start(_options);
+        }
 
-    /// <summary>Always native: what the parity tests use to exercise MKL at every size.</summary>
-    public static ProviderCutoffs None { get; } = new(0, 0, 0, 0, 0, 0, 0);
+        return MklRuntime.Library!;
+    }
 }

@@ -5,7 +5,7 @@ namespace Regularization.Mkl;
 /// process with a threading layer or CBWR mode other than the one asked for. The message says which, and how to
 /// install MKL.
 /// </summary>
-public sealed class MklUnavailableException : InvalidOperationException
+public sealed class MklUnavailableException : NativeLibraryUnavailableException
 {
     /// <summary>The install instructions appended to every message.</summary>
     public const string InstallHint =
@@ -17,20 +17,15 @@ public sealed class MklUnavailableException : InvalidOperationException
     /// <summary>Creates the exception with a reason; the install instructions are appended.</summary>
     /// <param name="reason">Why MKL cannot be used.</param>
     public MklUnavailableException(string reason)
-        : base($"Intel MKL is not usable: {reason} {InstallHint}")
+        : base("Intel MKL", reason, InstallHint, null)
     {
-        Reason = reason;
     }
 
     /// <summary>Creates the exception with a reason and the exception that caused it.</summary>
     /// <param name="reason">Why MKL cannot be used.</param>
     /// <param name="innerException">The cause.</param>
     public MklUnavailableException(string reason, Exception innerException)
-        : base($"Intel MKL is not usable: {reason} {InstallHint}", innerException)
+        : base("Intel MKL", reason, InstallHint, innerException)
     {
-        Reason = reason;
     }
-
-    /// <summary>Why MKL cannot be used, without the install instructions.</summary>
-    public string Reason { get; }
 }

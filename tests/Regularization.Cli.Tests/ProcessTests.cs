@@ -30,7 +30,10 @@ public sealed partial class ProcessTests : IDisposable
     [Fact]
     public void Mkl_asked_for_but_missing_is_a_provider_error_and_auto_falls_back()
     {
-        var missing = new Dictionary<string, string?> { ["REGULARIZATION_MKL_PATH"] = "/nonexistent/libmkl_rt.so", ["REGULARIZATION_PROVIDER"] = null };
+        var missing = new Dictionary<string, string?>
+        {
+            ["REGULARIZATION_MKL_PATH"] = "/nonexistent/libmkl_rt.so", ["REGULARIZATION_OPENBLAS_PATH"] = "/nonexistent/libopenblas.so.0", ["REGULARIZATION_PROVIDER"] = null,
+        };
         var args = new[] { "train", "--epochs", "1", "--train-limit", "128", "--test-limit", "100" };
 
         var mkl = CliRunner.RunProcess([.. args, "--provider", "mkl"], missing);
@@ -39,7 +42,8 @@ public sealed partial class ProcessTests : IDisposable
 
         var auto = CliRunner.RunProcess(args, missing);
         Assert.True(auto.ExitCode == 0, auto.ToString());
-        Assert.Contains(auto.OutLines, l => l.StartsWith("Provider: managed", StringComparison.Ordinal) && l.Contains("MKL not used", StringComparison.Ordinal));
+        Assert.Contains(auto.OutLines, l => l.StartsWith("Provider: managed", StringComparison.Ordinal) && l.Contains("native BLAS not used: ", StringComparison.Ordinal)
+            && l.Contains("MKL: ", StringComparison.Ordinal) && l.Contains("OpenBLAS: ", StringComparison.Ordinal));
 
         var providers = CliRunner.RunProcess(["providers", "--size", "64", "--repeat", "1"], missing);
         Assert.True(providers.ExitCode == 0, providers.ToString());

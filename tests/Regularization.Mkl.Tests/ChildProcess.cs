@@ -46,6 +46,50 @@ public static class ChildProcess
                     Console.WriteLine($"selection={selection.Kind}");
                     Console.WriteLine($"describe={MklControl.Describe()}");
                     Console.WriteLine($"gemm-error={GemmError().ToString("E3", CultureInfo.InvariantCulture)}");
+                    if (selection.Kind == ProviderKind.Mkl)
+                    {
+                        // The product above is small (m*n*k < 2^19): it ran on one thread, and the count is restored after it.
+                        Console.WriteLine($"threads-after={Regularization.Mkl.Native.MklRuntime.MaxThreads()}");
+                    }
+
+                    break;
+                }
+
+            case "openblas-try-use":
+                {
+                    var ok = OpenBlasControl.TryUse(2, out var reason);
+                    Console.WriteLine($"tryuse={ok}");
+                    Console.WriteLine($"reason={reason}");
+                    Console.WriteLine($"provider={LinearAlgebraControl.Provider.GetType().Name}");
+                    if (ok)
+                    {
+                        Console.WriteLine($"describe={OpenBlasControl.Describe()}");
+                        Console.WriteLine($"gemm-error={GemmError().ToString("E3", CultureInfo.InvariantCulture)}");
+                    }
+
+                    break;
+                }
+
+            case "idle-cpu":
+                {
+                    // Two threads on large products, then nothing: how much CPU the process burns while idle.
+                    var ok = args[1] == "mkl"
+                        ? MklControl.TryUse(new MklOptions { Threading = MklThreading.Gnu, Threads = 2 })
+                        : OpenBlasControl.TryUse(2);
+                    Console.WriteLine($"started={ok}");
+                    var a = Matrix<double>.Build.Random(256, 256, 1);
+                    for (var i = 0; i < 40; i++)
+                    {
+                        _ = a * a;
+                    }
+
+                    using var self = Process.GetCurrentProcess();
+                    Thread.Sleep(300); // the libraries' spin windows: libgomp well under 1 ms, OpenBLAS about 0.1 s
+                    self.Refresh();
+                    var before = self.TotalProcessorTime;
+                    Thread.Sleep(1000);
+                    self.Refresh();
+                    Console.WriteLine($"idle-cpu-seconds={(self.TotalProcessorTime - before).TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)}");
                     break;
                 }
 
@@ -57,6 +101,12 @@ public static class ChildProcess
         Console.WriteLine("end=reached");
         return 0;
     }
+
+    /// <summary>
+    /// Makes OpenBLAS unavailable in the child, so that <c>auto</c> reaches MKL (and then managed) on any CPU: on
+    /// AMD it tries OpenBLAS first.
+    /// </summary>
+    internal static readonly (string Name, string? Value) NoOpenBlas = ("REGULARIZATION_OPENBLAS_PATH", "/nonexistent/libopenblas.so.0");
 
     /// <summary>Runs a scenario in a child process with extra environment variables.</summary>
     /// <param name="scenario">The scenario.</param>
@@ -79,8 +129,12 @@ public static class ChildProcess
 
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(assembly);
-        start.ArgumentList.Add(scenario);
-        foreach (var name in new[] { "REGULARIZATION_PROVIDER", "REGULARIZATION_MKL_PATH", "REGULARIZATION_MKL_THREADING", "REGULARIZATION_MKL_THREADS", "REGULARIZATION_MKL_CBWR" })
+        foreach (var word in scenario.Split(' '))
+        {
+            start.ArgumentList.Add(word);
+        }
+
+        foreach (var name in new[] { "REGULARIZATION_PROVIDER", "REGULARIZATION_MKL_PATH", "REGULARIZATION_MKL_THREADING", "REGULARIZATION_MKL_THREADS", "REGULARIZATION_MKL_CBWR", "REGULARIZATION_OPENBLAS_PATH" })
         {
             start.Environment.Remove(name);
         }

@@ -8,26 +8,32 @@ namespace Regularization.Mkl.Tests;
 /// (VML high accuracy). Dot product: <c>|diff| &lt;= n * eps * sum |x_i y_i|</c>. Norms: max-abs exact, the others
 /// within <c>rows * columns * eps</c> relative.
 /// </summary>
-public sealed class ElementwiseParityTests
+public abstract class ElementwiseParityTests
 {
+    /// <summary>The native provider under test, with no size cutoffs (every size reaches the library).</summary>
+    private protected abstract NativeLinearAlgebraProvider Native { get; }
+
+    /// <summary>The native provider as users get it (measured cutoffs).</summary>
+    private protected abstract NativeLinearAlgebraProvider NativeWithCutoffs { get; }
+
     public static TheoryData<int> Sizes => new() { 0, 1, 7, 33, 257, 4099 };
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Sizes))]
     public void AddArrays_IsBitwiseEqualToManaged(int n) =>
         Binary(n, (p, x, y, r) => p.AddArrays(x, y, r), "AddArrays");
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Sizes))]
     public void SubtractArrays_IsBitwiseEqualToManaged(int n) =>
         Binary(n, (p, x, y, r) => p.SubtractArrays(x, y, r), "SubtractArrays");
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Sizes))]
     public void PointWiseMultiplyArrays_IsBitwiseEqualToManaged(int n) =>
         Binary(n, (p, x, y, r) => p.PointWiseMultiplyArrays(x, y, r), "PointWiseMultiplyArrays");
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Sizes))]
     public void PointWiseDivideArrays_IsWithinOneUlpOfManaged(int n)
     {
@@ -44,11 +50,11 @@ public sealed class ElementwiseParityTests
         var expected = new double[n];
         var actual = new double[n];
         Providers.Managed.PointWiseDivideArrays(x, y, expected);
-        Providers.Mkl.PointWiseDivideArrays(x, y, actual);
+        Native.PointWiseDivideArrays(x, y, actual);
         Check.Ulps(expected, actual, 1, "PointWiseDivideArrays");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Sizes))]
     public void PointWisePowerArrays_IsWithinOneUlpOfMathPow(int n)
     {
@@ -67,15 +73,15 @@ public sealed class ElementwiseParityTests
         var expected = new double[n];
         var actual = new double[n];
         Providers.Managed.PointWisePowerArrays(x, y, expected);
-        Providers.Mkl.PointWisePowerArrays(x, y, actual);
+        Native.PointWisePowerArrays(x, y, actual);
         Check.Ulps(expected, actual, 1, "PointWisePowerArrays");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Sizes))]
     public void ElementwiseResults_MayAliasEitherInput_Bitwise(int n)
     {
-        var mkl = Providers.Mkl;
+        var mkl = Native;
         var x = Rand.WithSpecials(5, n);
         var y = Rand.WithSpecials(6, n);
         var expected = new double[n];
@@ -108,11 +114,11 @@ public sealed class ElementwiseParityTests
         return data;
     }
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(AxpyCases))]
     public void AddVectorToScaledVector_IsBitwiseEqualToManaged_ForEveryAliasing(int n, double alpha)
     {
-        var mkl = Providers.Mkl;
+        var mkl = Native;
         var y = Rand.WithSpecials(7, n);
         var x = Rand.WithSpecials(8, n);
         var expected = new double[n];
@@ -143,11 +149,11 @@ public sealed class ElementwiseParityTests
         Check.Bitwise(x, xy, "input untouched");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(AxpyCases))]
     public void ScaleArray_IsBitwiseEqualToManaged_InPlaceToo(int n, double alpha)
     {
-        var mkl = Providers.Mkl;
+        var mkl = Native;
         var x = Rand.WithSpecials(9, n);
         var expected = new double[n];
         Providers.Managed.ScaleArray(alpha, x, expected);
@@ -159,14 +165,14 @@ public sealed class ElementwiseParityTests
         Check.Bitwise(expected, same, "ScaleArray in place");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Sizes))]
     public void DotProduct_IsWithin_nEps_OfSumOfAbsoluteProducts(int n)
     {
         var x = Rand.Array(10, n);
         var y = Rand.Array(11, n, 1e3);
         var expected = Providers.Managed.DotProduct(x, y);
-        var actual = Providers.Mkl.DotProduct(x, y);
+        var actual = Native.DotProduct(x, y);
         var bound = Math.Max(1, n) * Check.Eps * x.Zip(y, (a, b) => Math.Abs(a * b)).Sum();
         Assert.True(Math.Abs(expected - actual) <= bound, $"dot: managed {expected:R}, MKL {actual:R}, bound {bound:E3}");
         Assert.True(n > 0 || actual == 0.0);
@@ -174,12 +180,12 @@ public sealed class ElementwiseParityTests
 
     public static TheoryData<int, int> NormShapes => new() { { 0, 3 }, { 3, 0 }, { 1, 1 }, { 7, 5 }, { 5, 7 }, { 257, 33 } };
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(NormShapes))]
     public void MatrixNorm_MaxIsExact_OthersWithin_mnEps(int rows, int columns)
     {
         var a = Rand.Array(12, rows * columns, 10.0);
-        var mkl = Providers.Mkl;
+        var mkl = Native;
         foreach (var norm in new[] { Norm.OneNorm, Norm.InfinityNorm, Norm.FrobeniusNorm, Norm.LargestAbsoluteValue })
         {
             var actual = mkl.MatrixNorm(norm, rows, columns, a);
@@ -202,14 +208,14 @@ public sealed class ElementwiseParityTests
         }
     }
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(1)]
     [InlineData(20)]
     [InlineData(100)]
     [InlineData(3000)]
     public void DefaultCutoffs_GiveTheSameResultsOnBothSidesOfTheCutoff(int n)
     {
-        var mkl = Providers.MklWithCutoffs;
+        var mkl = NativeWithCutoffs;
         var x = Rand.WithSpecials(13, n);
         var y = Rand.WithSpecials(14, n);
         var expected = new double[n];
@@ -225,14 +231,30 @@ public sealed class ElementwiseParityTests
         Check.Ulps(expected, actual, 1, "PointWiseDivideArrays with cutoffs");
     }
 
-    private static void Binary(int n, Action<ILinearAlgebraProvider<double>, double[], double[], double[]> op, string what)
+    private void Binary(int n, Action<ILinearAlgebraProvider<double>, double[], double[], double[]> op, string what)
     {
         var x = Rand.WithSpecials(15, n);
         var y = Rand.WithSpecials(16, n);
         var expected = new double[n];
         var actual = new double[n];
         op(Providers.Managed, x, y, expected);
-        op(Providers.Mkl, x, y, actual);
+        op(Native, x, y, actual);
         Check.Bitwise(expected, actual, what);
     }
+}
+
+/// <summary><see cref="ElementwiseParityTests"/> on Intel MKL.</summary>
+public sealed class MklElementwiseParityTests : ElementwiseParityTests
+{
+    private protected override NativeLinearAlgebraProvider Native => Providers.Mkl;
+
+    private protected override NativeLinearAlgebraProvider NativeWithCutoffs => Providers.MklWithCutoffs;
+}
+
+/// <summary><see cref="ElementwiseParityTests"/> on OpenBLAS.</summary>
+public sealed class OpenBlasElementwiseParityTests : ElementwiseParityTests
+{
+    private protected override NativeLinearAlgebraProvider Native => Providers.OpenBlas;
+
+    private protected override NativeLinearAlgebraProvider NativeWithCutoffs => Providers.OpenBlasWithCutoffs;
 }

@@ -15,20 +15,26 @@ namespace Regularization.Mkl.Tests;
 /// within <c>64 n eps max|.|</c>; general eigenvalues matched as multisets within <c>1e-9</c> relative.</item>
 /// </list>
 /// </summary>
-public sealed class FactorizationParityTests
+public abstract class FactorizationParityTests
 {
+    /// <summary>The native provider under test, with no size cutoffs (every size reaches the library).</summary>
+    private protected abstract NativeLinearAlgebraProvider Native { get; }
+
+    /// <summary>The native provider as users get it (measured cutoffs).</summary>
+    private protected abstract NativeLinearAlgebraProvider NativeWithCutoffs { get; }
+
     public static TheoryData<int> Orders => new() { 0, 1, 7, 33, 257 };
 
     // ---- LU ----
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Orders))]
     public void LUFactor_PivotsEqualManaged_AndPLUReconstructsA(int n)
     {
         var a = Rand.Array(40, n * n);
         var lu = (double[])a.Clone();
         var pivots = new int[n];
-        Providers.Mkl.LUFactor(lu, n, pivots);
+        Native.LUFactor(lu, n, pivots);
         var luManaged = (double[])a.Clone();
         var pivotsManaged = new int[n];
         Providers.Managed.LUFactor(luManaged, n, pivotsManaged);
@@ -57,13 +63,13 @@ public sealed class FactorizationParityTests
         AssertSmall(pa - (l * u), 64 * n * Check.Eps * (M.Abs(l) * M.Abs(u)).Enumerate().Max(), "P*A - L*U");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Orders))]
     public void LUInverse_AndLUInverseFactored_InvertA(int n)
     {
         var a = Rand.Array(41, n * n);
         var inverse = (double[])a.Clone();
-        Providers.Mkl.LUInverse(inverse, n);
+        Native.LUInverse(inverse, n);
         var expected = (double[])a.Clone();
         Providers.Managed.LUInverse(expected, n);
         Check.Close(expected, inverse, 1e-8, "LUInverse vs managed");
@@ -74,15 +80,15 @@ public sealed class FactorizationParityTests
         {
             var lu = (double[])a.Clone();
             var pivots = new int[n];
-            (factorWithMkl ? (MathNet.Numerics.Providers.LinearAlgebra.ILinearAlgebraProvider<double>)Providers.Mkl : Providers.Managed).LUFactor(lu, n, pivots);
+            (factorWithMkl ? (MathNet.Numerics.Providers.LinearAlgebra.ILinearAlgebraProvider<double>)Native : Providers.Managed).LUFactor(lu, n, pivots);
             var pivotsBefore = (int[])pivots.Clone();
-            Providers.Mkl.LUInverseFactored(lu, n, pivots);
+            Native.LUInverseFactored(lu, n, pivots);
             Assert.Equal(pivotsBefore, pivots);
             Check.Close(expected, lu, 1e-8, $"LUInverseFactored (factors from {(factorWithMkl ? "MKL" : "managed")})");
         }
     }
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(1, 1)]
     [InlineData(7, 1)]
     [InlineData(33, 3)]
@@ -94,7 +100,7 @@ public sealed class FactorizationParityTests
         var b = Rand.Array(43, n * nrhs);
         var aBefore = (double[])a.Clone();
         var x = (double[])b.Clone();
-        Providers.Mkl.LUSolve(nrhs, a, n, x);
+        Native.LUSolve(nrhs, a, n, x);
         Check.Bitwise(aBefore, a, "LUSolve leaves A untouched");
         var expected = (double[])b.Clone();
         Providers.Managed.LUSolve(nrhs, a, n, expected);
@@ -103,13 +109,13 @@ public sealed class FactorizationParityTests
 
         var lu = (double[])a.Clone();
         var pivots = new int[n];
-        Providers.Mkl.LUFactor(lu, n, pivots);
+        Native.LUFactor(lu, n, pivots);
         var xf = (double[])b.Clone();
-        Providers.Mkl.LUSolveFactored(nrhs, lu, n, pivots, xf);
+        Native.LUSolveFactored(nrhs, lu, n, pivots, xf);
         AssertResidual(n, a, xf, b, nrhs, "LUSolveFactored");
     }
 
-    [MklFact]
+    [NativeFact]
     public void SingularMatrix_LikeManaged_NoException_NonFiniteInverseAndSolution()
     {
         const int n = 5;
@@ -119,7 +125,7 @@ public sealed class FactorizationParityTests
         var inverseMkl = (double[])a.Clone();
         var inverseManaged = (double[])a.Clone();
         Providers.Managed.LUInverse(inverseManaged, n);
-        Providers.Mkl.LUInverse(inverseMkl, n);
+        Native.LUInverse(inverseMkl, n);
         Assert.True(Check.AnyNonFinite(inverseManaged));
         Assert.True(Check.AnyNonFinite(inverseMkl));
 
@@ -127,42 +133,42 @@ public sealed class FactorizationParityTests
         var xManaged = (double[])b.Clone();
         var xMkl = (double[])b.Clone();
         Providers.Managed.LUSolve(1, a, n, xManaged);
-        Providers.Mkl.LUSolve(1, a, n, xMkl);
+        Native.LUSolve(1, a, n, xMkl);
         Assert.True(Check.AnyNonFinite(xManaged));
         Assert.True(Check.AnyNonFinite(xMkl));
     }
 
-    [MklFact]
+    [NativeFact]
     public void InvalidPivots_AreRejectedBeforeTheNativeCall()
     {
         var lu = Rand.Array(46, 16);
         var b = Rand.Array(47, 4);
-        Assert.Throws<ArgumentException>(() => Providers.Mkl.LUSolveFactored(1, lu, 4, [0, 1, 7, 3], b));
-        Assert.Throws<ArgumentException>(() => Providers.Mkl.LUInverseFactored(lu, 4, [0, -1, 2, 3]));
+        Assert.Throws<ArgumentException>(() => Native.LUSolveFactored(1, lu, 4, [0, 1, 7, 3], b));
+        Assert.Throws<ArgumentException>(() => Native.LUInverseFactored(lu, 4, [0, -1, 2, 3]));
     }
 
-    [MklFact]
+    [NativeFact]
     public void NaN_Propagates_WithoutException_AsInManaged()
     {
         var a = Rand.Array(48, 49);
         a[10] = double.NaN;
         var lu = (double[])a.Clone();
-        Providers.Mkl.LUFactor(lu, 7, new int[7]);
+        Native.LUFactor(lu, 7, new int[7]);
         Assert.Contains(lu, double.IsNaN);
         var x = Rand.Array(49, 7);
-        Providers.Mkl.LUSolve(1, a, 7, x);
+        Native.LUSolve(1, a, 7, x);
         Assert.Contains(x, double.IsNaN);
     }
 
     // ---- Cholesky ----
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(Orders))]
     public void CholeskyFactor_EqualsManaged_ZeroUpperTriangle_LLtReconstructsA(int n)
     {
         var a = Rand.Spd(50, n);
         var l = (double[])a.Clone();
-        Providers.Mkl.CholeskyFactor(l, n);
+        Native.CholeskyFactor(l, n);
         var expected = (double[])a.Clone();
         Providers.Managed.CholeskyFactor(expected, n);
         Check.Close(expected, l, 1e-12, "Cholesky factor");
@@ -178,7 +184,7 @@ public sealed class FactorizationParityTests
         AssertSmall(lm.TransposeAndMultiply(lm) - M.Of(n, n, a), 64 * Math.Max(1, n) * Check.Eps * Math.Max(1, Check.MaxAbs(a)), "L*L^T - A");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(3)]
     [InlineData(33)]
     [InlineData(257)]
@@ -186,13 +192,13 @@ public sealed class FactorizationParityTests
     {
         var a = Rand.Symmetric(51, n);
         a[((n - 1) * n) + (n - 1)] = -1.0;
-        GemmParityTests.SameException(() => Providers.Managed.CholeskyFactor((double[])a.Clone(), n), () => Providers.Mkl.CholeskyFactor((double[])a.Clone(), n));
-        Assert.Throws<ArgumentException>(() => Providers.Mkl.CholeskyFactor((double[])a.Clone(), n));
+        GemmParityTests.SameException(() => Providers.Managed.CholeskyFactor((double[])a.Clone(), n), () => Native.CholeskyFactor((double[])a.Clone(), n));
+        Assert.Throws<ArgumentException>(() => Native.CholeskyFactor((double[])a.Clone(), n));
         var b = Rand.Array(52, n);
-        GemmParityTests.SameException(() => Providers.Managed.CholeskySolve(a, n, (double[])b.Clone(), 1), () => Providers.Mkl.CholeskySolve(a, n, (double[])b.Clone(), 1));
+        GemmParityTests.SameException(() => Providers.Managed.CholeskySolve(a, n, (double[])b.Clone(), 1), () => Native.CholeskySolve(a, n, (double[])b.Clone(), 1));
     }
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(1, 1)]
     [InlineData(7, 2)]
     [InlineData(257, 3)]
@@ -201,7 +207,7 @@ public sealed class FactorizationParityTests
         var a = Rand.Spd(53, n);
         var b = Rand.Array(54, n * nrhs);
         var x = (double[])b.Clone();
-        Providers.Mkl.CholeskySolve(a, n, x, nrhs);
+        Native.CholeskySolve(a, n, x, nrhs);
         var expected = (double[])b.Clone();
         Providers.Managed.CholeskySolve(a, n, expected, nrhs);
         Check.Close(expected, x, 1e-8, "CholeskySolve vs managed");
@@ -210,7 +216,7 @@ public sealed class FactorizationParityTests
         var l = (double[])a.Clone();
         Providers.Managed.CholeskyFactor(l, n);
         var xf = (double[])b.Clone();
-        Providers.Mkl.CholeskySolveFactored(l, n, xf, nrhs);
+        Native.CholeskySolveFactored(l, n, xf, nrhs);
         AssertResidual(n, a, xf, b, nrhs, "CholeskySolveFactored (managed factor)");
     }
 
@@ -218,7 +224,7 @@ public sealed class FactorizationParityTests
 
     public static TheoryData<int, int> QRShapes => new() { { 0, 0 }, { 1, 1 }, { 7, 7 }, { 9, 5 }, { 5, 9 }, { 257, 33 } };
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(QRShapes))]
     public void QRFactor_QOrthogonal_RUpperWithExactZeros_QRReconstructsA(int m, int n)
     {
@@ -226,7 +232,7 @@ public sealed class FactorizationParityTests
         var r = (double[])a.Clone();
         var q = new double[m * m];
         var tau = new double[Math.Min(m, n)];
-        Providers.Mkl.QRFactor(r, m, n, q, tau);
+        Native.QRFactor(r, m, n, q, tau);
         var rManaged = (double[])a.Clone();
         Providers.Managed.QRFactor(rManaged, m, n, new double[m * m], new double[Math.Min(m, n)]);
 
@@ -245,14 +251,14 @@ public sealed class FactorizationParityTests
 
     public static TheoryData<int, int> ThinShapes => new() { { 1, 1 }, { 7, 7 }, { 9, 5 }, { 257, 33 } };
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(ThinShapes))]
     public void ThinQRFactor_QHasOrthonormalColumns_QRReconstructsA(int m, int n)
     {
         var a = Rand.Array(56, m * n);
         var q = (double[])a.Clone();
         var r = new double[n * n];
-        Providers.Mkl.ThinQRFactor(q, m, n, r, new double[n]);
+        Native.ThinQRFactor(q, m, n, r, new double[n]);
         var qm = M.Of(m, n, q);
         var rm = M.Of(n, n, r);
         Assert.Equal(rm.UpperTriangle(), rm);
@@ -263,7 +269,7 @@ public sealed class FactorizationParityTests
 
     public static TheoryData<int, int, int> SolveShapes => new() { { 1, 1, 1 }, { 7, 7, 2 }, { 9, 5, 1 }, { 257, 33, 3 }, { 9, 5, 0 } };
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(SolveShapes))]
     public void QRSolve_AndQRSolveFactored_GiveTheManagedLeastSquaresSolution(int m, int n, int nrhs)
     {
@@ -275,7 +281,7 @@ public sealed class FactorizationParityTests
         {
             var x = new double[n * nrhs];
             var bCopy = (double[])b.Clone();
-            Providers.Mkl.QRSolve(a, m, n, bCopy, nrhs, x, method);
+            Native.QRSolve(a, m, n, bCopy, nrhs, x, method);
             Check.Bitwise(b, bCopy, "QRSolve leaves B untouched");
             Check.Close(expected, x, 1e-8, $"QRSolve {method}");
         }
@@ -284,20 +290,20 @@ public sealed class FactorizationParityTests
         var rFull = (double[])a.Clone();
         var qFull = new double[m * m];
         var tau = new double[n];
-        Providers.Mkl.QRFactor(rFull, m, n, qFull, tau);
+        Native.QRFactor(rFull, m, n, qFull, tau);
         var xf = new double[n * nrhs];
-        Providers.Mkl.QRSolveFactored(qFull, rFull, m, n, tau, b, nrhs, xf, QRMethod.Full);
+        Native.QRSolveFactored(qFull, rFull, m, n, tau, b, nrhs, xf, QRMethod.Full);
         Check.Close(expected, xf, 1e-8, "QRSolveFactored full, MKL factors");
 
         var qThin = (double[])a.Clone();
         var rThin = new double[n * n];
         Providers.Managed.ThinQRFactor(qThin, m, n, rThin, new double[n]);
         var xt = new double[n * nrhs];
-        Providers.Mkl.QRSolveFactored(qThin, rThin, m, n, null!, b, nrhs, xt, QRMethod.Thin);
+        Native.QRSolveFactored(qThin, rThin, m, n, null!, b, nrhs, xt, QRMethod.Thin);
         Check.Close(expected, xt, 1e-8, "QRSolveFactored thin, managed factors, no tau");
     }
 
-    [MklFact]
+    [NativeFact]
     public void RankDeficientQRSolve_LikeManaged_NoException_NonFinite()
     {
         const int m = 8;
@@ -308,7 +314,7 @@ public sealed class FactorizationParityTests
         var xManaged = new double[n];
         var xMkl = new double[n];
         Providers.Managed.QRSolve(a, m, n, b, 1, xManaged);
-        Providers.Mkl.QRSolve(a, m, n, b, 1, xMkl);
+        Native.QRSolve(a, m, n, b, 1, xMkl);
         Assert.True(Check.AnyNonFinite(xManaged));
         Assert.True(Check.AnyNonFinite(xMkl));
     }
@@ -317,7 +323,7 @@ public sealed class FactorizationParityTests
 
     public static TheoryData<int, int> SvdShapes => new() { { 1, 1 }, { 7, 7 }, { 9, 5 }, { 5, 9 }, { 65, 65 }, { 257, 33 } };
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(SvdShapes))]
     public void Svd_SingularValuesEqualManaged_UsvtReconstructsA(int m, int n)
     {
@@ -326,14 +332,14 @@ public sealed class FactorizationParityTests
         var s = new double[k];
         var u = new double[m * m];
         var vt = new double[n * n];
-        Providers.Mkl.SingularValueDecomposition(true, (double[])a.Clone(), m, n, s, u, vt);
+        Native.SingularValueDecomposition(true, (double[])a.Clone(), m, n, s, u, vt);
         var sManaged = new double[k];
         Providers.Managed.SingularValueDecomposition(true, (double[])a.Clone(), m, n, sManaged, new double[m * m], new double[n * n]);
         var tol = 64 * Math.Max(m, n) * Check.Eps;
         Check.Within(sManaged, s, _ => tol * sManaged[0], "singular values");
 
         var sOnly = new double[k];
-        Providers.Mkl.SingularValueDecomposition(false, (double[])a.Clone(), m, n, sOnly, new double[m * m], new double[n * n]);
+        Native.SingularValueDecomposition(false, (double[])a.Clone(), m, n, sOnly, new double[m * m], new double[n * n]);
         Check.Within(sManaged, sOnly, _ => tol * sManaged[0], "singular values without vectors");
 
         var um = M.Of(m, m, u);
@@ -349,7 +355,7 @@ public sealed class FactorizationParityTests
         AssertSmall((um * sm * vtm) - M.Of(m, n, a), tol * s[0], "U S V^T - A");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(7, 7, 1)]
     [InlineData(9, 5, 2)]
     [InlineData(257, 33, 3)]
@@ -360,7 +366,7 @@ public sealed class FactorizationParityTests
         var expected = new double[n * nrhs];
         Providers.Managed.SvdSolve(a, m, n, b, nrhs, expected);
         var x = new double[n * nrhs];
-        Providers.Mkl.SvdSolve(a, m, n, b, nrhs, x);
+        Native.SvdSolve(a, m, n, b, nrhs, x);
         Check.Close(expected, x, 1e-8, "SvdSolve");
 
         var k = Math.Min(m, n);
@@ -369,13 +375,13 @@ public sealed class FactorizationParityTests
         var vt = new double[n * n];
         Providers.Managed.SingularValueDecomposition(true, (double[])a.Clone(), m, n, s, u, vt);
         var xf = new double[n * nrhs];
-        Providers.Mkl.SvdSolveFactored(m, n, s, u, vt, b, nrhs, xf);
+        Native.SvdSolveFactored(m, n, s, u, vt, b, nrhs, xf);
         Check.Close(expected, xf, 1e-8, "SvdSolveFactored with managed factors");
     }
 
     // ---- Eigen ----
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(33)]
@@ -386,7 +392,7 @@ public sealed class FactorizationParityTests
         var v = new double[n * n];
         var lambda = new Complex[n];
         var d = new double[n * n];
-        Providers.Mkl.EigenDecomp(true, n, a, v, lambda, d);
+        Native.EigenDecomp(true, n, a, v, lambda, d);
         var lambdaManaged = new Complex[n];
         Providers.Managed.EigenDecomp(true, n, a, new double[n * n], lambdaManaged, new double[n * n]);
 
@@ -405,7 +411,7 @@ public sealed class FactorizationParityTests
         AssertSmall((M.Of(n, n, a) * vm) - (vm * dm), tol * scale, "A V - V D");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(7)]
@@ -422,7 +428,7 @@ public sealed class FactorizationParityTests
         var v = new double[n * n];
         var lambda = new Complex[n];
         var d = new double[n * n];
-        Providers.Mkl.EigenDecomp(false, n, a, v, lambda, d);
+        Native.EigenDecomp(false, n, a, v, lambda, d);
         var lambdaManaged = new Complex[n];
         Providers.Managed.EigenDecomp(false, n, a, new double[n * n], lambdaManaged, new double[n * n]);
 
@@ -444,10 +450,10 @@ public sealed class FactorizationParityTests
         }
     }
 
-    [MklFact]
+    [NativeFact]
     public void ArgumentErrors_HaveTheManagedProvidersExceptionTypes()
     {
-        var mkl = Providers.Mkl;
+        var mkl = Native;
         var managed = Providers.Managed;
         GemmParityTests.SameException(() => managed.LUFactor(new double[8], 3, new int[3]), () => mkl.LUFactor(new double[8], 3, new int[3]));
         GemmParityTests.SameException(() => managed.LUSolve(1, new double[9], 3, new double[4]), () => mkl.LUSolve(1, new double[9], 3, new double[4]));
@@ -491,4 +497,20 @@ public sealed class FactorizationParityTests
             }
         }
     }
+}
+
+/// <summary><see cref="FactorizationParityTests"/> on Intel MKL.</summary>
+public sealed class MklFactorizationParityTests : FactorizationParityTests
+{
+    private protected override NativeLinearAlgebraProvider Native => Providers.Mkl;
+
+    private protected override NativeLinearAlgebraProvider NativeWithCutoffs => Providers.MklWithCutoffs;
+}
+
+/// <summary><see cref="FactorizationParityTests"/> on OpenBLAS.</summary>
+public sealed class OpenBlasFactorizationParityTests : FactorizationParityTests
+{
+    private protected override NativeLinearAlgebraProvider Native => Providers.OpenBlas;
+
+    private protected override NativeLinearAlgebraProvider NativeWithCutoffs => Providers.OpenBlasWithCutoffs;
 }

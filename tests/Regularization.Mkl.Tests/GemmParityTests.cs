@@ -7,8 +7,14 @@ namespace Regularization.Mkl.Tests;
 /// length k: <c>|C_mkl - C_managed| &lt;= 2 (k + 2) eps (|alpha| |op(A)| |op(B)| + |beta| |C0|)</c>, with
 /// <c>eps = 2^-52</c> (double) or <c>2^-23</c> (float).
 /// </summary>
-public sealed class GemmParityTests
+public abstract class GemmParityTests
 {
+    /// <summary>The native provider under test, with no size cutoffs (every size reaches the library).</summary>
+    private protected abstract NativeLinearAlgebraProvider Native { get; }
+
+    /// <summary>The native provider as users get it (measured cutoffs).</summary>
+    private protected abstract NativeLinearAlgebraProvider NativeWithCutoffs { get; }
+
     private static readonly Transpose[] AllTransposes = [Transpose.DontTranspose, Transpose.Transpose, Transpose.ConjugateTranspose];
 
     public static TheoryData<int, int, int> ProductShapes => new()
@@ -16,7 +22,7 @@ public sealed class GemmParityTests
         { 0, 0, 0 }, { 0, 3, 2 }, { 2, 0, 3 }, { 3, 2, 0 }, { 1, 1, 1 }, { 7, 5, 3 }, { 3, 9, 1 }, { 33, 17, 65 }, { 257, 31, 9 }, { 257, 257, 257 },
     };
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(ProductShapes))]
     public void MatrixMultiply_IsWithinDotProductBound(int m, int k, int n)
     {
@@ -25,7 +31,7 @@ public sealed class GemmParityTests
         var expected = new double[m * n];
         var actual = Rand.Array(22, m * n); // garbage that must be overwritten
         Providers.Managed.MatrixMultiply(x, m, k, y, k, n, expected);
-        Providers.Mkl.MatrixMultiply(x, m, k, y, k, n, actual);
+        Native.MatrixMultiply(x, m, k, y, k, n, actual);
         var bound = Bound(false, false, 1.0, x, m, k, y, k, n, 0.0, new double[m * n], Check.Eps);
         Check.Within(expected, actual, i => bound[i], $"MatrixMultiply {m}x{k}x{n}");
     }
@@ -52,7 +58,7 @@ public sealed class GemmParityTests
         return data;
     }
 
-    [MklTheory]
+    [NativeTheory]
     [MemberData(nameof(UpdateCases))]
     public void MatrixMultiplyWithUpdate_EveryTransposeAndScalar_IsWithinDotProductBound(
         Transpose transposeA, Transpose transposeB, int m, int k, int n, double alpha, double beta)
@@ -67,12 +73,12 @@ public sealed class GemmParityTests
         var expected = (double[])c0.Clone();
         var actual = (double[])c0.Clone();
         Providers.Managed.MatrixMultiplyWithUpdate(transposeA, transposeB, alpha, a, rowsA, columnsA, b, rowsB, columnsB, beta, expected);
-        Providers.Mkl.MatrixMultiplyWithUpdate(transposeA, transposeB, alpha, a, rowsA, columnsA, b, rowsB, columnsB, beta, actual);
+        Native.MatrixMultiplyWithUpdate(transposeA, transposeB, alpha, a, rowsA, columnsA, b, rowsB, columnsB, beta, actual);
         var bound = Bound(ta, tb, alpha, a, rowsA, columnsA, b, rowsB, columnsB, beta, c0, Check.Eps);
         Check.Within(expected, actual, i => bound[i], $"gemm {transposeA}/{transposeB} {m}x{k}x{n} alpha {alpha} beta {beta}");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(false, false)]
     [InlineData(true, false)]
     [InlineData(false, true)]
@@ -88,18 +94,18 @@ public sealed class GemmParityTests
         var tA = ta ? Transpose.Transpose : Transpose.DontTranspose;
         var tB = tb ? Transpose.Transpose : Transpose.DontTranspose;
         Providers.Managed.MatrixMultiplyWithUpdate(tA, tB, 1.5, a, n, n, b, n, n, -0.25, expected);
-        Providers.Mkl.MatrixMultiplyWithUpdate(tA, tB, 1.5, a, n, n, b, n, n, -0.25, actual);
+        Native.MatrixMultiplyWithUpdate(tA, tB, 1.5, a, n, n, b, n, n, -0.25, actual);
         var bound = Bound(ta, tb, 1.5, a, n, n, b, n, n, -0.25, c0, Check.Eps);
         Check.Within(expected, actual, i => bound[i], "gemm 257");
     }
 
-    [MklFact]
+    [NativeFact]
     public void BetaZero_OverwritesNaNInC_AndAlphaZero_LeavesBetaC_AsManaged()
     {
         var a = Rand.Array(29, 12);
         var b = Rand.Array(30, 12);
         var c = Enumerable.Repeat(double.NaN, 9).ToArray();
-        Providers.Mkl.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1.0, a, 3, 4, b, 4, 3, 0.0, c);
+        Native.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1.0, a, 3, 4, b, 4, 3, 0.0, c);
         Assert.All(c, v => Assert.True(double.IsFinite(v)));
 
         a[0] = double.NaN;
@@ -107,17 +113,17 @@ public sealed class GemmParityTests
         var expected = (double[])c0.Clone();
         var actual = (double[])c0.Clone();
         Providers.Managed.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 0.0, a, 3, 4, b, 4, 3, 0.5, expected);
-        Providers.Mkl.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 0.0, a, 3, 4, b, 4, 3, 0.5, actual);
+        Native.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 0.0, a, 3, 4, b, 4, 3, 0.5, actual);
         Check.Bitwise(expected, actual, "alpha 0: beta * c, NaN in a ignored");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(1)]
     [InlineData(9)]
     [InlineData(64)]
     public void Results_MayAliasInputs(int n)
     {
-        var mkl = Providers.Mkl;
+        var mkl = Native;
         var a = Rand.Array(32, n * n);
         var b = Rand.Array(33, n * n);
         var tolerance = 4 * (n + 2) * Check.Eps * n;
@@ -145,7 +151,7 @@ public sealed class GemmParityTests
         Check.Close(expectedB, cb, tolerance, "c is b");
     }
 
-    [MklTheory]
+    [NativeTheory]
     [InlineData(false, false, 7, 5, 3)]
     [InlineData(true, false, 33, 17, 65)]
     [InlineData(false, true, 1, 1, 1)]
@@ -162,7 +168,7 @@ public sealed class GemmParityTests
         var tA = ta ? Transpose.Transpose : Transpose.DontTranspose;
         var tB = tb ? Transpose.Transpose : Transpose.DontTranspose;
         Providers.Managed.MatrixMultiplyWithUpdate(tA, tB, 0.75f, a, rowsA, columnsA, b, rowsB, columnsB, 0.5f, expected);
-        Providers.Mkl.MatrixMultiplyWithUpdate(tA, tB, 0.75f, a, rowsA, columnsA, b, rowsB, columnsB, 0.5f, actual);
+        Native.MatrixMultiplyWithUpdate(tA, tB, 0.75f, a, rowsA, columnsA, b, rowsB, columnsB, 0.5f, actual);
         var bound = Bound(
             ta, tb, 0.75, Array.ConvertAll(a, v => (double)v), rowsA, columnsA, Array.ConvertAll(b, v => (double)v), rowsB, columnsB, 0.5,
             Array.ConvertAll(c0, v => (double)v), 1.0 / (1 << 23));
@@ -173,7 +179,7 @@ public sealed class GemmParityTests
         var x = Rand.FloatArray(37, m * n);
         var y = Rand.FloatArray(38, n * k);
         Providers.Managed.MatrixMultiply(x, m, n, y, n, k, productExpected);
-        Providers.Mkl.MatrixMultiply(x, m, n, y, n, k, product);
+        Native.MatrixMultiply(x, m, n, y, n, k, product);
         var productBound = Bound(
             false, false, 1.0, Array.ConvertAll(x, v => (double)v), m, n, Array.ConvertAll(y, v => (double)v), n, k, 0.0, new double[m * k], 1.0 / (1 << 23));
         Check.Within(Array.ConvertAll(productExpected, v => (double)v), Array.ConvertAll(product, v => (double)v), i => productBound[i], "sgemm product");
@@ -184,14 +190,14 @@ public sealed class GemmParityTests
         Providers.Managed.MatrixMultiply(sq, m, m, sq, m, m, sqExpected);
         var sqBound = Bound(
             false, false, 1.0, Array.ConvertAll(sq, v => (double)v), m, m, Array.ConvertAll(sq, v => (double)v), m, m, 0.0, new double[m * m], 1.0 / (1 << 23));
-        Providers.Mkl.MatrixMultiply(sq, m, m, sq, m, m, sq);
+        Native.MatrixMultiply(sq, m, m, sq, m, m, sq);
         Check.Within(Array.ConvertAll(sqExpected, v => (double)v), Array.ConvertAll(sq, v => (double)v), i => sqBound[i], "sgemm x*x into x");
     }
 
-    [MklFact]
+    [NativeFact]
     public void DimensionErrors_HaveTheManagedProvidersExceptionTypes()
     {
-        var mkl = Providers.Mkl;
+        var mkl = Native;
         var managed = Providers.Managed;
         var a = new double[6];
         var b = new double[6];
@@ -237,4 +243,20 @@ public sealed class GemmParityTests
 
         return abs;
     }
+}
+
+/// <summary><see cref="GemmParityTests"/> on Intel MKL.</summary>
+public sealed class MklGemmParityTests : GemmParityTests
+{
+    private protected override NativeLinearAlgebraProvider Native => Providers.Mkl;
+
+    private protected override NativeLinearAlgebraProvider NativeWithCutoffs => Providers.MklWithCutoffs;
+}
+
+/// <summary><see cref="GemmParityTests"/> on OpenBLAS.</summary>
+public sealed class OpenBlasGemmParityTests : GemmParityTests
+{
+    private protected override NativeLinearAlgebraProvider Native => Providers.OpenBlas;
+
+    private protected override NativeLinearAlgebraProvider NativeWithCutoffs => Providers.OpenBlasWithCutoffs;
 }

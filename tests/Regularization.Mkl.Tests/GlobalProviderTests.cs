@@ -80,12 +80,31 @@ public sealed class GlobalProviderTests : IDisposable
 
         Environment.SetEnvironmentVariable(MklControl.ProviderVariable, null);
         var auto = MklControl.UseFromEnvironment();
-        Assert.Equal(new ProviderSelection(ProviderKind.Mkl, "auto", null), auto);
-        Assert.Equal("provider mkl (requested auto)", auto.ToString());
+        var first = OpenBlasControl.PreferredOrder(OpenBlasControl.CpuVendor)[0];
+        Assert.Equal(new ProviderSelection(first, "auto", null), auto);
+        Assert.Equal($"provider {first.ToString().ToLowerInvariant()} (requested auto)", auto.ToString());
 
+        OpenBlasRequirement.Assert();
         Environment.SetEnvironmentVariable(MklControl.ProviderVariable, "openblas");
+        Assert.Equal(ProviderKind.OpenBlas, MklControl.UseFromEnvironment().Kind);
+        Assert.True(OpenBlasControl.IsInUse);
+
+        Environment.SetEnvironmentVariable(MklControl.ProviderVariable, "gpu");
         var e = Assert.Throws<ArgumentException>(() => MklControl.UseFromEnvironment());
-        Assert.Contains("auto, mkl, managed", e.Message, StringComparison.Ordinal);
+        Assert.Contains("auto, mkl, openblas, managed", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AutoPrefersMklOnIntelOnly()
+    {
+        Assert.Equal([ProviderKind.Mkl, ProviderKind.OpenBlas], OpenBlasControl.PreferredOrder("GenuineIntel"));
+        Assert.Equal([ProviderKind.OpenBlas, ProviderKind.Mkl], OpenBlasControl.PreferredOrder("AuthenticAMD"));
+        Assert.Equal([ProviderKind.OpenBlas, ProviderKind.Mkl], OpenBlasControl.PreferredOrder("HygonGenuine"));
+        var cpuinfo = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("vendor_id", StringComparison.Ordinal)) : null;
+        if (cpuinfo is not null)
+        {
+            Assert.Equal(cpuinfo.Split(':')[1].Trim(), OpenBlasControl.CpuVendor);
+        }
     }
 
     [MklFact]

@@ -76,3 +76,66 @@ public sealed class MklTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>
+/// The OpenBLAS policy of the test suite, as <see cref="MklRequirement"/>: required (tests run and fail) in CI or with
+/// <c>REGULARIZATION_REQUIRE_OPENBLAS=1</c>, skipped with the reason elsewhere.
+/// </summary>
+internal static class OpenBlasRequirement
+{
+    private static readonly Lazy<(bool Available, string? Reason)> Probe = new(() =>
+    {
+        var ok = OpenBlasRuntime.TryStart(1, null, out var reason);
+        return (ok, reason);
+    });
+
+    /// <summary>True when OpenBLAS is installed and started.</summary>
+    public static bool Available => Probe.Value.Available;
+
+    /// <summary>The skip message for OpenBLAS tests, or null when they must run.</summary>
+    public static string? SkipReason =>
+        Available || MklRequirement.IsRequired(Environment.GetEnvironmentVariable("CI"), Environment.GetEnvironmentVariable("REGULARIZATION_REQUIRE_OPENBLAS"))
+            ? null
+            : $"OpenBLAS is not available on this machine ({Probe.Value.Reason?.TrimEnd('.')}); OpenBLAS tests are skipped. They run, and a missing " +
+              "OpenBLAS fails them, when CI or REGULARIZATION_REQUIRE_OPENBLAS=1 is set. Install it with apt-get install libopenblas0.";
+
+    /// <summary>Starts OpenBLAS or fails the test with the reason.</summary>
+    public static void Assert()
+    {
+        if (!Available)
+        {
+            throw new OpenBlasUnavailableException($"{Probe.Value.Reason} (OpenBLAS is required here: CI or REGULARIZATION_REQUIRE_OPENBLAS=1 is set)");
+        }
+    }
+}
+
+/// <summary>
+/// A fact of the provider-parametrized parity suites (MKL and OpenBLAS subclasses): skipped with the reasons when
+/// either library is missing and not required, run (and failing for the missing one) when required.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class NativeFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when a native library is unavailable and not required.</summary>
+    public NativeFactAttribute() => Skip = NativeRequirement.SkipReason;
+}
+
+/// <summary>A theory of the provider-parametrized parity suites; see <see cref="NativeFactAttribute"/>.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class NativeTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when a native library is unavailable and not required.</summary>
+    public NativeTheoryAttribute() => Skip = NativeRequirement.SkipReason;
+}
+
+internal static class NativeRequirement
+{
+    public static string? SkipReason =>
+        (MklRequirement.SkipReason, OpenBlasRequirement.SkipReason) switch
+        {
+            (null, null) => null,
+            (var mkl, null) => mkl,
+            (null, var openBlas) => openBlas,
+            (var mkl, var openBlas) => $"{mkl} {openBlas}",
+        };
+}

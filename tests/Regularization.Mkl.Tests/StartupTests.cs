@@ -11,7 +11,7 @@ public sealed class StartupTests
     [Fact]
     public void MissingLibrary_TryUseIsFalse_UseThrowsWithInstallHint_AndTheProcessSurvives()
     {
-        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", "/nonexistent/libmkl_rt.so.2"));
+        var (code, output, error) = ChildProcess.Run("try-use", ChildProcess.NoOpenBlas, ("REGULARIZATION_MKL_PATH", "/nonexistent/libmkl_rt.so.2"));
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("tryuse=False", output, StringComparison.Ordinal);
         Assert.Contains("provider=ManagedLinearAlgebraProvider", output, StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public sealed class StartupTests
     {
         var foreign = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), OperatingSystem.IsLinux() ? "libSystem.Native.so" : "System.Native.dll");
         Assert.True(File.Exists(foreign) || !OperatingSystem.IsLinux(), $"{foreign} not found");
-        var (code, output, error) = ChildProcess.Run("try-use", ("REGULARIZATION_MKL_PATH", foreign));
+        var (code, output, error) = ChildProcess.Run("try-use", ChildProcess.NoOpenBlas, ("REGULARIZATION_MKL_PATH", foreign));
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("tryuse=False", output, StringComparison.Ordinal);
         Assert.Contains("use=threw MklUnavailableException", output, StringComparison.Ordinal);
@@ -61,13 +61,14 @@ public sealed class StartupTests
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("threading Gnu; threads 2", output, StringComparison.Ordinal);
         Assert.True(GemmError(output) < 1e-12, output);
+        Assert.Contains("threads-after=2", output, StringComparison.Ordinal);
         Assert.Contains("end=reached", output, StringComparison.Ordinal);
     }
 
     [MklFact]
     public void CbwrCompatible_IsSetBeforeTheFirstComputation()
     {
-        var (code, output, error) = ChildProcess.Run("from-environment", ("REGULARIZATION_PROVIDER", "auto"), ("REGULARIZATION_MKL_CBWR", "compatible"));
+        var (code, output, error) = ChildProcess.Run("from-environment", ChildProcess.NoOpenBlas, ("REGULARIZATION_PROVIDER", "auto"), ("REGULARIZATION_MKL_CBWR", "compatible"));
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("selection=Mkl", output, StringComparison.Ordinal);
         Assert.Contains("CBWR branch 3 (compatible)", output, StringComparison.Ordinal);
@@ -81,24 +82,41 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public void ComponentCheck_FindsMissingOrEmptyParts_BeforeMklCouldEndTheProcess()
+    public void ComponentCheck_FindsMissingTruncatedOrForeignParts_BeforeMklCouldEndTheProcess()
     {
         var dir = Directory.CreateTempSubdirectory("regularization-mkl-parts-");
         try
         {
-            byte[] elf = [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0];
-            foreach (var part in new[] { "libmkl_core.so", "libmkl_intel_lp64.so.2", "libmkl_sequential.so", "libmkl_vml_def.so" })
+            string Part(string name) => Path.Combine(dir.FullName, name);
+            foreach (var part in new[] { "libmkl_core", "libmkl_intel_lp64", "libmkl_sequential", "libmkl_def", "libmkl_vml_def" })
             {
-                File.WriteAllBytes(Path.Combine(dir.FullName, part), elf);
+                File.WriteAllBytes(Part(part + ".so"), Elf.Build(part + ".so"));
             }
 
-            File.WriteAllBytes(Path.Combine(dir.FullName, "libmkl_def.so"), []); // present but empty, as a truncated install
-            Assert.Equal(["libmkl_def"], Regularization.Mkl.Native.MklRuntime.MissingComponents([dir.FullName], MklThreading.Sequential));
+            var loader = new[] { Path.Combine(dir.FullName, "nowhere") };
+            Assert.Empty(Regularization.Mkl.Native.MklRuntime.ComponentProblems(dir.FullName, loader, MklThreading.Sequential));
             Assert.Equal(
-                ["libmkl_gnu_thread", "libmkl_def"], Regularization.Mkl.Native.MklRuntime.MissingComponents([dir.FullName], MklThreading.Gnu));
+                ["libmkl_gnu_thread.so is missing next to libmkl_rt and on the loader's path"],
+                Regularization.Mkl.Native.MklRuntime.ComponentProblems(dir.FullName, loader, MklThreading.Gnu));
 
-            File.WriteAllBytes(Path.Combine(dir.FullName, "libmkl_def.so"), elf);
-            Assert.Empty(Regularization.Mkl.Native.MklRuntime.MissingComponents([Path.Combine(dir.FullName, "nowhere"), dir.FullName], MklThreading.Sequential));
+            // Truncated (what SIGBUS'd in the fault-injection trial), present but empty, foreign: each is named.
+            File.WriteAllBytes(Part("libmkl_def.so"), Elf.Build("libmkl_def.so", loadSize: 1 << 20));
+            File.WriteAllBytes(Part("libmkl_avx512.so"), []);
+            File.WriteAllBytes(Part("libmkl_sequential.so"), Elf.Build("libSystem.Native.so"));
+            var problems = Regularization.Mkl.Native.MklRuntime.ComponentProblems(dir.FullName, loader, MklThreading.Sequential);
+            Assert.Equal(3, problems.Count);
+            Assert.Contains(problems, p => p.Contains("libmkl_sequential.so' is another library", StringComparison.Ordinal));
+            Assert.Contains(problems, p => p.Contains("libmkl_def.so' is truncated", StringComparison.Ordinal));
+            Assert.Contains(problems, p => p.Contains("libmkl_avx512.so' is not an ELF library: 0 bytes", StringComparison.Ordinal));
+
+            // The core, interface and threading parts are found on the loader's path when they are not next to mkl_rt;
+            // the kernels are looked for next to the core.
+            var elsewhere = Directory.CreateDirectory(Path.Combine(dir.FullName, "rt"));
+            Assert.Equal(3, Regularization.Mkl.Native.MklRuntime.ComponentProblems(elsewhere.FullName, [dir.FullName], MklThreading.Sequential).Count);
+            File.Delete(Part("libmkl_def.so"));
+            Assert.Contains(
+                $"libmkl_def.so is missing in {dir.FullName}",
+                Regularization.Mkl.Native.MklRuntime.ComponentProblems(dir.FullName, loader, MklThreading.Sequential));
         }
         finally
         {

@@ -19,6 +19,26 @@ internal static class Providers
         }
     }
 
+    /// <summary>The OpenBLAS provider with no size cutoffs. Fails the test when OpenBLAS is missing.</summary>
+    public static OpenBlasLinearAlgebraProvider OpenBlas
+    {
+        get
+        {
+            OpenBlasRequirement.Assert();
+            return new OpenBlasLinearAlgebraProvider(0, ProviderCutoffs.None);
+        }
+    }
+
+    /// <summary>The OpenBLAS provider as users get it (measured cutoffs).</summary>
+    public static OpenBlasLinearAlgebraProvider OpenBlasWithCutoffs
+    {
+        get
+        {
+            OpenBlasRequirement.Assert();
+            return new OpenBlasLinearAlgebraProvider();
+        }
+    }
+
     /// <summary>The MKL provider as users get it (measured cutoffs: small inputs stay managed).</summary>
     public static MklLinearAlgebraProvider MklWithCutoffs
     {

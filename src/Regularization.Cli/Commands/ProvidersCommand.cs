@@ -21,7 +21,7 @@ internal static class ProvidersCommand
         var repeat = Options.Int("--repeat", "Timed products per provider (the best time is shown).", 3, 1, 100);
         var command = new Command(
             "providers",
-            "List the linear-algebra providers (managed; Intel MKL: version, threading layer, threads, or why it is not available and how to install it), " +
+            "List the linear-algebra providers (managed; Intel MKL and OpenBLAS: version, threading, threads, or why each is not available and how to install it), " +
             "then time a square matrix product on each and check that they agree.");
         command.Add(threads);
         command.Add(size);
@@ -38,42 +38,59 @@ internal static class ProvidersCommand
         output.WriteLine("Linear-algebra providers for MathNet.Numerics");
         output.WriteLine($"managed  available  MathNet.Numerics {ProviderSetup.MathNetVersion} managed provider (C#), MaxDegreeOfParallelism {threads}");
 
-        ILinearAlgebraProvider? mkl = null;
+        var natives = new List<(string Name, ILinearAlgebraProvider Provider)>();
         try
         {
-            MklControl.Use(MklOptions.FromEnvironment() with { Threading = MklThreading.Gnu, Threads = threads });
-            mkl = LinearAlgebraControl.Provider;
-            var parts = ProviderSetup.MklParts(MklControl.Describe());
-            output.WriteLine($"mkl      available  {parts.Version}");
-            foreach (var part in parts.Details)
+            var (ok, description, _, message) = ProviderSetup.TryMkl(threads);
+            if (ok)
             {
-                output.WriteLine($"                    {part}");
+                natives.Add(("mkl", LinearAlgebraControl.Provider));
+                var parts = ProviderSetup.MklParts(description!);
+                output.WriteLine($"mkl      available  {parts.Version}");
+                foreach (var part in parts.Details)
+                {
+                    output.WriteLine($"                    {part}");
+                }
             }
-        }
-        catch (MklUnavailableException e)
-        {
-            output.WriteLine($"mkl      not available: {Cli.OneLine(e.Message)}");
-        }
-        catch (ArgumentException e)
-        {
-            throw CliException.Usage(e.Message);
+            else
+            {
+                output.WriteLine($"mkl      not available: {Cli.OneLine(message!)}");
+            }
+
+            (ok, description, _, message) = ProviderSetup.TryOpenBlas(threads);
+            if (ok)
+            {
+                natives.Add(("openblas", LinearAlgebraControl.Provider));
+                var parts = description!.Split("; ", StringSplitOptions.TrimEntries);
+                output.WriteLine($"openblas available  {parts[0]}");
+                foreach (var part in parts.Skip(1).Where(p => !p.StartsWith("MathNet provider", StringComparison.Ordinal)))
+                {
+                    output.WriteLine($"                    {part}");
+                }
+            }
+            else
+            {
+                output.WriteLine($"openblas not available: {Cli.OneLine(message!)}");
+            }
         }
         finally
         {
             MklControl.UseManaged();
         }
 
-        var variable = host.Environment(MklControl.ProviderVariable);
-        var requested = string.IsNullOrWhiteSpace(variable) ? "auto" : variable.Trim().ToLowerInvariant();
-        var chosen = requested switch
+        var (requested, requestedBy) = ProviderSetup.Requested(null, host);
+        var vendor = OpenBlasControl.CpuVendor;
+        var available = natives.Select(n => n.Name).ToHashSet();
+        string chosen = requested switch
         {
             "managed" => "managed",
-            "mkl" => mkl is null ? "none (MKL is required but not available)" : "mkl",
-            "auto" => mkl is null ? "managed" : "mkl",
-            _ => $"none ('{variable}' is not one of auto, mkl, managed)",
+            "auto" => OpenBlasControl.PreferredOrder(vendor).Select(k => k.ToString().ToLowerInvariant()).FirstOrDefault(available.Contains) ?? "managed",
+            _ => available.Contains(requested) ? requested : $"none ({requested} is required but not available)",
         };
+        var order = string.Join(", then ", OpenBlasControl.PreferredOrder(vendor).Select(k => k.ToString().ToLowerInvariant()));
         output.WriteLine(
-            $"Default for train and compare: {(string.IsNullOrWhiteSpace(variable) ? $"{MklControl.ProviderVariable} unset, so auto" : $"{MklControl.ProviderVariable}={variable}")} -> {chosen} (--provider overrides it)");
+            $"Default for train and compare: {(requestedBy == "default" ? $"{MklControl.ProviderVariable} unset, so auto" : $"{MklControl.ProviderVariable}={requested}")} -> {chosen} " +
+            $"(auto on this {vendor} CPU tries {order}, then managed; --provider overrides it)");
 
         output.WriteLine();
         output.WriteLine($"Matrix product check: C = A * B, {n}x{n} float64 (random, fixed seeds), best of {repeat}, {threads} thread{(threads == 1 ? string.Empty : "s")}");
@@ -82,26 +99,29 @@ internal static class ProvidersCommand
         var flops = 2.0 * n * n * n;
         var (managedSeconds, reference) = Time(managed, a, b, n, repeat);
         var rows = new List<IReadOnlyList<string>> { Row("managed", managedSeconds, flops, "reference") };
-        var status = ExitCodes.Success;
-        if (mkl is not null)
+        var disagree = new List<string>();
+        foreach (var name in new[] { "mkl", "openblas" })
         {
-            var (mklSeconds, product) = Time(mkl, a, b, n, repeat);
+            var native = natives.FirstOrDefault(x => x.Name == name).Provider;
+            if (native is null)
+            {
+                rows.Add([name, "-", "-", "not available"]);
+                continue;
+            }
+
+            var (seconds, product) = Time(native, a, b, n, repeat);
             var scale = reference.Max(Math.Abs);
             var difference = reference.Zip(product, (x, y) => Math.Abs(x - y)).Max() / (scale == 0 ? 1 : scale);
             var agree = difference <= Tolerance;
             rows.Add(Row(
-                "mkl",
-                mklSeconds,
+                name,
+                seconds,
                 flops,
-                $"max |C_mkl - C_managed| / max |C_managed| = {Text.Sci(difference)} ({(agree ? "agree" : "DISAGREE")}); {Text.F(managedSeconds / mklSeconds, 1)}x faster"));
+                $"max |C_{name} - C_managed| / max |C_managed| = {Text.Sci(difference)} ({(agree ? "agree" : "DISAGREE")}); {Text.F(managedSeconds / seconds, 1)}x faster"));
             if (!agree)
             {
-                status = ExitCodes.Provider;
+                disagree.Add(name);
             }
-        }
-        else
-        {
-            rows.Add(["mkl", "-", "-", "not available"]);
         }
 
         foreach (var line in Text.Table(["Provider", "Time", "GFLOP/s", "Check"], rows, new HashSet<int> { 1, 2 }))
@@ -109,12 +129,13 @@ internal static class ProvidersCommand
             output.WriteLine(line);
         }
 
-        if (status != ExitCodes.Success)
+        if (disagree.Count > 0)
         {
-            return Cli.Fail(host, status, $"error: provider: the MKL product differs from the managed one by more than {Text.Sci(Tolerance)} (relative).");
+            return Cli.Fail(
+                host, ExitCodes.Provider, $"error: provider: the {string.Join(" and ", disagree)} product differs from the managed one by more than {Text.Sci(Tolerance)} (relative).");
         }
 
-        return status;
+        return ExitCodes.Success;
     }
 
     private static IReadOnlyList<string> Row(string name, double seconds, double flops, string check) =>

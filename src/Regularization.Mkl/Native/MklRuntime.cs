@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Regularization.Mkl.Native;
 
@@ -22,16 +21,13 @@ internal static unsafe class MklRuntime
 {
     private static readonly Lock Gate = new();
 
-    // Every export the assembly binds to; a library that lacks one is refused at start-up instead of throwing
-    // EntryPointNotFoundException in the middle of a computation.
+    // Every export the assembly binds to (besides BlasLibrary.RequiredExports); a library that lacks one is refused at
+    // start-up instead of throwing EntryPointNotFoundException in the middle of a computation.
     private static readonly string[] RequiredExports =
     [
-        "MKL_Set_Interface_Layer", "MKL_Set_Threading_Layer", "MKL_Set_Num_Threads", "MKL_Get_Max_Threads", "MKL_CBWR_Set",
-        "MKL_CBWR_Get", "MKL_Get_Version_String", "MKL_Get_Version", "MKL_Free_Buffers",
-        "cblas_daxpy", "cblas_daxpby", "cblas_dscal", "cblas_ddot", "cblas_dgemm", "cblas_sgemm", "cblas_dtrsm",
-        "vmdAdd", "vmdSub", "vmdMul", "vmdDiv", "vmdPow", "vmdSqrt", "vmdLinearFrac",
-        "LAPACKE_dlange", "LAPACKE_dgetrf", "LAPACKE_dgetri", "LAPACKE_dgetrs", "LAPACKE_dpotrf", "LAPACKE_dpotrs",
-        "LAPACKE_dgeqrf", "LAPACKE_dorgqr", "LAPACKE_dormqr", "LAPACKE_set_nancheck", "LAPACKE_get_nancheck", "LAPACKE_dgesdd", "LAPACKE_dgesvd", "LAPACKE_dsyevd", "LAPACKE_dgeev",
+        "MKL_Set_Interface_Layer", "MKL_Set_Threading_Layer", "MKL_Set_Num_Threads", "MKL_Set_Num_Threads_Local", "MKL_Get_Max_Threads",
+        "MKL_CBWR_Set", "MKL_CBWR_Get", "MKL_Get_Version_String", "MKL_Get_Version", "MKL_Free_Buffers",
+        "cblas_daxpy", "vmdAdd", "vmdSub", "vmdMul", "vmdDiv", "vmdPow", "vmdSqrt", "vmdLinearFrac",
     ];
 
     private static nint _handle;
@@ -42,6 +38,11 @@ internal static unsafe class MklRuntime
     private static string? _lastFailure;
     private static string? _version;
     private static string? _processor;
+
+    private static BlasLibrary? _library;
+
+    /// <summary>The CBLAS/LAPACK/VML entry points of the started MKL, or null before a successful start.</summary>
+    public static BlasLibrary? Library => _library;
 
     /// <summary>True once MKL has been started successfully in this process.</summary>
     public static bool IsReady => _ready;
@@ -117,6 +118,7 @@ internal static unsafe class MklRuntime
 
             _active = options;
             _lastFailure = null;
+            _library = BlasLibrary.Mkl(_handle, MklNative.VmlMode);
             _ready = true;
             return true;
         }
@@ -219,7 +221,6 @@ internal static unsafe class MklRuntime
         }
 
         MklNative.SetNumThreads(options.EffectiveThreads);
-        MklNative.LapackeSetNanCheck(0);
         ReadVersion();
         return SmokeTest(out reason);
     }
@@ -228,32 +229,25 @@ internal static unsafe class MklRuntime
     {
         var explicitPath = options.LibraryPath ?? NonEmpty(Environment.GetEnvironmentVariable(MklOptions.LibraryPathVariable));
         var candidates = explicitPath is not null ? [explicitPath] : DefaultNames();
-        var errors = new StringBuilder();
-        foreach (var candidate in candidates)
+        if (NativeFiles.TryLoadChecked(
+                "Intel MKL's runtime library", candidates, [.. RequiredExports, .. BlasLibrary.RequiredExports],
+                "it is not Intel MKL's libmkl_rt, or it is older than MKL 2018", out var handle, out var loadedFrom, out var failure))
         {
-            if (!NativeLibrary.TryLoad(candidate, out var handle))
-            {
-                errors.Append(errors.Length == 0 ? string.Empty : ", ").Append(candidate);
-                continue;
-            }
-
-            var missing = RequiredExports.Where(e => !NativeLibrary.TryGetExport(handle, e, out _)).ToArray();
-            if (missing.Length > 0)
-            {
-                NativeLibrary.Free(handle);
-                reason = $"'{candidate}' loaded but lacks {string.Join(", ", missing)}: it is not Intel MKL's libmkl_rt, or it is older than MKL 2018.";
-                return false;
-            }
-
             _handle = handle;
-            _loadedFrom = PathOf(handle) ?? candidate;
+            _loadedFrom = loadedFrom;
             reason = null;
             return true;
         }
 
+        if (failure is not null)
+        {
+            reason = failure;
+            return false;
+        }
+
         reason = explicitPath is not null
             ? $"Intel MKL could not be loaded from '{explicitPath}' (set by MklOptions.LibraryPath or {MklOptions.LibraryPathVariable})."
-            : $"Intel MKL's runtime library was not found (tried {errors}).";
+            : $"Intel MKL's runtime library was not found (tried {string.Join(", ", candidates)}).";
         return false;
     }
 
@@ -264,9 +258,9 @@ internal static unsafe class MklRuntime
 
     /// <summary>
     /// mkl_rt loads its parts at the first computational call and ends the process when one is missing ("Intel MKL
-    /// FATAL ERROR: Cannot load ..."). Where the library's directory is known, check that the parts are there (or on
-    /// <c>LD_LIBRARY_PATH</c>) first; see <see cref="MissingComponents"/>. (Loading a part on its own to test it is not
-    /// possible: each has undefined symbols that only the others provide.)
+    /// FATAL ERROR: Cannot load ...") or, when one is truncated, with SIGBUS. Where the library's directory is known,
+    /// find each part where mkl_rt will and validate it first; see <see cref="ComponentProblems"/>. (Loading a part on
+    /// its own to test it is not possible: each has undefined symbols that only the others provide.)
     /// </summary>
     private static bool CheckComponents(MklThreading threading, [NotNullWhen(false)] out string? reason)
     {
@@ -276,52 +270,88 @@ internal static unsafe class MklRuntime
             return true;
         }
 
-        var directories = new List<string> { Path.GetDirectoryName(_loadedFrom)! };
-        directories.AddRange((Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? string.Empty)
-            .Split(':', StringSplitOptions.RemoveEmptyEntries));
-        var missing = MissingComponents(directories, threading);
-        if (missing.Count == 0)
+        var problems = ComponentProblems(Path.GetDirectoryName(_loadedFrom)!, NativeFiles.LoaderDirectories(), threading);
+        if (problems.Count == 0)
         {
             return true;
         }
 
-        reason = $"Intel MKL is incomplete: {string.Join(", ", missing.Select(m => m + ".so"))} missing or not ELF files next to {_loadedFrom} or on LD_LIBRARY_PATH " +
-                 "(on Debian: apt-get install --reinstall libmkl-rt, which pulls in the other parts).";
+        reason = $"Intel MKL is incomplete or damaged: {string.Join("; ", problems)} (on Debian: apt-get install --reinstall libmkl-rt libmkl-core " +
+                 "libmkl-def libmkl-vml-def, or .ci/install-mkl).";
         return false;
     }
 
     /// <summary>
-    /// The parts of MKL that mkl_rt loads at its first computational call and without which it ends the process: the
-    /// core, the LP64 interface, the threading layer, and the default (SSE2) computational and VML kernels, which are
-    /// the fallback when the library for this CPU is absent (verified: with <c>libmkl_avx512.so</c> unusable, MKL runs on
-    /// <c>libmkl_def.so</c>; with both unusable it exits with "Intel MKL FATAL ERROR: Cannot load ..."). A part counts as
-    /// present when <c>name.so</c> or <c>name.so.2</c> in one of <paramref name="directories"/> is an ELF file.
+    /// What is wrong with the parts that mkl_rt loads at its first computational call, found as it finds them
+    /// (observed with <c>LD_DEBUG=libs</c> and <c>strace</c> on MKL 2020.4): the core, the LP64 interface and the
+    /// threading layer from mkl_rt's own directory, else by name through the loader's search path; then, from the
+    /// core's directory, the computational and VML kernels for the CPU, of which the default (<c>libmkl_def</c>,
+    /// <c>libmkl_vml_def</c>) must exist (the fallback when the library for this CPU is absent). Every part that is
+    /// present, needed or not, must pass <see cref="ElfImage.Problem"/> with its own <c>DT_SONAME</c>: MKL picks
+    /// the kernel by CPU, so any of them may be the one it maps.
     /// </summary>
-    /// <param name="directories">Where to look: mkl_rt's directory first, then <c>LD_LIBRARY_PATH</c>.</param>
+    /// <param name="mklRtDirectory">The directory libmkl_rt was loaded from.</param>
+    /// <param name="loaderDirectories">The loader's search path, in order (<see cref="NativeFiles.LoaderDirectories"/>).</param>
     /// <param name="threading">The threading layer whose library is needed.</param>
-    /// <returns>The missing parts (file names without extension); empty when MKL looks complete.</returns>
-    internal static IReadOnlyList<string> MissingComponents(IReadOnlyList<string> directories, MklThreading threading)
+    /// <returns>One sentence per missing or damaged part; empty when MKL looks complete.</returns>
+    internal static IReadOnlyList<string> ComponentProblems(string mklRtDirectory, IReadOnlyList<string> loaderDirectories, MklThreading threading)
     {
-        string[] parts =
-        [
-            "libmkl_core", "libmkl_intel_lp64", threading == MklThreading.Gnu ? "libmkl_gnu_thread" : "libmkl_sequential", "libmkl_def", "libmkl_vml_def",
-        ];
-        return parts.Where(p => !directories.Any(d => IsElf(Path.Combine(d, p + ".so")) || IsElf(Path.Combine(d, p + ".so.2")))).ToArray();
+        var problems = new List<string>();
+        string? coreDirectory = null;
+        foreach (var part in new[] { "libmkl_core", "libmkl_intel_lp64", threading == MklThreading.Gnu ? "libmkl_gnu_thread" : "libmkl_sequential" })
+        {
+            var file = FindPart(part, [mklRtDirectory, .. loaderDirectories]);
+            if (file is null)
+            {
+                problems.Add($"{part}.so is missing next to libmkl_rt and on the loader's path");
+                continue;
+            }
+
+            coreDirectory ??= part == "libmkl_core" ? Path.GetDirectoryName(file) : null;
+            if (ElfImage.Problem(file, part) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        if (coreDirectory is null)
+        {
+            return problems;
+        }
+
+        foreach (var part in KernelParts)
+        {
+            var file = FindPart(part, [coreDirectory]);
+            if (file is null)
+            {
+                if (part is "libmkl_def" or "libmkl_vml_def")
+                {
+                    problems.Add($"{part}.so is missing in {coreDirectory}");
+                }
+
+                continue;
+            }
+
+            if (ElfImage.Problem(file, part) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        return problems;
     }
 
-    private static bool IsElf(string path)
-    {
-        try
-        {
-            Span<byte> magic = stackalloc byte[4];
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
-            return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic[0] == 0x7F && magic[1] == (byte)'E' && magic[2] == (byte)'L' && magic[3] == (byte)'F';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return false;
-        }
-    }
+    // The per-CPU kernels libmkl_core chooses from (MKL 2020: def = SSE2 and the AMD Zen path, mc/mc3 = SSE4.2, avx,
+    // avx2, avx512, avx512_mic = Xeon Phi; vml_cmpt = the VML compatibility layer).
+    private static readonly string[] KernelParts =
+    [
+        "libmkl_def", "libmkl_mc", "libmkl_mc3", "libmkl_avx", "libmkl_avx2", "libmkl_avx512", "libmkl_avx512_mic",
+        "libmkl_vml_def", "libmkl_vml_cmpt", "libmkl_vml_mc", "libmkl_vml_mc2", "libmkl_vml_mc3", "libmkl_vml_avx", "libmkl_vml_avx2",
+        "libmkl_vml_avx512", "libmkl_vml_avx512_mic",
+    ];
+
+    private static string? FindPart(string part, IEnumerable<string> directories) =>
+        directories.SelectMany(d => new[] { Path.Combine(d, part + ".so"), Path.Combine(d, part + ".so.2") }).FirstOrDefault(File.Exists);
 
     private static bool TryLoadGnuOpenMp([NotNullWhen(false)] out string? reason)
     {
@@ -332,12 +362,10 @@ internal static unsafe class MklRuntime
             return false;
         }
 
-        // libgomp reads OMP_WAIT_POLICY when it initializes: it must be in the native environment before the load.
-        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
-        {
-            _ = SetNativeEnvironment("OMP_WAIT_POLICY", "PASSIVE", overwrite: false);
-        }
-
+        // OMP_WAIT_POLICY is left as the user set it. Unset, libgomp spins for a short while after a parallel region
+        // (GOMP_SPINCOUNT, 300,000 iterations, well under a millisecond) and then sleeps on a futex: the next product
+        // of a training step finds its threads awake, and nothing spins once training ends. PASSIVE (forced here before)
+        // put the threads to sleep after every call, and waking them cost about 110 us per product (issue 11).
         nint gomp;
         try
         {
@@ -395,7 +423,7 @@ internal static unsafe class MklRuntime
         var a = stackalloc double[] { 1, 3, 2, 4 };
         var b = stackalloc double[] { 5, 7, 6, 8 };
         var c = stackalloc double[4];
-        MklNative.Dgemm(MklNative.ColMajor, MklNative.NoTrans, MklNative.NoTrans, 2, 2, 2, 1.0, a, 2, b, 2, 0.0, c, 2);
+        MklNative.Dgemm(Cblas.ColMajor, Cblas.NoTrans, Cblas.NoTrans, 2, 2, 2, 1.0, a, 2, b, 2, 0.0, c, 2);
         var r = stackalloc double[2];
         MklNative.VmdAdd(2, a, b, r, MklNative.VmlMode);
         if (c[0] != 19 || c[1] != 43 || c[2] != 22 || c[3] != 50 || r[0] != 6 || r[1] != 10)
@@ -406,26 +434,6 @@ internal static unsafe class MklRuntime
 
         reason = null;
         return true;
-    }
-
-    private static string? PathOf(nint handle)
-    {
-        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryGetExport(handle, "MKL_Get_Version_String", out var symbol))
-        {
-            return null;
-        }
-
-        try
-        {
-            MklNative.DlInfo info;
-            return MklNative.DlAddr(symbol, &info) != 0 && info.FileName is not null
-                ? Marshal.PtrToStringUTF8((nint)info.FileName)
-                : null;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;
-        }
     }
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>

@@ -8,8 +8,8 @@ using Complex = System.Numerics.Complex;
 
 namespace Regularization.Mkl;
 
-/// <content>The <see cref="double"/> methods, mapped onto CBLAS, VML and LAPACKE.</content>
-public sealed unsafe partial class MklLinearAlgebraProvider
+/// <content>The <see cref="double"/> methods, mapped onto CBLAS, LAPACK (with LAPACKE's conventions, see <see cref="Native.BlasLibrary"/>) and, with MKL, VML.</content>
+public abstract unsafe partial class NativeLinearAlgebraProvider
 {
     private const byte Lower = (byte)'L';
     private const byte UpperChar = (byte)'U';
@@ -58,7 +58,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
             fixed (double* py = y, pr = result)
             {
-                MklNative.Daxpby(n, 1.0, py, 1, alpha, pr, 1);
+                Blas.Daxpby(n, 1.0, py, 1, alpha, pr, 1);
             }
 
             return;
@@ -71,7 +71,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             x.AsSpan().CopyTo(scratch);
             fixed (double* py = y, ps = scratch)
             {
-                MklNative.Daxpby(n, 1.0, py, 1, alpha, ps, 1);
+                Blas.Daxpby(n, 1.0, py, 1, alpha, ps, 1);
             }
 
             scratch.AsSpan(0, n).CopyTo(result);
@@ -108,7 +108,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
         fixed (double* pr = result)
         {
-            MklNative.Dscal(n, alpha, pr, 1);
+            Blas.Dscal(n, alpha, pr, 1);
         }
     }
 
@@ -132,36 +132,36 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         EnsureStarted();
         fixed (double* px = x, py = y)
         {
-            return MklNative.Ddot(n, px, 1, py, 1);
+            return Blas.Ddot(n, px, 1, py, 1);
         }
     }
 
     /// <inheritdoc />
     /// <remarks><c>vmdAdd</c>: bitwise equal to the managed provider; <paramref name="result"/> may alias either input.</remarks>
-    public void AddArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VmlOp.Add);
+    public void AddArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VectorOp.Add);
 
     /// <inheritdoc />
     /// <remarks><c>vmdSub</c>: bitwise equal to the managed provider; <paramref name="result"/> may alias either input.</remarks>
-    public void SubtractArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VmlOp.Subtract);
+    public void SubtractArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VectorOp.Subtract);
 
     /// <inheritdoc />
     /// <remarks><c>vmdMul</c>: bitwise equal to the managed provider; <paramref name="result"/> may alias either input.</remarks>
-    public void PointWiseMultiplyArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VmlOp.Multiply);
+    public void PointWiseMultiplyArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VectorOp.Multiply);
 
     /// <inheritdoc />
     /// <remarks>
     /// <c>vmdDiv</c> in VML's high-accuracy mode: within 1 ulp of the correctly rounded quotient (on AVX-512 about 1 in
     /// 900 quotients differ from C#'s by 1 ulp); <c>x/0</c> gives IEEE infinities or NaN as in C#.
     /// </remarks>
-    public void PointWiseDivideArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VmlOp.Divide);
+    public void PointWiseDivideArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VectorOp.Divide);
 
     /// <inheritdoc />
     /// <remarks><c>vmdPow</c> in high-accuracy mode: within 1 ulp of <see cref="Math.Pow(double, double)"/>, with its special cases.</remarks>
-    public void PointWisePowerArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VmlOp.Power);
+    public void PointWisePowerArrays(double[] x, double[] y, double[] result) => Elementwise(x, y, result, VectorOp.Power);
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dlange</c> ('1', 'I', 'F', 'M'). The Frobenius norm is a scaled sum of squares (the managed provider
+    /// <c>dlange</c> ('1', 'I', 'F', 'M'). The Frobenius norm is a scaled sum of squares (the managed provider
     /// forms <c>A*A^T</c>, which costs <c>rows^2 * columns</c>); results agree to rounding. An empty matrix has norm 0.
     /// </remarks>
     public double MatrixNorm(Norm norm, int rows, int columns, double[] matrix)
@@ -191,7 +191,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         EnsureStarted();
         fixed (double* pa = matrix)
         {
-            return MklNative.Dlange(MklNative.ColMajor, lapackNorm, rows, columns, pa, rows);
+            return Blas.Dlange(Cblas.ColMajor, lapackNorm, rows, columns, pa, rows);
         }
     }
 
@@ -232,7 +232,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dgetrf</c>, then the pivots are made 0-based. An exactly singular matrix is not an error (as in the
+    /// <c>dgetrf</c>, then the pivots are made 0-based. An exactly singular matrix is not an error (as in the
     /// managed provider): U then has a zero on its diagonal.
     /// </remarks>
     public void LUFactor(double[] data, int order, int[] ipiv)
@@ -253,7 +253,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         fixed (double* pa = data)
         fixed (int* pp = ipiv)
         {
-            info = MklNative.Dgetrf(MklNative.ColMajor, order, order, pa, order, pp);
+            info = Blas.Dgetrf(Cblas.ColMajor, order, order, pa, order, pp);
         }
 
         ThrowOnArgumentError(info);
@@ -287,7 +287,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             fixed (double* pa = a)
             fixed (int* pp = ipiv)
             {
-                info = MklNative.Dgetrf(MklNative.ColMajor, order, order, pa, order, pp);
+                info = Blas.Dgetrf(Cblas.ColMajor, order, order, pa, order, pp);
             }
 
             ThrowOnArgumentError(info);
@@ -301,7 +301,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dgetri</c> with a 1-based copy of the pivots (the caller's array is not touched). Singular factors give
+    /// <c>dgetri</c> with a 1-based copy of the pivots (the caller's array is not touched). Singular factors give
     /// infinities or NaN, as in <see cref="LUInverse(double[], int)"/>.
     /// </remarks>
     /// <exception cref="ArgumentException">A pivot is outside <c>[0, order)</c>.</exception>
@@ -351,9 +351,9 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             fixed (double* pa = lu, pb = b)
             fixed (int* pp = ipiv)
             {
-                info = MklNative.Dgetrf(MklNative.ColMajor, order, order, pa, order, pp);
+                info = Blas.Dgetrf(Cblas.ColMajor, order, order, pa, order, pp);
                 ThrowOnArgumentError(info);
-                info = MklNative.Dgetrs(MklNative.ColMajor, NoTransChar, order, columnsOfB, pa, order, pp, pb, order);
+                info = Blas.Dgetrs(Cblas.ColMajor, NoTransChar, order, columnsOfB, pa, order, pp, pb, order);
             }
 
             ThrowOnArgumentError(info);
@@ -366,7 +366,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
     }
 
     /// <inheritdoc />
-    /// <remarks><c>LAPACKE_dgetrs('N')</c> with a 1-based copy of the pivots.</remarks>
+    /// <remarks><c>dgetrs('N')</c> with a 1-based copy of the pivots.</remarks>
     /// <exception cref="ArgumentException">A pivot is outside <c>[0, order)</c>.</exception>
     public void LUSolveFactored(int columnsOfB, double[] a, int order, int[] ipiv, double[] b)
     {
@@ -388,7 +388,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             fixed (double* pa = a, pb = b)
             fixed (int* pp = pivots)
             {
-                info = MklNative.Dgetrs(MklNative.ColMajor, NoTransChar, order, columnsOfB, pa, order, pp, pb, order);
+                info = Blas.Dgetrs(Cblas.ColMajor, NoTransChar, order, columnsOfB, pa, order, pp, pb, order);
             }
 
             ThrowOnArgumentError(info);
@@ -401,7 +401,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dpotrf('L')</c> on the lower triangle, then the strict upper triangle is zeroed, so that
+    /// <c>dpotrf('L')</c> on the lower triangle, then the strict upper triangle is zeroed, so that
     /// <paramref name="a"/> holds <c>L</c> with <c>A = L*L^T</c>.
     /// </remarks>
     /// <exception cref="ArgumentException">The matrix is not positive definite (the managed provider's exception).</exception>
@@ -420,7 +420,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         int info;
         fixed (double* pa = a)
         {
-            info = MklNative.Dpotrf(MklNative.ColMajor, Lower, order, pa, order);
+            info = Blas.Dpotrf(Cblas.ColMajor, Lower, order, pa, order);
         }
 
         ThrowOnCholesky(info);
@@ -449,9 +449,9 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             int info;
             fixed (double* pa = factor, pb = b)
             {
-                info = MklNative.Dpotrf(MklNative.ColMajor, Lower, orderA, pa, orderA);
+                info = Blas.Dpotrf(Cblas.ColMajor, Lower, orderA, pa, orderA);
                 ThrowOnCholesky(info);
-                info = MklNative.Dpotrs(MklNative.ColMajor, Lower, orderA, columnsB, pa, orderA, pb, orderA);
+                info = Blas.Dpotrs(Cblas.ColMajor, Lower, orderA, columnsB, pa, orderA, pb, orderA);
             }
 
             ThrowOnArgumentError(info);
@@ -463,7 +463,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
     }
 
     /// <inheritdoc />
-    /// <remarks><c>LAPACKE_dpotrs('L')</c>: only the lower triangle of <paramref name="a"/> is read.</remarks>
+    /// <remarks><c>dpotrs('L')</c>: only the lower triangle of <paramref name="a"/> is read.</remarks>
     public void CholeskySolveFactored(double[] a, int orderA, double[] b, int columnsB)
     {
         if (StaysManagedSolve(a, orderA, b, columnsB, nameof(orderA), nameof(columnsB)))
@@ -476,7 +476,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         int info;
         fixed (double* pa = a, pb = b)
         {
-            info = MklNative.Dpotrs(MklNative.ColMajor, Lower, orderA, columnsB, pa, orderA, pb, orderA);
+            info = Blas.Dpotrs(Cblas.ColMajor, Lower, orderA, columnsB, pa, orderA, pb, orderA);
         }
 
         ThrowOnArgumentError(info);
@@ -515,7 +515,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         int info;
         fixed (double* pr = r, pt = tau)
         {
-            info = MklNative.Dgeqrf(MklNative.ColMajor, m, columnsR, pr, m, pt);
+            info = Blas.Dgeqrf(Cblas.ColMajor, m, columnsR, pr, m, pt);
         }
 
         ThrowOnArgumentError(info);
@@ -527,7 +527,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
         fixed (double* pq = q, pt = tau)
         {
-            info = MklNative.Dorgqr(MklNative.ColMajor, m, m, k, pq, m, pt);
+            info = Blas.Dorgqr(Cblas.ColMajor, m, m, k, pq, m, pt);
         }
 
         ThrowOnArgumentError(info);
@@ -537,7 +537,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
     /// <inheritdoc />
     /// <remarks>
     /// <c>dgeqrf</c> on <paramref name="a"/>, R (the upper <c>n x n</c> part) copied into <paramref name="r"/>, then
-    /// <c>dorgqr</c> turns <paramref name="a"/> into the <c>m x n</c> Q. Requires <c>rowsA &gt;= columnsA</c> for MKL;
+    /// <c>dorgqr</c> turns <paramref name="a"/> into the <c>m x n</c> Q. Requires <c>rowsA &gt;= columnsA</c> for LAPACK;
     /// other shapes go to the managed provider.
     /// </remarks>
     public void ThinQRFactor(double[] a, int rowsA, int columnsA, double[] r, double[] tau)
@@ -565,7 +565,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         int info;
         fixed (double* pa = a, pt = tau)
         {
-            info = MklNative.Dgeqrf(MklNative.ColMajor, m, n, pa, m, pt);
+            info = Blas.Dgeqrf(Cblas.ColMajor, m, n, pa, m, pt);
             ThrowOnArgumentError(info);
             for (var j = 0; j < n; j++)
             {
@@ -573,7 +573,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
                 r.AsSpan((j * n) + j + 1, n - j - 1).Clear();
             }
 
-            info = MklNative.Dorgqr(MklNative.ColMajor, m, n, n, pa, m, pt);
+            info = Blas.Dorgqr(Cblas.ColMajor, m, n, n, pa, m, pt);
         }
 
         ThrowOnArgumentError(info);
@@ -620,12 +620,12 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             int info;
             fixed (double* pa = qr, py = y, pt = tau)
             {
-                info = MklNative.Dgeqrf(MklNative.ColMajor, m, n, pa, m, pt);
+                info = Blas.Dgeqrf(Cblas.ColMajor, m, n, pa, m, pt);
                 ThrowOnArgumentError(info);
-                info = MklNative.Dormqr(MklNative.ColMajor, LeftChar, TransChar, m, columnsB, n, pa, m, pt, py, m);
+                info = Blas.Dormqr(Cblas.ColMajor, LeftChar, TransChar, m, columnsB, n, pa, m, pt, py, m);
                 ThrowOnArgumentError(info);
-                MklNative.Dtrsm(
-                    MklNative.ColMajor, MklNative.Left, MklNative.Upper, MklNative.NoTrans, MklNative.NonUnit, n, columnsB, 1.0, pa, m, py, m);
+                Blas.Dtrsm(
+                    Cblas.ColMajor, Cblas.Left, Cblas.Upper, Cblas.NoTrans, Cblas.NonUnit, n, columnsB, 1.0, pa, m, py, m);
             }
 
             for (var j = 0; j < columnsB; j++)
@@ -680,9 +680,9 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         {
             fixed (double* pq = q, pr = r, pb = b, px = target)
             {
-                MklNative.Dgemm(MklNative.ColMajor, MklNative.Trans, MklNative.NoTrans, n, columnsB, m, 1.0, pq, m, pb, m, 0.0, px, n);
-                MklNative.Dtrsm(
-                    MklNative.ColMajor, MklNative.Left, MklNative.Upper, MklNative.NoTrans, MklNative.NonUnit, n, columnsB, 1.0, pr, rowsR, px, n);
+                Blas.Dgemm(Cblas.ColMajor, Cblas.Trans, Cblas.NoTrans, n, columnsB, m, 1.0, pq, m, pb, m, 0.0, px, n);
+                Blas.Dtrsm(
+                    Cblas.ColMajor, Cblas.Left, Cblas.Upper, Cblas.NoTrans, Cblas.NonUnit, n, columnsB, 1.0, pr, rowsR, px, n);
             }
 
             if (aliased)
@@ -701,7 +701,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// <c>LAPACKE_dgesdd</c> (divide and conquer, job 'A' or 'N'); if it does not converge, <c>LAPACKE_dgesvd</c> on a saved
+    /// <c>dgesdd</c> (divide and conquer, job 'A' or 'N'); if it does not converge, <c>dgesvd</c> on a saved
     /// copy. <paramref name="a"/> is overwritten. Singular values come in descending order, as from the managed provider;
     /// singular vectors may differ in sign, so compare <c>U*S*V^T</c>.
     /// </remarks>
@@ -734,7 +734,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             int info;
             fixed (double* pa = a, ps = s, pu = u, pvt = vt)
             {
-                info = MklNative.Dgesdd(MklNative.ColMajor, job, m, n, pa, m, ps, pu, m, pvt, n);
+                info = Blas.Dgesdd(Cblas.ColMajor, job, m, n, pa, m, ps, pu, m, pvt, n);
             }
 
             ThrowOnArgumentError(info);
@@ -746,7 +746,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
                 {
                     fixed (double* pa = a, ps = s, pu = u, pvt = vt, psb = superb)
                     {
-                        info = MklNative.Dgesvd(MklNative.ColMajor, job, job, m, n, pa, m, ps, pu, m, pvt, n, psb);
+                        info = Blas.Dgesvd(Cblas.ColMajor, job, job, m, n, pa, m, ps, pu, m, pvt, n, psb);
                     }
                 }
                 finally
@@ -832,7 +832,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         {
             fixed (double* pu = u, pb = b, pt = t)
             {
-                MklNative.Dgemm(MklNative.ColMajor, MklNative.Trans, MklNative.NoTrans, mn, columnsB, m, 1.0, pu, m, pb, m, 0.0, pt, mn);
+                Blas.Dgemm(Cblas.ColMajor, Cblas.Trans, Cblas.NoTrans, mn, columnsB, m, 1.0, pu, m, pb, m, 0.0, pt, mn);
             }
 
             for (var k = 0; k < columnsB; k++)
@@ -846,7 +846,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
             fixed (double* pvt = vt, pt = t, px = target)
             {
-                MklNative.Dgemm(MklNative.ColMajor, MklNative.Trans, MklNative.NoTrans, n, columnsB, mn, 1.0, pvt, n, pt, mn, 0.0, px, n);
+                Blas.Dgemm(Cblas.ColMajor, Cblas.Trans, Cblas.NoTrans, n, columnsB, mn, 1.0, pvt, n, pt, mn, 0.0, px, n);
             }
 
             if (aliased)
@@ -866,8 +866,8 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
     /// <inheritdoc />
     /// <remarks>
-    /// Symmetric: <c>LAPACKE_dsyevd('V', 'U')</c> on a copy (eigenvalues ascending, orthonormal eigenvectors). General:
-    /// <c>LAPACKE_dgeev</c> on a copy (right eigenvectors of unit 2-norm; a complex pair <c>wr +- i wi</c> has its real and
+    /// Symmetric: <c>dsyevd('V', 'U')</c> on a copy (eigenvalues ascending, orthonormal eigenvectors). General:
+    /// <c>dgeev</c> on a copy (right eigenvectors of unit 2-norm; a complex pair <c>wr +- i wi</c> has its real and
     /// imaginary parts in two adjacent columns). <paramref name="matrixD"/> is cleared and receives the real
     /// block-diagonal form (<c>wi</c> at <c>(i, i+1)</c> when <c>wi &gt; 0</c>, at <c>(i, i-1)</c> when <c>wi &lt; 0</c>), as
     /// in the managed provider, so that <c>A*V = V*D</c>. Eigenvectors are scaled and, for general matrices, ordered
@@ -901,7 +901,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             matrix.AsSpan().CopyTo(matrixEv);
             fixed (double* pv = matrixEv, pw = wr)
             {
-                info = MklNative.Dsyevd(MklNative.ColMajor, (byte)'V', UpperChar, n, pv, n, pw);
+                info = Blas.Dsyevd(Cblas.ColMajor, (byte)'V', UpperChar, n, pv, n, pw);
             }
         }
         else
@@ -912,7 +912,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
                 matrix.AsSpan().CopyTo(work);
                 fixed (double* pa = work, pwr = wr, pwi = wi, pv = matrixEv)
                 {
-                    info = MklNative.Dgeev(MklNative.ColMajor, (byte)'N', (byte)'V', n, pa, n, pwr, pwi, null, 1, pv, n);
+                    info = Blas.Dgeev(Cblas.ColMajor, (byte)'N', (byte)'V', n, pa, n, pwr, pwi, null, 1, pv, n);
                 }
             }
             finally
@@ -946,16 +946,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
 
     // ---- helpers ----
 
-    private enum VmlOp
-    {
-        Add,
-        Subtract,
-        Multiply,
-        Divide,
-        Power,
-    }
-
-    private void Elementwise(double[] x, double[] y, double[] result, VmlOp op)
+    private void Elementwise(double[] x, double[] y, double[] result, VectorOp op)
     {
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(x);
@@ -964,18 +955,18 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         var n = x.Length;
         var cutoff = op switch
         {
-            VmlOp.Divide => _cutoffs.Divide,
-            VmlOp.Power => _cutoffs.Power,
+            VectorOp.Divide => _cutoffs.Divide,
+            VectorOp.Power => _cutoffs.Power,
             _ => _cutoffs.Arithmetic,
         };
-        if (n < cutoff || n == 0)
+        if (n < cutoff || n == 0 || !Blas.HasVectorMath)
         {
             switch (op)
             {
-                case VmlOp.Add: Managed.AddArrays(x, y, result); break;
-                case VmlOp.Subtract: Managed.SubtractArrays(x, y, result); break;
-                case VmlOp.Multiply: Managed.PointWiseMultiplyArrays(x, y, result); break;
-                case VmlOp.Divide: Managed.PointWiseDivideArrays(x, y, result); break;
+                case VectorOp.Add: Managed.AddArrays(x, y, result); break;
+                case VectorOp.Subtract: Managed.SubtractArrays(x, y, result); break;
+                case VectorOp.Multiply: Managed.PointWiseMultiplyArrays(x, y, result); break;
+                case VectorOp.Divide: Managed.PointWiseDivideArrays(x, y, result); break;
                 default: Managed.PointWisePowerArrays(x, y, result); break;
             }
 
@@ -985,14 +976,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         EnsureStarted();
         fixed (double* px = x, py = y, pr = result)
         {
-            switch (op)
-            {
-                case VmlOp.Add: MklNative.VmdAdd(n, px, py, pr, MklNative.VmlMode); break;
-                case VmlOp.Subtract: MklNative.VmdSub(n, px, py, pr, MklNative.VmlMode); break;
-                case VmlOp.Multiply: MklNative.VmdMul(n, px, py, pr, MklNative.VmlMode); break;
-                case VmlOp.Divide: MklNative.VmdDiv(n, px, py, pr, MklNative.VmlMode); break;
-                default: MklNative.VmdPow(n, px, py, pr, MklNative.VmlMode); break;
-            }
+            Blas.VectorMath(op, n, px, py, pr);
         }
     }
 
@@ -1030,8 +1014,8 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             EnsureStarted();
             fixed (double* pa = inA, pb = inB, pc = c)
             {
-                MklNative.Dgemm(
-                    MklNative.ColMajor, ta ? MklNative.Trans : MklNative.NoTrans, tb ? MklNative.Trans : MklNative.NoTrans, m, n, k,
+                Blas.Dgemm(
+                    Cblas.ColMajor, ta ? Cblas.Trans : Cblas.NoTrans, tb ? Cblas.Trans : Cblas.NoTrans, m, n, k,
                     alpha, pa, rowsA, pb, rowsB, beta, pc, m);
             }
         }
@@ -1063,7 +1047,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
     /// on its diagonal (which <c>dgetri</c> refuses), <c>dgetrs</c> on the identity, which yields the managed provider's
     /// infinities and NaN.
     /// </summary>
-    private static void InverseFromFactors(double[] a, int order, int[] pivots1)
+    private void InverseFromFactors(double[] a, int order, int[] pivots1)
     {
         var singular = false;
         for (var i = 0; i < order && !singular; i++)
@@ -1077,7 +1061,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             fixed (double* pa = a)
             fixed (int* pp = pivots1)
             {
-                info = MklNative.Dgetri(MklNative.ColMajor, order, pa, order, pp);
+                info = Blas.Dgetri(Cblas.ColMajor, order, pa, order, pp);
             }
 
             ThrowOnArgumentError(info);
@@ -1097,7 +1081,7 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             fixed (double* pl = lu, pa = a)
             fixed (int* pp = pivots1)
             {
-                info = MklNative.Dgetrs(MklNative.ColMajor, NoTransChar, order, order, pl, order, pp, pa, order);
+                info = Blas.Dgetrs(Cblas.ColMajor, NoTransChar, order, order, pl, order, pp, pa, order);
             }
 
             ThrowOnArgumentError(info);
@@ -1227,10 +1211,10 @@ public sealed unsafe partial class MklLinearAlgebraProvider
         }
     }
 
-    /// <summary>LAPACKE's negative codes: a work-array allocation failure, or an argument error (a bug here, since arguments are validated).</summary>
+    /// <summary>Negative LAPACK codes (LAPACKE's convention): a work-array allocation failure, or an argument error (a bug here, since arguments are validated).</summary>
     private static void ThrowOnArgumentError(int info)
     {
-        if (info is MklNative.LapackWorkMemoryError or MklNative.LapackTransposeMemoryError)
+        if (info is Cblas.LapackWorkMemoryError or Cblas.LapackTransposeMemoryError)
         {
             throw new MemoryAllocationException();
         }

@@ -6,7 +6,7 @@ using Complex = System.Numerics.Complex;
 namespace Regularization.Mkl;
 
 /// <content>The <see cref="Complex"/> and <see cref="Complex32"/> methods, all forwarded to the managed provider.</content>
-public sealed partial class MklLinearAlgebraProvider
+public abstract partial class NativeLinearAlgebraProvider
 {
     /// <inheritdoc />
     /// <remarks>Forwarded to <see cref="ManagedLinearAlgebraProvider.Instance"/>.</remarks>

@@ -5,7 +5,7 @@ using Regularization.Mkl.Native;
 namespace Regularization.Mkl;
 
 /// <content>The <see cref="float"/> matrix products, through <c>cblas_sgemm</c>.</content>
-public sealed unsafe partial class MklLinearAlgebraProvider
+public abstract unsafe partial class NativeLinearAlgebraProvider
 {
     /// <inheritdoc />
     /// <remarks>
@@ -77,8 +77,8 @@ public sealed unsafe partial class MklLinearAlgebraProvider
             EnsureStarted();
             fixed (float* pa = inA, pb = inB, pc = c)
             {
-                MklNative.Sgemm(
-                    MklNative.ColMajor, ta ? MklNative.Trans : MklNative.NoTrans, tb ? MklNative.Trans : MklNative.NoTrans, m, n, k,
+                Blas.Sgemm(
+                    Cblas.ColMajor, ta ? Cblas.Trans : Cblas.NoTrans, tb ? Cblas.Trans : Cblas.NoTrans, m, n, k,
                     alpha, pa, rowsA, pb, rowsB, beta, pc, m);
             }
         }
