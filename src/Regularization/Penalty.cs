@@ -118,7 +118,7 @@ public sealed record L1Penalty : Penalty
     /// <summary>Creates an L1 penalty.</summary>
     /// <param name="lambda">The strength, finite and &gt;= 0.</param>
     /// <param name="mask">The parameters it applies to; all when null.</param>
-    public L1Penalty(double lambda, Mask? mask = null)
+    internal L1Penalty(double lambda, Mask? mask = null)
         : base(mask ?? Mask.All)
     {
         Lambda = Validate.NonNegative(lambda, nameof(lambda));
@@ -149,7 +149,7 @@ public sealed record L2Penalty : Penalty
     /// <summary>Creates an L2 penalty.</summary>
     /// <param name="lambda">The strength, finite and &gt;= 0.</param>
     /// <param name="mask">The parameters it applies to; all when null.</param>
-    public L2Penalty(double lambda, Mask? mask = null)
+    internal L2Penalty(double lambda, Mask? mask = null)
         : base(mask ?? Mask.All)
     {
         Lambda = Validate.NonNegative(lambda, nameof(lambda));
@@ -182,7 +182,7 @@ public sealed record ElasticNetPenalty : Penalty
     /// <param name="lambda">The strength, finite and &gt;= 0.</param>
     /// <param name="l1Ratio">The share of L1, in [0, 1].</param>
     /// <param name="mask">The parameters it applies to; all when null.</param>
-    public ElasticNetPenalty(double lambda, double l1Ratio, Mask? mask = null)
+    internal ElasticNetPenalty(double lambda, double l1Ratio, Mask? mask = null)
         : base(mask ?? Mask.All)
     {
         Lambda = Validate.NonNegative(lambda, nameof(lambda));
