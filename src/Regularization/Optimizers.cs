@@ -276,6 +276,13 @@ public static class Optimizers
     /// Appends a proximal L1 step to an optimizer (inside its non-finite guard), giving exact zeros for any optimizer:
     /// after the optimizer's update the new parameter is <c>soft(p + u, eta*l1)</c>.
     /// </summary>
+    /// <remarks>
+    /// After a momentum optimizer (SGD with momentum <c>m</c> and no dampening) the iteration converges to the lasso with
+    /// strength <c>l1 * (1 - m)</c>, not <c>l1</c>: at a fixed point the momentum buffer holds <c>g / (1 - m)</c>, so the
+    /// gradient step is <c>1/(1 - m)</c> times longer than the threshold assumes. Pass <c>l1 / (1 - m)</c> for the lasso
+    /// at <c>l1</c>, or use the exact solvers of <c>Regularization.Linear</c> (coordinate descent, FISTA). Tested in
+    /// <c>tests/Regularization.Linear.Tests</c>.
+    /// </remarks>
     /// <param name="optimizer">Any transform, for example <c>Optimizers.Adam()</c>.</param>
     /// <param name="l1">The L1 strength (penalty <c>l1 * sum|w|</c>), &gt;= 0.</param>
     /// <param name="learningRate">The step size's learning rate; when null, the optimizer's single learning rate (of its ScaleByLearningRate) is used.</param>

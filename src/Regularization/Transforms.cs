@@ -88,8 +88,15 @@ public static class Transforms
 
     /// <summary>
     /// Proximal L1 after the step, giving exact zeros: new parameter <c>soft(p + u, eta*l1)</c>. Place it last.
-    ///
     /// </summary>
+    /// <remarks>
+    /// After a momentum optimizer (SGD with momentum <c>m</c> and no dampening) the iteration converges to the lasso with
+    /// strength <c>l1 * (1 - m)</c>, not <c>l1</c>: at a fixed point the momentum buffer holds <c>g / (1 - m)</c>, so the
+    /// gradient step is <c>1/(1 - m)</c> times longer than the threshold assumes. Pass <c>l1 / (1 - m)</c> for the lasso
+    /// at <c>l1</c>, or use the exact solvers of <c>Regularization.Linear</c> (coordinate descent, FISTA). Tested in
+    /// <c>tests/Regularization.Linear.Tests</c>.
+    /// </remarks>
+
     /// <param name="l1">The L1 strength (penalty <c>l1*sum|w|</c>).</param>
     /// <param name="learningRate">The learning rate the step size follows.</param>
     /// <param name="scaling">How the step size follows the learning rate.</param>
@@ -101,6 +108,11 @@ public static class Transforms
     /// Proximal elastic net after the step: new parameter <c>soft(p + u, eta*lambda*r) / (1 + 2*eta*lambda*(1 - r))</c>,
     /// the proximal operator of <see cref="ElasticNetPenalty"/>. Place it last.
     /// </summary>
+    /// <remarks>
+    /// After SGD with momentum <c>m</c> (no dampening) the iteration converges to the elastic net with strength
+    /// <c>lambda * (1 - m)</c>; pass <c>lambda / (1 - m)</c> for the elastic net at <c>lambda</c>.
+    /// <see cref="Conventions.FromSklearnElasticNet"/> gives scikit-learn's <c>alpha</c>, <c>l1_ratio</c> in this form.
+    /// </remarks>
     /// <param name="lambda">The strength.</param>
     /// <param name="l1Ratio">The share of L1, in [0, 1].</param>
     /// <param name="learningRate">The learning rate the step size follows.</param>
