@@ -30,4 +30,24 @@ public static class Triad
             Unsafe.Add(ref ra, i) = Unsafe.Add(ref rb, i) + (s * Unsafe.Add(ref rc, i));
         }
     }
+
+    /// <summary>The float32 triad: 12 bytes moved per element.</summary>
+    public static void Run(float[] a, float[] b, float[] c, float s)
+    {
+        ref var ra = ref MemoryMarshal.GetArrayDataReference(a);
+        ref var rb = ref MemoryMarshal.GetArrayDataReference(b);
+        ref var rc = ref MemoryMarshal.GetArrayDataReference(c);
+        var n = (nuint)a.Length;
+        var vs = Vector256.Create(s);
+        nuint i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            (Vector256.LoadUnsafe(ref rb, i) + (vs * Vector256.LoadUnsafe(ref rc, i))).StoreUnsafe(ref ra, i);
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref ra, i) = Unsafe.Add(ref rb, i) + (s * Unsafe.Add(ref rc, i));
+        }
+    }
 }
