@@ -34,32 +34,38 @@ public static class Conventions
     /// <summary>PyTorch coupled <c>weight_decay</c> equal to <c>lambda * sum(w^2)</c>: <c>2 * lambda</c>.</summary>
     /// <param name="lambda">This library's (and Keras') L2 strength.</param>
     [Pure]
-    public static double TorchWeightDecayFromL2(double lambda) => 2 * Validate.NonNegative(lambda, nameof(lambda));
+    public static double TorchWeightDecayFromL2(double lambda) =>
+        Finite(2 * Validate.NonNegative(lambda, nameof(lambda)), nameof(lambda));
 
     /// <summary>The L2 strength <c>lambda</c> equal to PyTorch's coupled <c>weight_decay</c>: <c>wd / 2</c>.</summary>
     /// <param name="weightDecay">PyTorch's <c>weight_decay</c> (SGD or Adam).</param>
     [Pure]
-    public static double L2FromTorchWeightDecay(double weightDecay) => Validate.NonNegative(weightDecay, nameof(weightDecay)) / 2;
+    public static double L2FromTorchWeightDecay(double weightDecay) =>
+        Finite(Validate.NonNegative(weightDecay, nameof(weightDecay)) / 2, nameof(weightDecay));
 
     /// <summary>The L2 strength equal to Keras' <c>regularizers.L2(l2)</c>: the same number (Keras has no 1/2).</summary>
     /// <param name="l2">Keras' <c>l2</c>.</param>
     [Pure]
-    public static double L2FromKeras(double l2) => Validate.NonNegative(l2, nameof(l2));
+    public static double L2FromKeras(double l2) =>
+        Finite(Validate.NonNegative(l2, nameof(l2)), nameof(l2));
 
     /// <summary>Keras' <c>L2(l2)</c> equal to this library's <c>lambda</c>: the same number.</summary>
     /// <param name="lambda">This library's L2 strength.</param>
     [Pure]
-    public static double KerasFromL2(double lambda) => Validate.NonNegative(lambda, nameof(lambda));
+    public static double KerasFromL2(double lambda) =>
+        Finite(Validate.NonNegative(lambda, nameof(lambda)), nameof(lambda));
 
     /// <summary>The L2 strength equal to Optax's <c>add_decayed_weights(wd)</c>: <c>wd / 2</c>.</summary>
     /// <param name="weightDecay">Optax's <c>weight_decay</c>.</param>
     [Pure]
-    public static double L2FromOptax(double weightDecay) => Validate.NonNegative(weightDecay, nameof(weightDecay)) / 2;
+    public static double L2FromOptax(double weightDecay) =>
+        Finite(Validate.NonNegative(weightDecay, nameof(weightDecay)) / 2, nameof(weightDecay));
 
     /// <summary>Optax's <c>add_decayed_weights</c> coefficient equal to <c>lambda * sum(w^2)</c>: <c>2 * lambda</c>.</summary>
     /// <param name="lambda">This library's L2 strength.</param>
     [Pure]
-    public static double OptaxFromL2(double lambda) => 2 * Validate.NonNegative(lambda, nameof(lambda));
+    public static double OptaxFromL2(double lambda) =>
+        Finite(2 * Validate.NonNegative(lambda, nameof(lambda)), nameof(lambda));
 
     /// <summary>
     /// The L2 strength equal to scikit-learn's <c>SGDClassifier/SGDRegressor(alpha, penalty='l2')</c>, whose objective
@@ -67,12 +73,14 @@ public static class Conventions
     /// </summary>
     /// <param name="alpha">scikit-learn's <c>alpha</c>.</param>
     [Pure]
-    public static double L2FromSklearnSgd(double alpha) => Validate.NonNegative(alpha, nameof(alpha)) / 2;
+    public static double L2FromSklearnSgd(double alpha) =>
+        Finite(Validate.NonNegative(alpha, nameof(alpha)) / 2, nameof(alpha));
 
     /// <summary>scikit-learn SGD's <c>alpha</c> equal to <c>lambda * sum(w^2)</c>: <c>2 * lambda</c>.</summary>
     /// <param name="lambda">This library's L2 strength.</param>
     [Pure]
-    public static double SklearnSgdFromL2(double lambda) => 2 * Validate.NonNegative(lambda, nameof(lambda));
+    public static double SklearnSgdFromL2(double lambda) =>
+        Finite(2 * Validate.NonNegative(lambda, nameof(lambda)), nameof(lambda));
 
     /// <summary>
     /// The L2 strength, on a mean-squared-error loss, equal to scikit-learn's <c>Ridge(alpha)</c>, whose objective
@@ -82,14 +90,14 @@ public static class Conventions
     /// <param name="sampleCount">Number of training samples <c>n</c>, &gt; 0.</param>
     [Pure]
     public static double L2FromSklearnRidge(double alpha, long sampleCount) =>
-        Validate.NonNegative(alpha, nameof(alpha)) / SampleCount(sampleCount);
+        Finite(Validate.NonNegative(alpha, nameof(alpha)) / SampleCount(sampleCount), nameof(alpha));
 
     /// <summary>Ridge's <c>alpha</c> equal to <c>lambda * sum(w^2)</c> on a mean-squared-error loss over <c>n</c> samples: <c>lambda * n</c>.</summary>
     /// <param name="lambda">This library's L2 strength.</param>
     /// <param name="sampleCount">Number of training samples, &gt; 0.</param>
     [Pure]
     public static double SklearnRidgeFromL2(double lambda, long sampleCount) =>
-        Validate.NonNegative(lambda, nameof(lambda)) * SampleCount(sampleCount);
+        Finite(Validate.NonNegative(lambda, nameof(lambda)) * SampleCount(sampleCount), nameof(lambda));
 
     /// <summary>
     /// The L2 strength equal to scikit-learn's <c>MLPClassifier/MLPRegressor(alpha)</c>, which adds
@@ -99,7 +107,7 @@ public static class Conventions
     /// <param name="batchSize">Mini-batch size, &gt; 0.</param>
     [Pure]
     public static double L2FromSklearnMlp(double alpha, long batchSize) =>
-        Validate.NonNegative(alpha, nameof(alpha)) / (2.0 * SampleCount(batchSize, nameof(batchSize)));
+        Finite(Validate.NonNegative(alpha, nameof(alpha)) / (2.0 * SampleCount(batchSize, nameof(batchSize))), nameof(alpha));
 
     /// <summary>
     /// This library's L1 and L2 strengths for scikit-learn's <c>ElasticNet(alpha, l1_ratio)</c>, whose objective is
@@ -167,14 +175,14 @@ public static class Conventions
     /// <param name="baseLearningRate">The base learning rate <c>alpha</c>, &gt; 0.</param>
     [Pure]
     public static double TorchAdamWFromPaper(double paperWeightDecay, double baseLearningRate) =>
-        Validate.NonNegative(paperWeightDecay, nameof(paperWeightDecay)) / Validate.Positive(baseLearningRate, nameof(baseLearningRate));
+        Finite(Validate.NonNegative(paperWeightDecay, nameof(paperWeightDecay)) / Validate.Positive(baseLearningRate, nameof(baseLearningRate)), nameof(paperWeightDecay));
 
     /// <summary>The paper's <c>lambda_p</c> equal to PyTorch AdamW's <c>weight_decay</c> at base rate <c>alpha</c>: <c>wd * alpha</c>.</summary>
     /// <param name="torchWeightDecay">PyTorch AdamW's <c>weight_decay</c>.</param>
     /// <param name="baseLearningRate">The base learning rate <c>alpha</c>, &gt; 0.</param>
     [Pure]
     public static double PaperFromTorchAdamW(double torchWeightDecay, double baseLearningRate) =>
-        Validate.NonNegative(torchWeightDecay, nameof(torchWeightDecay)) * Validate.Positive(baseLearningRate, nameof(baseLearningRate));
+        Finite(Validate.NonNegative(torchWeightDecay, nameof(torchWeightDecay)) * Validate.Positive(baseLearningRate, nameof(baseLearningRate)), nameof(torchWeightDecay));
 
     /// <summary>
     /// PyTorch AdamW's <c>weight_decay</c> equal to TensorFlow Addons' <c>weight_decay = w</c> (not scaled by the
@@ -184,14 +192,20 @@ public static class Conventions
     /// <param name="learningRate">The learning rate, &gt; 0.</param>
     [Pure]
     public static double TorchAdamWFromTfa(double tfaWeightDecay, double learningRate) =>
-        Validate.NonNegative(tfaWeightDecay, nameof(tfaWeightDecay)) / Validate.Positive(learningRate, nameof(learningRate));
+        Finite(Validate.NonNegative(tfaWeightDecay, nameof(tfaWeightDecay)) / Validate.Positive(learningRate, nameof(learningRate)), nameof(tfaWeightDecay));
 
     /// <summary>TensorFlow Addons' <c>weight_decay</c> equal to PyTorch AdamW's <c>wd</c> at learning rate <c>lr</c>: <c>wd * lr</c>.</summary>
     /// <param name="torchWeightDecay">PyTorch AdamW's <c>weight_decay</c>.</param>
     /// <param name="learningRate">The learning rate, &gt; 0.</param>
     [Pure]
     public static double TfaFromTorchAdamW(double torchWeightDecay, double learningRate) =>
-        Validate.NonNegative(torchWeightDecay, nameof(torchWeightDecay)) * Validate.Positive(learningRate, nameof(learningRate));
+        Finite(Validate.NonNegative(torchWeightDecay, nameof(torchWeightDecay)) * Validate.Positive(learningRate, nameof(learningRate)), nameof(torchWeightDecay));
+
+    /// <summary>A converted value must be finite: a huge input can overflow to infinity, which no optimizer accepts.</summary>
+    private static double Finite(double result, string input) =>
+        double.IsFinite(result)
+            ? result
+            : throw new ArgumentOutOfRangeException(input, $"'{input}' is too large: the converted value overflows to {Validate.Format(result)}.");
 
     private static double SampleCount(long n, string name = "sampleCount") =>
         n > 0 ? n : throw new ArgumentOutOfRangeException(name, n, $"'{name}' must be > 0.");

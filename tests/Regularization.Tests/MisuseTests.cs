@@ -31,6 +31,16 @@ public sealed class MisuseTests
     }
 
     [Fact]
+    public void ConversionsThatWouldOverflowToInfinityNameTheirInput()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Conventions.TorchWeightDecayFromL2(1e308));
+        Assert.Equal("lambda", e.ParamName);
+        Assert.Contains("overflows to Infinity", e.Message, StringComparison.Ordinal);
+        Assert.Equal("tfaWeightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => Conventions.TorchAdamWFromTfa(1e300, 1e-10)).ParamName);
+        Assert.Equal(2e307, Conventions.TorchWeightDecayFromL2(1e307));
+    }
+
+    [Fact]
     public async Task AFacadeSteppedFromTwoThreadsAtOnceRefusesTheSecondAndChangesNothing()
     {
         using var inside = new ManualResetEventSlim();
