@@ -39,8 +39,8 @@ public sealed class NonFiniteAndScheduleLaws
     }
 
     /// <summary>Under the throw policy a non-finite gradient throws and changes nothing, in the pure path and the facade.</summary>
-    [Fact]
-    public void ThrowingChangesNothing() => Law.Check(Prop.ForAll(Poisoned(), x =>
+    [Law]
+    public Property ThrowingChangesNothing() => Prop.ForAll(Poisoned(), x =>
     {
         var (c, bad) = x;
         if (!HasBad(bad))
@@ -74,11 +74,11 @@ public sealed class NonFiniteAndScheduleLaws
         }
 
         return threw && facadeThrew && Fp.Unchanged(p, bits) && Fp.Unchanged(facade.Parameters, bits) && before.Equals(facade.State);
-    }));
+    });
 
     /// <summary>Under the skip policy parameters keep their bits, the guarded state is unchanged, and the skip is counted.</summary>
-    [Fact]
-    public void SkippingLeavesParametersAndStateUntouched() => Law.Check(Prop.ForAll(Poisoned(), x =>
+    [Law]
+    public Property SkippingLeavesParametersAndStateUntouched() => Prop.ForAll(Poisoned(), x =>
     {
         var (c, bad) = x;
         if (!HasBad(bad))
@@ -95,11 +95,11 @@ public sealed class NonFiniteAndScheduleLaws
         facade.Step(bad);
         return Fp.BitwiseEqual(p, r.Parameters) && before.Inner.Equals(after.Inner) && after.SkippedSteps == before.SkippedSteps + 1
             && Fp.BitwiseEqual(p, facade.Parameters) && r.State.Equals(facade.State);
-    }));
+    });
 
     /// <summary>Under the zero policy the step equals the step on the gradient with those entries set to zero; the entries are counted.</summary>
-    [Fact]
-    public void ZeroingEqualsTheStepWithThoseEntriesZeroed() => Law.Check(Prop.ForAll(Poisoned(), x =>
+    [Law]
+    public Property ZeroingEqualsTheStepWithThoseEntriesZeroed() => Prop.ForAll(Poisoned(), x =>
     {
         var (c, bad) = x;
         var t = (c.Spec with { Policy = NonFinitePolicy.Zero }).Build();
@@ -114,13 +114,13 @@ public sealed class NonFiniteAndScheduleLaws
             && ((NonFiniteState)r.State).ZeroedEntries == ((NonFiniteState)s).ZeroedEntries + count
             && ((NonFiniteState)r.State).Inner.Equals(((NonFiniteState)reference.State).Inner)
             && Fp.BitwiseEqual(r.Parameters, facade.Parameters) && r.State.Equals(facade.State);
-    }));
+    });
 
     private static readonly Gen<long> Steps = Gen.Frequency((3, Gen.Choose(0, 200).Select(i => (long)i)), (1, Gen.Choose(0, int.MaxValue).Select(i => (long)i)));
 
     /// <summary>Every schedule equals its closed form at every step, bit for bit.</summary>
-    [Fact]
-    public void SchedulesEqualTheirClosedForms() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property SchedulesEqualTheirClosedForms() => Prop.ForAll(
         Arb.From(from a in Gens.Uniform(0, 1) from gamma in Gens.Uniform(0, 1) from n in Gen.Choose(1, 100) from t in Steps select (a, gamma, n, t)),
         x =>
         {
@@ -136,14 +136,14 @@ public sealed class NonFiniteAndScheduleLaws
                 && Fp.SameBits(Schedule.Linear(a, gamma, 1, n).At(t), a * (gamma + ((1 - gamma) * tc / n)))
                 && Fp.SameBits(Schedule.MultiStep(a, [n, 2L * n], gamma).At(t), a * Math.Pow(gamma, (t >= n ? 1 : 0) + (t >= 2L * n ? 1 : 0)))
                 && Fp.SameBits(warm.At(t), expectedWarm);
-        }));
+        });
 
     /// <summary>
     /// Decaying schedules are non-increasing (step, multi-step, exponential, cosine, linear with end &lt;= start), warm-up
     /// is non-decreasing during the warm-up, and the multiplier times the base is the value to 1 ulp.
     /// </summary>
-    [Fact]
-    public void SchedulesAreMonotoneWhereTheyShouldBe() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property SchedulesAreMonotoneWhereTheyShouldBe() => Prop.ForAll(
         Arb.From(from a in Gens.Uniform(1e-6, 1) from gamma in Gens.Uniform(0, 1) from n in Gen.Choose(1, 50) from t in Gen.Choose(0, 300) select (a, gamma, n, t)),
         x =>
         {
@@ -157,5 +157,5 @@ public sealed class NonFiniteAndScheduleLaws
             bool Ulp1(double x, double y) => Math.Abs(x - y) <= Fp.Ulp(Math.Max(x, y));
             return decaying.All(s => s.At(t + 1) <= s.At(t) && Ulp1(s.Base * s.Multiplier(t), s.At(t)))
                 && (t + 1 >= n || warm.At(t + 1) >= warm.At(t));
-        }));
+        });
 }
