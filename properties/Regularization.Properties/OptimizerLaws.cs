@@ -93,6 +93,8 @@ public sealed class OptimizerLaws
     /// <summary>
     /// Adam: coupled L2 and decoupled decay differ. After one step, wherever <c>lr*wd*|p|</c> exceeds the rounding
     /// noise <c>64u * (|p| + lr)</c> and the gradient is not tiny against the decay term, the two results differ.
+    /// A case in which no element passes that filter compares nothing and is discarded (about 3 % of cases, the runs
+    /// whose parameters are all empty); the law fails when more than 10 % are, so it cannot pass without comparing.
     /// </summary>
     [Law]
     public Property AdamCoupledAndDecoupledDecayDiffer() => Prop.ForAll(
@@ -100,6 +102,8 @@ public sealed class OptimizerLaws
         {
             var a = Run(Optimizers.Adam(lr, weightDecay: wd), [c.Gradient], c.Parameters).Parameters;
             var b = Run(Optimizers.AdamW(lr, weightDecay: wd), [c.Gradient], c.Parameters).Parameters;
+            var compared = 0;
+            var differ = true;
             foreach (var p in c.Parameters)
             {
                 var pv = p.Value.AsColumnMajorArray();
@@ -110,14 +114,15 @@ public sealed class OptimizerLaws
                 {
                     // Same sign of g and g + wd*p: Adam-L2 moves by lr, AdamW by lr + lr*wd*|p|.
                     var sameSign = Math.Sign(g[i]) == Math.Sign(g[i] + (wd * pv[i])) && Math.Abs(g[i]) > 1e-3;
-                    if (sameSign && lr * wd * Math.Abs(pv[i]) > 64 * Fp.U * (Math.Abs(pv[i]) + lr) && x[i] == y[i])
+                    if (sameSign && lr * wd * Math.Abs(pv[i]) > 64 * Fp.U * (Math.Abs(pv[i]) + lr))
                     {
-                        return false;
+                        compared++;
+                        differ &= x[i] != y[i];
                     }
                 }
             }
 
-            return true;
+            return Prop.When(compared > 0, () => differ).Label($"{compared} elements compared");
         });
 
     /// <summary><c>AdamW(weightDecay: 0)</c> equals <c>Adam(weightDecay: 0)</c>, bit for bit, over several steps.</summary>

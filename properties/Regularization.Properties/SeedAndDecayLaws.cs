@@ -80,43 +80,44 @@ public sealed class SeedAndDecayLaws
         {
             var wd = target / lr;
             var product = lr * wd;
-            if (!(product > 0 && product < 1))
-            {
-                return true;
-            }
 
-            var zero = ParamSet.ZerosLike(c.Parameters);
-            foreach (var optimizer in new[] { Optimizers.Sgd(lr, weightDecay: wd), Optimizers.SgdW(lr, wd), Optimizers.AdamW(lr, weightDecay: wd) })
+            // Discarded when lr*wd rounds outside (0, 1): never seen (lr*(target/lr) is within an ulp of target, which
+            // is at most 0.999999); the law fails above 10 %.
+            return Prop.When(product > 0 && product < 1, () =>
             {
-                var next = Sgd1(optimizer, zero, c.Parameters);
-                foreach (var p in c.Parameters)
+                var zero = ParamSet.ZerosLike(c.Parameters);
+                foreach (var optimizer in new[] { Optimizers.Sgd(lr, weightDecay: wd), Optimizers.SgdW(lr, wd), Optimizers.AdamW(lr, weightDecay: wd) })
                 {
-                    var w = p.Value.AsColumnMajorArray();
-                    var r = next[p.Name].Value.AsColumnMajorArray();
-                    for (var i = 0; i < w.Length; i++)
+                    var next = Sgd1(optimizer, zero, c.Parameters);
+                    foreach (var p in c.Parameters)
                     {
-                        if (w[i] == 0)
+                        var w = p.Value.AsColumnMajorArray();
+                        var r = next[p.Name].Value.AsColumnMajorArray();
+                        for (var i = 0; i < w.Length; i++)
                         {
-                            continue;
-                        }
+                            if (w[i] == 0)
+                            {
+                                continue;
+                            }
 
-                        if (r[i] == 0 || Math.Sign(r[i]) != Math.Sign(w[i]))
-                        {
-                            return false;
-                        }
+                            if (r[i] == 0 || Math.Sign(r[i]) != Math.Sign(w[i]))
+                            {
+                                return false;
+                            }
 
-                        // exact = w - w*lr*wd, as an exact rational; error in ulps of the result.
-                        var exact = Dyadic.Of(w[i]) - (Dyadic.Of(w[i]) * Dyadic.Of(lr) * Dyadic.Of(wd));
-                        var ulps = (Dyadic.Of(r[i]) - exact).Ratio(Dyadic.Of(Fp.Ulp(r[i])));
-                        var allowed = product <= 0.19 ? 1.0 : 0.5 + (2.0001 * product / (1 - product));
-                        if (!(ulps <= allowed))
-                        {
-                            return false;
+                            // exact = w - w*lr*wd, as an exact rational; error in ulps of the result.
+                            var exact = Dyadic.Of(w[i]) - (Dyadic.Of(w[i]) * Dyadic.Of(lr) * Dyadic.Of(wd));
+                            var ulps = (Dyadic.Of(r[i]) - exact).Ratio(Dyadic.Of(Fp.Ulp(r[i])));
+                            var allowed = product <= 0.19 ? 1.0 : 0.5 + (2.0001 * product / (1 - product));
+                            if (!(ulps <= allowed))
+                            {
+                                return false;
+                            }
                         }
                     }
                 }
-            }
 
-            return true;
+                return true;
+            });
         });
 }
