@@ -73,7 +73,9 @@ public sealed class PurityAndFacadeLaws
     /// <summary>
     /// The facade equals the pure path bit for bit over random multi-step runs of every optimizer (SGD, SGDW, Adam,
     /// AdamW with momentum, Nesterov, AMSGrad, maximize, masks, proximal steps, schedules and non-finite policies),
-    /// parameters and state alike.
+    /// parameters and state alike. Both sides run the same block loop (pure mode and in-place mode of one plan), so this
+    /// law checks the in-place bookkeeping; that the loop computes the primitives' composition is checked against
+    /// chains run one primitive after another (<see cref="FusionLaws"/>, <see cref="RandomChainLaws"/>).
     /// </summary>
     [Law]
     public Property FacadeEqualsThePurePathBitForBit() => Prop.ForAll(
