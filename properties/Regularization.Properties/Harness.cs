@@ -118,9 +118,7 @@ internal static class Law
 {
     public const int DefaultCount = 200;
 
-    /// <summary>Cases per law from <c>REGULARIZATION_PROPERTY_COUNT</c> (default 200).</summary>
-    public static int Count => CountFrom(Environment.GetEnvironmentVariable("REGULARIZATION_PROPERTY_COUNT"));
-
+    /// <summary>Cases per law from the value of <c>REGULARIZATION_PROPERTY_COUNT</c> (default 200).</summary>
     internal static int CountFrom(string? text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : DefaultCount;
 
