@@ -93,8 +93,9 @@ public sealed class OptimizerLaws
     /// <summary>
     /// Adam: coupled L2 and decoupled decay differ. After one step, wherever <c>lr*wd*|p|</c> exceeds the rounding
     /// noise <c>64u * (|p| + lr)</c> and the gradient is not tiny against the decay term, the two results differ.
-    /// A case in which no element passes that filter compares nothing and is discarded (about 3 % of cases, the runs
-    /// whose parameters are all empty); the law fails when more than 10 % are, so it cannot pass without comparing.
+    /// A case in which no element passes that filter compares nothing and is discarded (4.2 % of cases, measured on
+    /// 20,000: the layouts whose parameters are all empty, 2.8 %, and those whose every element fails the filter); the
+    /// law fails when more than 10 % are, so it cannot pass without comparing.
     /// </summary>
     [Law]
     public Property AdamCoupledAndDecoupledDecayDiffer() => Prop.ForAll(
