@@ -46,8 +46,8 @@ public sealed class FusionLaws
     /// A fused chain (the pure path of every optimizer) gives the same updates and states, bit for bit, as running its
     /// primitives one after another, over random multi-step runs of every optimizer configuration.
     /// </summary>
-    [Fact]
-    public void FusedChainsEqualTheirPrimitivesOneAfterAnother() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property FusedChainsEqualTheirPrimitivesOneAfterAnother() => Prop.ForAll(
         RunCase.Arb(), c =>
         {
             var fused = c.Spec.Build();
@@ -66,11 +66,11 @@ public sealed class FusionLaws
             }
 
             return true;
-        }));
+        });
 
     /// <summary>The facade equals the primitives one after another, bit for bit (parameters and state).</summary>
-    [Fact]
-    public void TheFacadeEqualsThePrimitivesOneAfterAnother() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property TheFacadeEqualsThePrimitivesOneAfterAnother() => Prop.ForAll(
         RunCase.Arb(), c =>
         {
             var t = c.Spec.Build();
@@ -85,5 +85,5 @@ public sealed class FusionLaws
             }
 
             return Fp.BitwiseEqual(q, facade.Parameters) && r.Equals(facade.State);
-        }));
+        });
 }

@@ -30,6 +30,9 @@ internal static class Gens
     /// <summary>Values with |x| in [2^-30, 2^30] or 0: no overflow inside an optimizer step.</summary>
     public static Gen<double> Moderate => Value(-30, 30);
 
+    /// <summary>Moderate values rounded to float32: exactly representable as <c>float</c>, so a float32 copy is exact.</summary>
+    public static Gen<double> Single => Moderate.Select(v => (double)(float)v);
+
     /// <summary>Values with |x| in [2^-200, 2^200] or 0: wide magnitudes that still square without overflow or underflow.</summary>
     public static Gen<double> Wide => Value(-200, 200);
 
@@ -311,13 +314,13 @@ public sealed record RunCase(OptimizerSpec Spec, ParamSet<double> Parameters, IR
     public override string ToString() =>
         $"{Spec}; parameters: {Gens.Show(Parameters)}; gradients: " + string.Join(" | ", Gradients.Select(Gens.Show));
 
-    public static Arbitrary<RunCase> Arb(bool extras = true, int maxSteps = 6) =>
+    public static Arbitrary<RunCase> Arb(bool extras = true, int maxSteps = 6, Gen<double>? values = null, Gen<double>? gradientValues = null) =>
         FsCheck.Fluent.Arb.From(
             from spec in OptimizerSpec.Gen(extras)
             from layout in Gens.Layout()
-            from p in Gens.Params(layout, Gens.Moderate)
+            from p in Gens.Params(layout, values ?? Gens.Moderate)
             from steps in Gen.Choose(1, maxSteps)
-            from grads in Gen.ListOf(Gens.Params(layout, Gens.Moderate), steps)
+            from grads in Gen.ListOf(Gens.Params(layout, gradientValues ?? values ?? Gens.Moderate), steps)
             select new RunCase(spec, p, grads.ToArray()),
             Shrink);
 

@@ -43,8 +43,8 @@ public sealed class MaskAndChainLaws
     /// With decay masked to exclude biases, each excluded parameter follows exactly (bit for bit) the trajectory it has
     /// under the same optimizer without any decay.
     /// </summary>
-    [Fact]
-    public void ExcludedParametersAreUntouchedByDecay() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ExcludedParametersAreUntouchedByDecay() => Prop.ForAll(
         RunCase.Arb(extras: false), c =>
         {
             var masked = c.Spec with { ExcludeBiases = true, WeightDecay = Math.Max(c.Spec.WeightDecay, 0.05) };
@@ -52,48 +52,48 @@ public sealed class MaskAndChainLaws
             var a = Run(masked.Build(), c);
             var b = Run(none.Build(), c);
             return a.Zip(b).All(x => x.First.Where(p => p.IsVector).All(p => Fp.BitwiseEqual(ParamSet.Of(p), ParamSet.Of(x.Second[p.Name]))));
-        }));
+        });
 
     /// <summary>A transform masked by a mask that includes nothing is the identity: the updates come back bit for bit.</summary>
-    [Fact]
-    public void EmptyMaskIsTheIdentity() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property EmptyMaskIsTheIdentity() => Prop.ForAll(
         RunCase.Arb(extras: false), Arb.From(Primitive), (c, t) =>
-            Same(Run(Transforms.Masked(t, Mask.None), c), c.Gradients)));
+            Same(Run(Transforms.Masked(t, Mask.None), c), c.Gradients));
 
     /// <summary>Zero decay, coupled or decoupled, and a zero proximal strength are the identity on updates.</summary>
-    [Fact]
-    public void ZeroDecayIsTheIdentity() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ZeroDecayIsTheIdentity() => Prop.ForAll(
         RunCase.Arb(extras: false), c =>
             Same(Run(Transforms.AddDecayedWeights(0), c), c.Gradients)
             && Same(Run(Transforms.AddDecoupledWeightDecay(0, 0.1), c), c.Gradients)
             && Same(Run(Transforms.ProximalL1(0, 0.1), c), c.Gradients)
-            && Same(Run(Transforms.ProximalElasticNet(0, 0.5, 0.1), c), c.Gradients)));
+            && Same(Run(Transforms.ProximalElasticNet(0, 0.5, 0.1), c), c.Gradients));
 
     /// <summary>Chain identity: <c>Chain(Identity, t)</c>, <c>Chain(t, Identity)</c>, <c>Chain(t)</c> and <c>t</c> give the same updates.</summary>
-    [Fact]
-    public void ChainWithIdentityIsTheTransform() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ChainWithIdentityIsTheTransform() => Prop.ForAll(
         RunCase.Arb(extras: false), Arb.From(Primitive), (c, t) =>
         {
             var direct = Run(t, c);
             return Same(direct, Run(Transforms.Chain(Transforms.Identity(), t), c))
                 && Same(direct, Run(Transforms.Chain(t, Transforms.Identity()), c))
                 && Same(direct, Run(Transforms.Chain(t), c));
-        }));
+        });
 
     /// <summary>Chain associativity: <c>Chain(Chain(a, b), c) = Chain(a, Chain(b, c)) = Chain(a, b, c)</c>, over several steps.</summary>
-    [Fact]
-    public void ChainIsAssociative() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ChainIsAssociative() => Prop.ForAll(
         RunCase.Arb(extras: false), Arb.From(Gen.Three(Primitive)), (c, t) =>
         {
             var (a, b, d) = t;
             var flat = Run(Transforms.Chain(a, b, d), c);
             return Same(flat, Run(Transforms.Chain(Transforms.Chain(a, b), d), c))
                 && Same(flat, Run(Transforms.Chain(a, Transforms.Chain(b, d)), c));
-        }));
+        });
 
     /// <summary>A partition equals running each group's transform on its own parameters.</summary>
-    [Fact]
-    public void PartitionEqualsEachGroupOnItsOwn() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property PartitionEqualsEachGroupOnItsOwn() => Prop.ForAll(
         RunCase.Arb(extras: false), Arb.From(Gen.Two(Primitive)), (c, t) =>
         {
             var (forMatrices, forVectors) = t;
@@ -103,5 +103,5 @@ public sealed class MaskAndChainLaws
             var vectors = Run(Transforms.Masked(forVectors, Mask.ExcludeVectors.Not()), c);
             return together.Select((u, s) => u.All(p => Fp.BitwiseEqual(
                 ParamSet.Of(p), ParamSet.Of((p.IsVector ? vectors : matrices)[s][p.Name])))).All(x => x);
-        }));
+        });
 }

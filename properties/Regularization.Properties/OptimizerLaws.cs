@@ -23,8 +23,8 @@ public sealed class OptimizerLaws
     /// Plain SGD: coupled decay equals decoupled, learning-rate scaled decay (<c>Sgd(lr, wd)</c> vs <c>SgdW(lr, wd)</c>),
     /// to rounding: <c>|p1 - p2| &lt;= 4u * (|p| + lr*|g| + lr*wd*|p|) + u * (|p1| + |p2|)</c>.
     /// </summary>
-    [Fact]
-    public void SgdWithoutMomentumCoupledDecayEqualsDecoupledDecay() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property SgdWithoutMomentumCoupledDecayEqualsDecoupledDecay() => Prop.ForAll(
         StepCase.Arb(Gens.Moderate), Lr, Wd, (c, lr, wd) =>
         {
             var a = Run(Optimizers.Sgd(lr, weightDecay: wd), [c.Gradient], c.Parameters).Parameters;
@@ -46,15 +46,15 @@ public sealed class OptimizerLaws
             }
 
             return true;
-        }));
+        });
 
     /// <summary>
     /// With momentum they differ: after two steps, coupled minus decoupled is exactly <c>-lr * momentum * wd * p0</c> in
     /// real arithmetic (the decay that entered the momentum buffer at step 1), here to within
     /// <c>16u * (|p2| + |p2'| + lr * (1 + momentum) * (|g1| + |g2| + wd * (|p0| + |p1|)))</c>.
     /// </summary>
-    [Fact]
-    public void SgdWithMomentumCoupledAndDecoupledDifferByTheDecayInTheBuffer() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property SgdWithMomentumCoupledAndDecoupledDifferByTheDecayInTheBuffer() => Prop.ForAll(
         Arb.From(from c in StepCase.Arb(Gens.Moderate).Generator
                  from g2 in Gens.Params(new Layout(c.Parameters.Select(p => (p.Name, p.Rows, p.Columns)).ToArray()), Gens.Moderate)
                  select (c, g2)),
@@ -88,18 +88,23 @@ public sealed class OptimizerLaws
             }
 
             return true;
-        }));
+        });
 
     /// <summary>
     /// Adam: coupled L2 and decoupled decay differ. After one step, wherever <c>lr*wd*|p|</c> exceeds the rounding
     /// noise <c>64u * (|p| + lr)</c> and the gradient is not tiny against the decay term, the two results differ.
+    /// A case in which no element passes that filter compares nothing and is discarded (4.2 % of cases, measured on
+    /// 20,000: the layouts whose parameters are all empty, 2.8 %, and those whose every element fails the filter); the
+    /// law fails when more than 10 % are, so it cannot pass without comparing.
     /// </summary>
-    [Fact]
-    public void AdamCoupledAndDecoupledDecayDiffer() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property AdamCoupledAndDecoupledDecayDiffer() => Prop.ForAll(
         StepCase.Arb(Gens.Value(-10, 10)), Lr, Arb.From(Gens.Uniform(1e-3, 0.2)), (c, lr, wd) =>
         {
             var a = Run(Optimizers.Adam(lr, weightDecay: wd), [c.Gradient], c.Parameters).Parameters;
             var b = Run(Optimizers.AdamW(lr, weightDecay: wd), [c.Gradient], c.Parameters).Parameters;
+            var compared = 0;
+            var differ = true;
             foreach (var p in c.Parameters)
             {
                 var pv = p.Value.AsColumnMajorArray();
@@ -110,24 +115,25 @@ public sealed class OptimizerLaws
                 {
                     // Same sign of g and g + wd*p: Adam-L2 moves by lr, AdamW by lr + lr*wd*|p|.
                     var sameSign = Math.Sign(g[i]) == Math.Sign(g[i] + (wd * pv[i])) && Math.Abs(g[i]) > 1e-3;
-                    if (sameSign && lr * wd * Math.Abs(pv[i]) > 64 * Fp.U * (Math.Abs(pv[i]) + lr) && x[i] == y[i])
+                    if (sameSign && lr * wd * Math.Abs(pv[i]) > 64 * Fp.U * (Math.Abs(pv[i]) + lr))
                     {
-                        return false;
+                        compared++;
+                        differ &= x[i] != y[i];
                     }
                 }
             }
 
-            return true;
-        }));
+            return Prop.When(compared > 0, () => differ).Label($"{compared} elements compared");
+        });
 
     /// <summary><c>AdamW(weightDecay: 0)</c> equals <c>Adam(weightDecay: 0)</c>, bit for bit, over several steps.</summary>
-    [Fact]
-    public void AdamWWithoutDecayEqualsAdamWithoutDecay() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property AdamWWithoutDecayEqualsAdamWithoutDecay() => Prop.ForAll(
         RunCase.Arb(extras: false), c =>
         {
             var s = c.Spec;
             var adam = Optimizers.Adam(s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, 0, s.AmsGrad, s.Maximize);
             var adamw = Optimizers.AdamW(s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, 0, s.AmsGrad, s.Maximize);
             return Fp.BitwiseEqual(Run(adam, c.Gradients, c.Parameters).Parameters, Run(adamw, c.Gradients, c.Parameters).Parameters);
-        }));
+        });
 }

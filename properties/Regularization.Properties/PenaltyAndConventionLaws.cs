@@ -17,16 +17,16 @@ public sealed class PenaltyAndConventionLaws
     private static ParamSet<double> Scale(ParamSet<double> p, double c) => p.Map(x => x.Value * c);
 
     /// <summary>Penalties are non-negative.</summary>
-    [Fact]
-    public void PenaltiesAreNonNegative() => Law.Check(Prop.ForAll(
-        ParamCase.Arb(Gens.Value(-150, 150)), Arb.From(AnyPenalty), (c, r) => r.Value(c.Parameters) >= 0));
+    [Law]
+    public Property PenaltiesAreNonNegative() => Prop.ForAll(
+        ParamCase.Arb(Gens.Value(-150, 150)), Arb.From(AnyPenalty), (c, r) => r.Value(c.Parameters) >= 0);
 
     /// <summary>
     /// <c>L2(c*w) = c^2 * L2(w)</c>: bit for bit when <c>c</c> is a power of two, within <c>(2n + 6)u</c> relative for any
     /// <c>c</c> (n elements; the sum and products round).
     /// </summary>
-    [Fact]
-    public void L2IsHomogeneousOfDegreeTwo() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property L2IsHomogeneousOfDegreeTwo() => Prop.ForAll(
         ParamCase.Arb(Gens.Value(-100, 100)), Arb.From(Gens.Value(-60, 60)), Arb.From(Gen.Choose(-60, 60)), (x, c, k) =>
         {
             var l2 = Penalties.L2(1.5);
@@ -40,13 +40,13 @@ public sealed class PenaltyAndConventionLaws
             var lhs = l2.Value(Scale(x.Parameters, c));
             var rhs = c * c * l2.Value(x.Parameters);
             return Math.Abs(lhs - rhs) <= ((2 * n) + 6) * Fp.U * Math.Abs(rhs);
-        }));
+        });
 
     /// <summary>
     /// <c>L1(c*w) = |c| * L1(w)</c>: bit for bit when <c>c</c> is a power of two, within <c>(n + 4)u</c> relative for any <c>c</c>.
     /// </summary>
-    [Fact]
-    public void L1IsAbsolutelyHomogeneous() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property L1IsAbsolutelyHomogeneous() => Prop.ForAll(
         ParamCase.Arb(Gens.Value(-100, 100)), Arb.From(Gens.Value(-60, 60)), Arb.From(Gen.Choose(-60, 60)), (x, c, k) =>
         {
             var l1 = Penalties.L1(0.7);
@@ -60,27 +60,27 @@ public sealed class PenaltyAndConventionLaws
             var lhs = l1.Value(Scale(x.Parameters, c));
             var rhs = Math.Abs(c) * l1.Value(x.Parameters);
             return Math.Abs(lhs - rhs) <= (n + 4) * Fp.U * Math.Abs(rhs);
-        }));
+        });
 
     /// <summary>
     /// Penalties are convex along segments: <c>R((1-t)a + t b) &lt;= (1-t) R(a) + t R(b)</c>, up to
     /// <c>(4n + 8)u</c> times the right-hand side for rounding.
     /// </summary>
-    [Fact]
-    public void PenaltiesAreConvexAlongSegments() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property PenaltiesAreConvexAlongSegments() => Prop.ForAll(
         StepCase.Arb(Gens.Value(-60, 60)), Arb.From(Gens.Uniform(0, 1)), Arb.From(AnyPenalty), (c, t, r) =>
         {
             var mid = c.Parameters.Zip(c.Gradient, (a, b) => (a.Value * (1 - t)) + (b.Value * t));
             var rhs = ((1 - t) * r.Value(c.Parameters)) + (t * r.Value(c.Gradient));
             return r.Value(mid) <= rhs * (1 + (((4 * c.Parameters.ElementCount) + 8) * Fp.U));
-        }));
+        });
 
     /// <summary>
     /// Every analytic gradient matches central finite differences <c>(R(w + h e) - R(w - h e)) / 2h</c> with
     /// <c>h = 1e-5 * max(1, |w|)</c>, within <c>1e-6 * (1 + |gradient|)</c>; L1 terms are checked away from their kink at 0.
     /// </summary>
-    [Fact]
-    public void GradientsMatchCentralFiniteDifferences() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property GradientsMatchCentralFiniteDifferences() => Prop.ForAll(
         ParamCase.Arb(Gens.Value(-4, 4)), Arb.From(AnyPenalty), (c, r) =>
         {
             var grad = r.Gradient(c.Parameters);
@@ -116,15 +116,15 @@ public sealed class PenaltyAndConventionLaws
             }
 
             return true;
-        }));
+        });
 
     /// <summary>
     /// The converters round-trip: exactly for the factor-two and identity conversions (PyTorch, Keras, Optax,
     /// scikit-learn SGD), within 1 ulp for those through a product and a quotient (Ridge with n, the paper and TensorFlow
     /// Addons with a learning rate).
     /// </summary>
-    [Fact]
-    public void ConventionConvertersRoundTrip() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ConventionConvertersRoundTrip() => Prop.ForAll(
         Arb.From(Gens.Value(-300, 300).Select(Math.Abs)),
         Arb.From(Gen.Choose(1, 1_000_000)),
         Arb.From(Gens.Value(-40, 10).Select(Math.Abs).Where(x => x > 0)),
@@ -139,15 +139,15 @@ public sealed class PenaltyAndConventionLaws
                 && Ulp1(Conventions.L2FromSklearnRidge(Conventions.SklearnRidgeFromL2(lambda, n), n), lambda)
                 && Ulp1(Conventions.PaperFromTorchAdamW(Conventions.TorchAdamWFromPaper(lambda, lr), lr), lambda)
                 && Ulp1(Conventions.TfaFromTorchAdamW(Conventions.TorchAdamWFromTfa(lambda, lr), lr), lambda);
-        }));
+        });
 
     /// <summary>
     /// The converters mean what they say: one plain SGD step with Keras' <c>L2(a)</c> in the loss equals
     /// <c>Sgd(weightDecay: TorchWeightDecayFromL2(a))</c>, and scikit-learn SGD's <c>alpha</c> (<c>alpha/2 ||w||^2</c>)
     /// equals <c>Sgd(weightDecay: alpha)</c>, within the seed law's bound <c>u * (lr * (5|g| + 6|wd * w|) + |p1| + |p2|)</c>.
     /// </summary>
-    [Fact]
-    public void ConvertedCoefficientsGiveTheSameStep() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ConvertedCoefficientsGiveTheSameStep() => Prop.ForAll(
         StepCase.Arb(Gens.Moderate), Arb.From(Gens.Uniform(0, 0.2)), (c, a) =>
         {
             const double lr = 0.05;
@@ -167,5 +167,5 @@ public sealed class PenaltyAndConventionLaws
             var sklearn = Step(Optimizers.Sgd(lr), c.Gradient.Zip(Penalties.L2(Conventions.L2FromSklearnSgd(a)).Gradient(c.Parameters), (g, r) => g.Value + r.Value));
             var torchAlpha = Step(Optimizers.Sgd(lr, weightDecay: a), c.Gradient);
             return Close(keras, torch, kerasWd) && Close(sklearn, torchAlpha, a);
-        }));
+        });
 }

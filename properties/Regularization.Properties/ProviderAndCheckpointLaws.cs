@@ -18,7 +18,7 @@ public sealed class ProviderCollection
 /// A law that needs Intel MKL. Without MKL it is skipped with the reason, unless <c>CI</c> or
 /// <c>REGULARIZATION_REQUIRE_MKL=1</c> is set (as <c>.ci/run</c> does): then it runs and fails.
 /// </summary>
-public sealed class MklLawAttribute : FactAttribute
+public sealed class MklLawAttribute : LawAttribute
 {
     public MklLawAttribute()
     {
@@ -50,7 +50,7 @@ public sealed class ProviderAndCheckpointLaws : IDisposable
     /// (shapes 0 to 40, crossing MKL's small-size cutoff).
     /// </summary>
     [MklLaw]
-    public void MklMatrixProductsAgreeWithTheManagedProvider() => Law.Check(Prop.ForAll(
+    public Property MklMatrixProductsAgreeWithTheManagedProvider() => Prop.ForAll(
         Arb.From(from s in ProductShape
                  from a in MatrixOf(s.M, s.K)
                  from b in MatrixOf(s.K, s.N)
@@ -66,7 +66,7 @@ public sealed class ProviderAndCheckpointLaws : IDisposable
             MklControl.UseManaged();
             var exact = a * b;
             return Within(ab, exact, bound) && Within(atb, exact, bound) && Within(abt, exact, bound);
-        }));
+        });
 
     private static bool Within(Matrix<double> x, Matrix<double> y, Matrix<double> bound) =>
         x.RowCount == y.RowCount && x.ColumnCount == y.ColumnCount
@@ -77,7 +77,7 @@ public sealed class ProviderAndCheckpointLaws : IDisposable
     /// provider, pure path and facade (the update kernels are the library's own).
     /// </summary>
     [MklLaw]
-    public void OptimizerResultsDoNotDependOnTheProvider() => Law.Check(Prop.ForAll(
+    public Property OptimizerResultsDoNotDependOnTheProvider() => Prop.ForAll(
         RunCase.Arb(), c =>
         {
             ParamSet<double> Run()
@@ -100,15 +100,15 @@ public sealed class ProviderAndCheckpointLaws : IDisposable
             MklControl.UseManaged();
             var managed = Run();
             return !managed.IsEmpty && Fp.BitwiseEqual(underMkl, managed);
-        }));
+        });
 
     /// <summary>
     /// A training run checkpointed to a file at any batch and resumed from that file ends with the same parameters,
     /// optimizer state and epoch reports (times aside), bit for bit, as the uninterrupted run (managed provider), for
     /// any optimizer, regularizer and network size.
     /// </summary>
-    [Fact]
-    public void ACheckpointedRunResumesBitForBit() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ACheckpointedRunResumesBitForBit() => Prop.ForAll(
         Arb.From(
             from kind in Gen.Elements(OptimizerKind.Sgd, OptimizerKind.SgdW, OptimizerKind.Adam, OptimizerKind.AdamW)
             from hidden in Gen.Choose(2, 6)
@@ -172,7 +172,7 @@ public sealed class ProviderAndCheckpointLaws : IDisposable
             {
                 File.Delete(path);
             }
-        }));
+        });
 
     private static ImageSet Images(int count, int seed)
     {

@@ -9,16 +9,16 @@ public sealed class ProximalLaws
         w.SelectMany(p => p.Value.AsColumnMajorArray().Zip(z[p.Name].Value.AsColumnMajorArray()));
 
     /// <summary>Soft thresholding is exactly zero where <c>|w| &lt;= t</c>, and only there.</summary>
-    [Fact]
-    public void ProximalL1GivesExactZerosExactlyWhereMagnitudeIsWithinThreshold() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ProximalL1GivesExactZerosExactlyWhereMagnitudeIsWithinThreshold() => Prop.ForAll(
         ParamCase.Arb(Gens.Wide), Threshold, (c, t) =>
-            Pairs(c.Parameters, Proximal.SoftThreshold(c.Parameters, t)).All(x => (x.Z == 0) == (Math.Abs(x.W) <= t))));
+            Pairs(c.Parameters, Proximal.SoftThreshold(c.Parameters, t)).All(x => (x.Z == 0) == (Math.Abs(x.W) <= t)));
 
     /// <summary>Soft thresholding never flips a sign: the result is 0 or has the sign of the input.</summary>
-    [Fact]
-    public void ProximalL1NeverFlipsASign() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ProximalL1NeverFlipsASign() => Prop.ForAll(
         ParamCase.Arb(Gens.Wide), Threshold, (c, t) =>
-            Pairs(c.Parameters, Proximal.SoftThreshold(c.Parameters, t)).All(x => x.Z == 0 || Math.Sign(x.Z) == Math.Sign(x.W))));
+            Pairs(c.Parameters, Proximal.SoftThreshold(c.Parameters, t)).All(x => x.Z == 0 || Math.Sign(x.Z) == Math.Sign(x.W)));
 
     /// <summary>
     /// Soft thresholding is non-expansive element-wise up to the rounding of its results:
@@ -26,8 +26,8 @@ public sealed class ProximalLaws
     /// thresholding is 1-Lipschitz; each computed value is the correctly rounded <c>|w| - t</c>, and that rounding alone can
     /// widen the gap: <c>prox(1.73e55) - prox(1)</c> with <c>t = 2.2e14</c> is <c>1.73e55</c>, more than <c>1.73e55 - 1</c>.)
     /// </summary>
-    [Fact]
-    public void ProximalL1IsNonExpansive() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ProximalL1IsNonExpansive() => Prop.ForAll(
         StepCase.Arb(Gens.Wide), Threshold, (c, t) =>
         {
             var pa = Proximal.SoftThreshold(c.Parameters, t);
@@ -49,12 +49,12 @@ public sealed class ProximalLaws
             }
 
             return true;
-        }));
+        });
 
     /// <summary>At threshold 0 soft thresholding is the identity (value equality: -0 may become +0).</summary>
-    [Fact]
-    public void ProximalL1IsTheIdentityAtThresholdZero() => Law.Check(Prop.ForAll(
-        ParamCase.Arb(Gens.Wide), c => Proximal.SoftThreshold(c.Parameters, 0).Equals(c.Parameters)));
+    [Law]
+    public Property ProximalL1IsTheIdentityAtThresholdZero() => Prop.ForAll(
+        ParamCase.Arb(Gens.Wide), c => Proximal.SoftThreshold(c.Parameters, 0).Equals(c.Parameters));
 
     /// <summary>Two penalties with the same value, gradient and proximal operator, bit for bit.</summary>
     private static bool SamePenalty(Penalty a, Penalty b, ParamSet<double> p, double step) =>
@@ -63,23 +63,23 @@ public sealed class ProximalLaws
         && Fp.BitwiseEqual(a.Proximal(p, step), b.Proximal(p, step));
 
     /// <summary>Elastic net with ratio 1 is L1: value, gradient and proximal operator, bit for bit.</summary>
-    [Fact]
-    public void ElasticNetWithRatioOneIsL1() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ElasticNetWithRatioOneIsL1() => Prop.ForAll(
         ParamCase.Arb(Gens.Value(-100, 100)), Arb.From(Gens.Uniform(0, 10)), Arb.From(Gens.Uniform(0, 2)), (c, lambda, step) =>
-            SamePenalty(Penalties.ElasticNet(lambda, 1), Penalties.L1(lambda), c.Parameters, step)));
+            SamePenalty(Penalties.ElasticNet(lambda, 1), Penalties.L1(lambda), c.Parameters, step));
 
     /// <summary>Elastic net with ratio 0 is L2: value, gradient and proximal operator, bit for bit.</summary>
-    [Fact]
-    public void ElasticNetWithRatioZeroIsL2() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ElasticNetWithRatioZeroIsL2() => Prop.ForAll(
         ParamCase.Arb(Gens.Value(-100, 100)), Arb.From(Gens.Uniform(0, 10)), Arb.From(Gens.Uniform(0, 2)), (c, lambda, step) =>
-            SamePenalty(Penalties.ElasticNet(lambda, 0), Penalties.L2(lambda), c.Parameters, step)));
+            SamePenalty(Penalties.ElasticNet(lambda, 0), Penalties.L2(lambda), c.Parameters, step));
 
     /// <summary>
     /// A proximal step after any optimizer: the new weight is exactly 0 wherever <c>|p + u| &lt;= lr * l1</c> (with the
     /// optimizer's update <c>u</c>), and never has the opposite sign of <c>soft(p + u)</c>.
     /// </summary>
-    [Fact]
-    public void ProximalStepAfterAnyOptimizerZeroesExactlyAndKeepsSigns() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property ProximalStepAfterAnyOptimizerZeroesExactlyAndKeepsSigns() => Prop.ForAll(
         RunCase.Arb(extras: false, maxSteps: 1), Arb.From(Gens.Uniform(0, 5)), (c, l1) =>
         {
             var inner = c.Spec.Build();
@@ -103,5 +103,5 @@ public sealed class ProximalLaws
             }
 
             return true;
-        }));
+        });
 }

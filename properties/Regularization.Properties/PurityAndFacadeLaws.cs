@@ -21,8 +21,8 @@ public sealed class PurityAndFacadeLaws
     /// No argument is changed by Init, Update, Apply, penalties, proximal operators or decay plans: every element of
     /// every parameter, gradient and state buffer has the same bits after the call.
     /// </summary>
-    [Fact]
-    public void NoArgumentIsChanged() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property NoArgumentIsChanged() => Prop.ForAll(
         RunCase.Arb(), c =>
         {
             var t = c.Spec.Build();
@@ -49,11 +49,11 @@ public sealed class PurityAndFacadeLaws
             }
 
             return true;
-        }));
+        });
 
     /// <summary>The same inputs give the same bits, also when 8 threads update from the same inputs at once.</summary>
-    [Fact]
-    public void SameInputsGiveTheSameBitsFromManyThreads() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property SameInputsGiveTheSameBitsFromManyThreads() => Prop.ForAll(
         RunCase.Arb(maxSteps: 3), c =>
         {
             var t = c.Spec.Build();
@@ -68,15 +68,17 @@ public sealed class PurityAndFacadeLaws
             var results = new StepResult<double>[8];
             Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => results[i] = t.Update(g, state, c.Parameters));
             return results.All(r => Fp.BitwiseEqual(r.Updates, reference.Updates) && r.State.Equals(reference.State));
-        }));
+        });
 
     /// <summary>
     /// The facade equals the pure path bit for bit over random multi-step runs of every optimizer (SGD, SGDW, Adam,
     /// AdamW with momentum, Nesterov, AMSGrad, maximize, masks, proximal steps, schedules and non-finite policies),
-    /// parameters and state alike.
+    /// parameters and state alike. Both sides run the same block loop (pure mode and in-place mode of one plan), so this
+    /// law checks the in-place bookkeeping; that the loop computes the primitives' composition is checked against
+    /// chains run one primitive after another (<see cref="FusionLaws"/>, <see cref="RandomChainLaws"/>).
     /// </summary>
-    [Fact]
-    public void FacadeEqualsThePurePathBitForBit() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property FacadeEqualsThePurePathBitForBit() => Prop.ForAll(
         RunCase.Arb(), c =>
         {
             var t = c.Spec.Build();
@@ -94,14 +96,14 @@ public sealed class PurityAndFacadeLaws
             }
 
             return facade.IsFused && state.Equals(facade.State);
-        }));
+        });
 
     /// <summary>
     /// Checkpoint round trip: a facade rebuilt from another's <c>State</c> and parameters continues bit for bit like
     /// the uninterrupted one.
     /// </summary>
-    [Fact]
-    public void RestoredStateContinuesBitForBit() => Law.Check(Prop.ForAll(
+    [Law]
+    public Property RestoredStateContinuesBitForBit() => Prop.ForAll(
         RunCase.Arb(), Arb.From(Gen.Choose(0, 6)), (c, split) =>
         {
             var t = c.Spec.Build();
@@ -122,5 +124,5 @@ public sealed class PurityAndFacadeLaws
             }
 
             return Fp.BitwiseEqual(whole.Parameters, resumed.Parameters) && whole.State.Equals(resumed.State);
-        }));
+        });
 }
