@@ -183,14 +183,14 @@ internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
         // PyTorch (Python floats): bias_correction1 = 1 - beta1 ** step; bias_correction2_sqrt = math.sqrt(1 - beta2 ** step).
         var step = count + 1;
         var inverseBiasCorrection1 = 1 / (1 - Math.Pow(Beta1, step));
-        var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));
+        var inverseBiasCorrection2Sqrt = 1 / Math.Sqrt(1 - Math.Pow(Beta2, step));
         sink.Use(new AdamRule<T>(
             Num<T>.Splat(Beta1), Num<T>.Splat(1 - Beta1), Num<T>.Splat(Beta2), Num<T>.Splat(1 - Beta2),
-            Num<T>.Splat(inverseBiasCorrection1), Num<T>.Splat(biasCorrection2Sqrt), Num<T>.Splat(Epsilon), AmsGrad));
+            Num<T>.Splat(inverseBiasCorrection1), Num<T>.Splat(inverseBiasCorrection2Sqrt), Num<T>.Splat(Epsilon), AmsGrad));
     }
 
     private readonly struct AdamRule<T>(
-        Vector<T> beta1, Vector<T> oneMinusBeta1, Vector<T> beta2, Vector<T> oneMinusBeta2, Vector<T> inverseBiasCorrection1, Vector<T> biasCorrection2Sqrt, Vector<T> epsilon, bool amsGrad)
+        Vector<T> beta1, Vector<T> oneMinusBeta1, Vector<T> beta2, Vector<T> oneMinusBeta2, Vector<T> inverseBiasCorrection1, Vector<T> inverseBiasCorrection2Sqrt, Vector<T> epsilon, bool amsGrad)
         : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
@@ -206,7 +206,7 @@ internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
                 v = s2;
             }
 
-            u = s0 * inverseBiasCorrection1 / ((VectorMath.Sqrt(v) / biasCorrection2Sqrt) + epsilon);
+            u = s0 * inverseBiasCorrection1 / ((VectorMath.Sqrt(v) * inverseBiasCorrection2Sqrt) + epsilon);
         }
     }
 }
