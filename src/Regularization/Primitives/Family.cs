@@ -393,10 +393,13 @@ internal sealed class AsgdPrimitive : ElementwiseTransform
     public override string ToString() =>
         $"Asgd(learning rate {Validate.Format(LearningRate)}, lambd {Validate.Format(Lambd)}, alpha {Validate.Format(Alpha)}, t0 {Validate.Format(T0)})";
 
+    /// <summary>The step size of the update after <paramref name="count"/> updates (PyTorch's state <c>eta</c>).</summary>
+    public double Eta(long count) => count == 0 ? LearningRate : LearningRate / Math.Pow(1 + (Lambd * LearningRate * count), Alpha);
+
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
         // PyTorch keeps eta and mu as state, set after each step from that step's count; here they follow from it.
-        var eta = count == 0 ? LearningRate : LearningRate / Math.Pow(1 + (Lambd * LearningRate * count), Alpha);
+        var eta = Eta(count);
         var mu = count == 0 ? 1 : 1 / Math.Max(1, count - T0);
         sink.Use(new Rule<T>(Num<T>.Splat(1 - (Lambd * eta)), Num<T>.Splat(-eta), Num<T>.Splat(mu), mu != 1));
     }

@@ -1,0 +1,203 @@
+using Regularization.Tests.Reference;
+
+namespace Regularization.Tests;
+
+/// <summary>
+/// The PyTorch family beyond SGD and Adam (RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta, ASGD, Rprop): decay plans,
+/// argument rules, decay masks, schedule overloads, initial state and checkpoints. Their trajectories against PyTorch
+/// are in <see cref="FamilyReferenceTests"/>.
+/// </summary>
+public sealed class OptimizerFamilyTests
+{
+    private static ParamSet<double> Model() => TestUtil.Random(41, ("fc.weight", 4, 3), ("fc.bias", 4, 1));
+
+    private static ParamSet<double> Grad(int seed) => TestUtil.Random(seed, ("fc.weight", 4, 3), ("fc.bias", 4, 1));
+
+    private static ParamSet<float> Single(ParamSet<double> set) => new(set.Select(q => new Param<float>(q.Name, q.Value.Map(v => (float)v), q.Rank)));
+
+    public static TheoryData<string> Names() => ["rmsprop", "rmsprop-centered-momentum", "adagrad", "adamax", "nadam", "radam", "adadelta", "asgd", "rprop"];
+
+    private static IGradientTransform Make(string name) => name switch
+    {
+        "rmsprop" => Optimizers.RmsProp(weightDecay: 0.1),
+        "rmsprop-centered-momentum" => Optimizers.RmsProp(weightDecay: 0.1, momentum: 0.9, centered: true),
+        "adagrad" => Optimizers.Adagrad(weightDecay: 0.1, initialAccumulatorValue: 0.1, lrDecay: 0.01),
+        "adamax" => Optimizers.Adamax(weightDecay: 0.1),
+        "nadam" => Optimizers.NAdam(weightDecay: 0.1),
+        "radam" => Optimizers.RAdam(weightDecay: 0.1),
+        "adadelta" => Optimizers.Adadelta(weightDecay: 0.1),
+        "asgd" => Optimizers.Asgd(weightDecay: 0.1, lambd: 0.01, t0: 1),
+        "rprop" => Optimizers.Rprop(maximize: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory]
+    [InlineData("rmsprop", "RMSprop's normalization")]
+    [InlineData("rmsprop-centered-momentum", "RMSprop's normalization")]
+    [InlineData("adagrad", "Adagrad's normalization")]
+    [InlineData("adamax", "Adamax's normalization")]
+    [InlineData("nadam", "NAdam's normalization")]
+    [InlineData("radam", "RAdam's normalization")]
+    [InlineData("adadelta", "Adadelta's normalization")]
+    public void CoupledDecayThroughAnAdaptiveOptimizerHasNoFixedShrink(string name, string through)
+    {
+        var plan = DecayPlan.Of(Make(name), Model());
+        Assert.Equal(2, plan.Entries.Count);
+        Assert.All(plan.Entries, e =>
+        {
+            Assert.Equal(DecayKind.Coupled, e.Kind);
+            Assert.True(double.IsNaN(e.Shrink), $"{name}: {e}");
+            Assert.Contains(through, e.Description);
+        });
+    }
+
+    [Fact]
+    public void AsgdsDecayPlanHasItsStepSizeAndItsOwnShrink()
+    {
+        // eta_1 = lr; eta_t = lr / (1 + lambd*lr*(t-1))^alpha.
+        for (var step = 0; step < 3; step++)
+        {
+            var plan = DecayPlan.Of(Optimizers.Asgd(learningRate: 0.05, lambd: 0.01, alpha: 0.75, weightDecay: 0.1), Model(), step);
+            var eta = 0.05 / Math.Pow(1 + (0.01 * 0.05 * step), 0.75);
+            var w = plan.For("fc.weight");
+            Assert.Equal(2, w.Count);
+            Assert.Equal(1 - (eta * 0.1), Assert.Single(w, e => e.Kind == DecayKind.Coupled).Shrink, 15);
+            Assert.Equal(1 - (eta * 0.01), Assert.Single(w, e => e.Kind == DecayKind.Decoupled).Shrink, 15);
+        }
+    }
+
+    [Fact]
+    public void BadArgumentsAreRefusedByName()
+    {
+        void Refused(string argument, Action make) => Assert.Equal(argument, Assert.ThrowsAny<ArgumentException>(make).ParamName);
+
+        Refused("learningRate", () => Optimizers.RmsProp(learningRate: 0));
+        Refused("alpha", () => Optimizers.RmsProp(alpha: -0.1));
+        Refused("epsilon", () => Optimizers.RmsProp(epsilon: 0));
+        Refused("weightDecay", () => Optimizers.RmsProp(weightDecay: -1));
+        Refused("momentum", () => Optimizers.RmsProp(momentum: double.NaN));
+        Refused("learningRate", () => Optimizers.Adagrad(learningRate: -1));
+        Refused("lrDecay", () => Optimizers.Adagrad(lrDecay: -1));
+        Refused("initialAccumulatorValue", () => Optimizers.Adagrad(initialAccumulatorValue: -1));
+        Refused("epsilon", () => Optimizers.Adagrad(epsilon: 0));
+        Refused("rho", () => Optimizers.Adadelta(rho: 1.5));
+        Refused("epsilon", () => Optimizers.Adadelta(epsilon: -1));
+        Refused("beta1", () => Optimizers.Adamax(beta1: 1));
+        Refused("beta2", () => Optimizers.Adamax(beta2: -0.1));
+        Refused("beta1", () => Optimizers.NAdam(beta1: 1));
+        Refused("momentumDecay", () => Optimizers.NAdam(momentumDecay: -1));
+        Refused("beta2", () => Optimizers.RAdam(beta2: 1));
+        Refused("weightDecay", () => Optimizers.RAdam(weightDecay: double.PositiveInfinity));
+        Refused("lambd", () => Optimizers.Asgd(lambd: -1));
+        Refused("alpha", () => Optimizers.Asgd(alpha: double.NaN));
+        Refused("t0", () => Optimizers.Asgd(t0: -1));
+        Refused("etaMinus", () => Optimizers.Rprop(etaMinus: 1));
+        Refused("etaPlus", () => Optimizers.Rprop(etaPlus: 1));
+        Refused("stepSizeMin", () => Optimizers.Rprop(stepSizeMin: -1));
+        Refused("stepSizeMax", () => Optimizers.Rprop(stepSizeMin: 1, stepSizeMax: 0.5));
+        Refused("learningRate", () => Optimizers.Rprop(learningRate: 0));
+        Refused("learningRate", () => Optimizers.RmsProp(learningRate: (Schedule)null!));
+    }
+
+    [Theory]
+    [InlineData("rmsprop")]
+    [InlineData("adagrad")]
+    public void TheDecayMaskExcludesExactly(string name)
+    {
+        // With the bias excluded, the bias follows the undecayed optimizer bit for bit and the weight the decayed one.
+        IGradientTransform Build(Schedule? decay, Mask? mask) => name == "rmsprop"
+            ? Optimizers.RmsProp(Schedule.Constant(0.01), weightDecay: decay, momentum: 0.5, decayMask: mask)
+            : Optimizers.Adagrad(Schedule.Constant(0.1), lrDecay: 0.01, weightDecay: decay, decayMask: mask);
+        var masked = Run(Build(Schedule.Constant(0.1), Mask.ExcludeVectors));
+        var decayed = Run(Build(Schedule.Constant(0.1), null));
+        var plain = Run(Build(null, null));
+        Assert.Equal(decayed["fc.weight"].Value.AsColumnMajorArray(), masked["fc.weight"].Value.AsColumnMajorArray());
+        Assert.Equal(plain["fc.bias"].Value.AsColumnMajorArray(), masked["fc.bias"].Value.AsColumnMajorArray());
+        Assert.NotEqual(plain["fc.weight"].Value.AsColumnMajorArray(), masked["fc.weight"].Value.AsColumnMajorArray());
+    }
+
+    [Fact]
+    public void ConstantSchedulesEqualTheNumbersAndStepSchedulesChangeTheStep()
+    {
+        Assert.True(Run(Optimizers.RmsProp(0.01, weightDecay: 0.1)).BitwiseEquals(Run(Optimizers.RmsProp(Schedule.Constant(0.01), weightDecay: Schedule.Constant(0.1)))));
+        Assert.True(Run(Optimizers.Adagrad(0.1, lrDecay: 0.1)).BitwiseEquals(Run(Optimizers.Adagrad(Schedule.Constant(0.1), lrDecay: 0.1))));
+        Assert.True(Run(Optimizers.Adadelta(0.5)).BitwiseEquals(Run(Optimizers.Adadelta(Schedule.Constant(0.5)))));
+        Assert.True(Run(Optimizers.Adamax(0.01)).BitwiseEquals(Run(Optimizers.Adamax(Schedule.Constant(0.01)))));
+        Assert.True(Run(Optimizers.NAdam(0.01)).BitwiseEquals(Run(Optimizers.NAdam(Schedule.Constant(0.01)))));
+        Assert.True(Run(Optimizers.RAdam(0.01)).BitwiseEquals(Run(Optimizers.RAdam(Schedule.Constant(0.01)))));
+
+        // Adagrad's rate at the second step is lr(1) / (1 + lrDecay): a halved schedule halves the second update.
+        var p = Model();
+        var adagrad = Optimizers.Adagrad(Schedule.Step(0.1, 1, 0.5), lrDecay: 0.25);
+        var first = Pure.Step(adagrad, Grad(1), adagrad.Init(p), p);
+        var second = adagrad.Update(Grad(2), first.State, first.Parameters).Updates;
+        var reference = Optimizers.Adagrad(0.1, lrDecay: 0.25);
+        var r1 = Pure.Step(reference, Grad(1), reference.Init(p), p);
+        var unhalved = reference.Update(Grad(2), r1.State, r1.Parameters).Updates;
+        Assert.Equal(unhalved["fc.weight"].Value.AsColumnMajorArray().Select(x => x * 0.5), second["fc.weight"].Value.AsColumnMajorArray());
+    }
+
+    [Fact]
+    public void InitialStateIsPyTorchs()
+    {
+        var p = Model();
+        var sum = States.Of<SlotState<double>>(Optimizers.Adagrad(initialAccumulatorValue: 0.3).Init(p)).Single(s => s.SlotNames.Contains("sum"));
+        Assert.All(sum["sum"].SelectMany(q => q.Value.AsColumnMajorArray()), v => Assert.Equal(0.3, v));
+        var rprop = States.Of<SlotState<float>>(Optimizers.Rprop(learningRate: 0.3).Init(Single(p))).Single(s => s.SlotNames.Contains("step_size"));
+        Assert.All(rprop["step_size"].SelectMany(q => q.Value.AsColumnMajorArray()), v => Assert.Equal(0.3f, v));
+        Assert.Equal(["square_avg", "grad_avg", "momentum_buffer"], States.Of<SlotState<double>>(Make("rmsprop-centered-momentum").Init(p)).Single(s => s.SlotNames.Count > 0).SlotNames);
+        Assert.Equal(["square_avg", "momentum_buffer"], States.Of<SlotState<double>>(Optimizers.RmsProp(momentum: 0.9).Init(p)).Single(s => s.SlotNames.Count > 0).SlotNames);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void CheckpointsRoundTripAndTheFacadeEqualsThePurePathInBothPrecisions(string name)
+    {
+        var t = Make(name);
+        var p = Model();
+        var state = t.Init(p);
+        var facade = Optimizer.Create(t, Model());
+        var facade32 = Optimizer.Create(t, Single(Model()));
+        var p32 = Single(Model());
+        var state32 = t.Init(p32);
+        for (var i = 0; i < 4; i++)
+        {
+            (p, state) = Unpack(Pure.Step(t, Grad(10 + i), state, p));
+            facade.Step(Grad(10 + i));
+            var r32 = t.Update(Single(Grad(10 + i)), state32, p32);
+            (p32, state32) = (Updates.Apply(p32, r32.Updates), r32.State);
+            facade32.Step(Single(Grad(10 + i)));
+        }
+
+        Assert.True(p.BitwiseEquals(facade.Parameters), name);
+        Assert.True(p32.BitwiseEquals(facade32.Parameters), name);
+        Assert.Equal(state, StateCodec.Decode(t, StateCodec.Encode(t, state, p), p));
+        Assert.Equal(state32, StateCodec.Decode(t, StateCodec.Encode(t, state32, p32), p32));
+    }
+
+    [Fact]
+    public void NegativeAccumulatorsAreRefusedInCheckpoints()
+    {
+        var p = Model();
+        foreach (var (t, slot) in new[] { (Optimizers.RmsProp(), "square_avg"), (Optimizers.Adagrad(), "sum"), (Optimizers.Adadelta(), "acc_delta"), (Optimizers.Adamax(), "exp_inf"), (Optimizers.Rprop(), "step_size") })
+        {
+            var state = Pure.Step(t, Grad(3), t.Init(p), p).State;
+            States.Of<SlotState<double>>(state).Single(s => s.SlotNames.Contains(slot))[slot]["fc.weight"].Value[0, 0] = -1;
+            Assert.Throws<InvalidDataException>(() => StateCodec.Decode(t, StateCodec.Encode(t, state, p), p));
+        }
+    }
+
+    private static (ParamSet<double>, TransformState) Unpack(Stepped r) => (r.Parameters, r.State);
+
+    private static ParamSet<double> Run(IGradientTransform t)
+    {
+        var p = Model();
+        var state = t.Init(p);
+        for (var i = 0; i < 5; i++)
+        {
+            (p, state) = Unpack(Pure.Step(t, Grad(20 + i), state, p));
+        }
+
+        return p;
+    }
+}
