@@ -263,6 +263,103 @@ public static partial class Optimizers
         double learningRate = 1e-2, double etaMinus = 0.5, double etaPlus = 1.2, double stepSizeMin = 1e-6, double stepSizeMax = 50, bool maximize = false) =>
         Coupled(LearningRate(learningRate), null, null, maximize, new RpropPrimitive(learningRate, etaMinus, etaPlus, stepSizeMin, stepSizeMax), scaleByLearningRate: false);
 
+    /// <summary>
+    /// NAdam with decoupled weight decay, as PyTorch 2.x's <c>torch.optim.NAdam(decoupled_weight_decay=True)</c>:
+    /// <c>Chain(ScaleByNAdam(beta1, beta2, epsilon, momentumDecay), ScaleByLearningRate(learningRate), AddDecoupledWeightDecay(weightDecay, learningRate, LearningRate))</c>,
+    /// so each step is <c>p &lt;- p*(1 - lr*weightDecay) - lr*nadam(g)</c>, the decay outside the moments.
+    /// </summary>
+    /// <remarks>
+    /// The default decay is AdamW's 1e-2 (PyTorch's NAdam has 0, which makes it plain NAdam: with 0 this equals
+    /// <see cref="NAdam(double, double, double, double, double, double)"/> bit for bit). PyTorch multiplies the parameter
+    /// first and then adds the step; the chain adds <c>-lr*nadam - c*p</c> (one fused rounding) to <c>p</c>.
+    /// </remarks>
+    /// <param name="learningRate">Learning rate, &gt; 0 (default 2e-3).</param>
+    /// <param name="beta1">First-moment decay, in [0, 1) (default 0.9).</param>
+    /// <param name="beta2">Second-moment decay, in [0, 1) (default 0.999).</param>
+    /// <param name="epsilon">Denominator term, &gt; 0 (default 1e-8).</param>
+    /// <param name="weightDecay">Decoupled decay, &gt;= 0 (default 1e-2); each step shrinks weights by <c>1 - learningRate*weightDecay</c>.</param>
+    /// <param name="momentumDecay">Momentum decay, &gt;= 0 (default 4e-3).</param>
+    /// <returns>The optimizer.</returns>
+    [Pure]
+    public static IGradientTransform NAdamW(
+        double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2, double momentumDecay = 4e-3) =>
+        NAdamW(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), DecayScaling.LearningRate, beta1, beta2, epsilon, momentumDecay);
+
+    /// <summary>NAdamW with schedules, a decay scaling mode and an optional decay mask. See <see cref="NAdamW(double, double, double, double, double, double)"/>.</summary>
+    /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
+    /// <param name="weightDecay">Decoupled decay schedule.</param>
+    /// <param name="decayScaling">How the decay follows the learning rate.</param>
+    /// <param name="beta1">First-moment decay, in [0, 1).</param>
+    /// <param name="beta2">Second-moment decay, in [0, 1).</param>
+    /// <param name="epsilon">Denominator term, &gt; 0.</param>
+    /// <param name="momentumDecay">Momentum decay, &gt;= 0.</param>
+    /// <param name="decayMask">Parameters that get decay; all when null.</param>
+    /// <returns>The optimizer.</returns>
+    [Pure]
+    public static IGradientTransform NAdamW(
+        Schedule learningRate,
+        Schedule weightDecay,
+        DecayScaling decayScaling = DecayScaling.LearningRate,
+        double beta1 = 0.9,
+        double beta2 = 0.999,
+        double epsilon = 1e-8,
+        double momentumDecay = 4e-3,
+        Mask? decayMask = null) =>
+        Decoupled(learningRate, weightDecay, decayScaling, decayMask, new ScaleByNAdamPrimitive(beta1, beta2, epsilon, momentumDecay));
+
+    /// <summary>
+    /// RAdam with decoupled weight decay, as PyTorch 2.x's <c>torch.optim.RAdam(decoupled_weight_decay=True)</c>:
+    /// <c>Chain(ScaleByRAdam(beta1, beta2, epsilon), ScaleByLearningRate(learningRate), AddDecoupledWeightDecay(weightDecay, learningRate, LearningRate))</c>,
+    /// so each step is <c>p &lt;- p*(1 - lr*weightDecay) - lr*radam(g)</c>.
+    /// </summary>
+    /// <remarks>
+    /// The default decay is AdamW's 1e-2 (PyTorch's RAdam has 0; with 0 this equals
+    /// <see cref="RAdam(double, double, double, double, double)"/> bit for bit).
+    /// </remarks>
+    /// <param name="learningRate">Learning rate, &gt; 0 (default 1e-3).</param>
+    /// <param name="beta1">First-moment decay, in [0, 1) (default 0.9).</param>
+    /// <param name="beta2">Second-moment decay, in [0, 1) (default 0.999).</param>
+    /// <param name="epsilon">Denominator term, &gt; 0 (default 1e-8).</param>
+    /// <param name="weightDecay">Decoupled decay, &gt;= 0 (default 1e-2).</param>
+    /// <returns>The optimizer.</returns>
+    [Pure]
+    public static IGradientTransform RAdamW(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2) =>
+        RAdamW(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), DecayScaling.LearningRate, beta1, beta2, epsilon);
+
+    /// <summary>RAdamW with schedules, a decay scaling mode and an optional decay mask. See <see cref="RAdamW(double, double, double, double, double)"/>.</summary>
+    /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
+    /// <param name="weightDecay">Decoupled decay schedule.</param>
+    /// <param name="decayScaling">How the decay follows the learning rate.</param>
+    /// <param name="beta1">First-moment decay, in [0, 1).</param>
+    /// <param name="beta2">Second-moment decay, in [0, 1).</param>
+    /// <param name="epsilon">Denominator term, &gt; 0.</param>
+    /// <param name="decayMask">Parameters that get decay; all when null.</param>
+    /// <returns>The optimizer.</returns>
+    [Pure]
+    public static IGradientTransform RAdamW(
+        Schedule learningRate,
+        Schedule weightDecay,
+        DecayScaling decayScaling = DecayScaling.LearningRate,
+        double beta1 = 0.9,
+        double beta2 = 0.999,
+        double epsilon = 1e-8,
+        Mask? decayMask = null) =>
+        Decoupled(learningRate, weightDecay, decayScaling, decayMask, new ScaleByRAdamPrimitive(beta1, beta2, epsilon));
+
+    /// <summary><c>primitive ScaleByLearningRate [AddDecoupledWeightDecay]</c>, guarded.</summary>
+    private static IGradientTransform Decoupled(Schedule learningRate, Schedule weightDecay, DecayScaling decayScaling, Mask? decayMask, IGradientTransform primitive)
+    {
+        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
+        Validate.Schedule(weightDecay, nameof(weightDecay));
+        var chain = new List<IGradientTransform> { primitive, Transforms.ScaleByLearningRate(learningRate) };
+        if (HasDecay(weightDecay))
+        {
+            chain.Add(MaskIf(Transforms.AddDecoupledWeightDecay(weightDecay, learningRate, decayScaling), decayMask));
+        }
+
+        return Guard(chain);
+    }
+
     /// <summary><c>[Scale(-1)] [AddDecayedWeights] primitive [ScaleByLearningRate]</c>, guarded.</summary>
     private static IGradientTransform Coupled(
         Schedule learningRate, Schedule? weightDecay, Mask? decayMask, bool maximize, IGradientTransform primitive, bool scaleByLearningRate)

@@ -66,6 +66,50 @@ public sealed class OptimizerFamilyTests
         }
     }
 
+    [Theory]
+    [InlineData("nadam")]
+    [InlineData("radam")]
+    public void DecoupledDecayIsOneFusedShrinkOutsideTheMomentsAndZeroDecayIsTheCoupledOptimizer(string name)
+    {
+        IGradientTransform Decoupled(double wd) => name == "nadam" ? Optimizers.NAdamW(0.01, weightDecay: wd) : Optimizers.RAdamW(0.01, weightDecay: wd);
+        IGradientTransform Coupled(double wd) => name == "nadam" ? Optimizers.NAdam(0.01, weightDecay: wd) : Optimizers.RAdam(0.01, weightDecay: wd);
+
+        // weightDecay 0: the decoupled optimizer is the coupled one, bit for bit.
+        Assert.True(Run(Decoupled(0)).BitwiseEquals(Run(Coupled(0))));
+
+        // Each update is the undecayed update plus -lr*wd*p in one rounding, and the moments never see the decay.
+        var p = Model();
+        var (dw, plain) = (Decoupled(0.1), Coupled(0));
+        var (sd, sp) = (dw.Init(p), plain.Init(p));
+        for (var i = 0; i < 8; i++)
+        {
+            var rd = dw.Update(Grad(30 + i), sd, p);
+            var rp = plain.Update(Grad(30 + i), sp, p);
+            foreach (var q in p)
+            {
+                var expected = q.Value.AsColumnMajorArray().Zip(rp.Updates[q.Name].Value.AsColumnMajorArray(), (w, u) => Math.FusedMultiplyAdd(-0.01 * 0.1, w, u));
+                Assert.Equal(expected, rd.Updates[q.Name].Value.AsColumnMajorArray());
+            }
+
+            Assert.Equal(
+                States.Of<SlotState<double>>(rp.State).Single(s => s.SlotNames.Count > 0)["exp_avg_sq"]["fc.weight"].Value.AsColumnMajorArray(),
+                States.Of<SlotState<double>>(rd.State).Single(s => s.SlotNames.Count > 0)["exp_avg_sq"]["fc.weight"].Value.AsColumnMajorArray());
+            (sd, sp) = (rd.State, rp.State);
+            p = Updates.Apply(p, rd.Updates);
+        }
+
+        // Coupled and decoupled decay differ (the coupled term goes through the normalization).
+        Assert.False(Run(Decoupled(0.1)).BitwiseEquals(Run(Coupled(0.1))));
+
+        // The plan: a fixed shrink of 1 - lr*wd for every parameter; none for the biases with the mask.
+        var plan = DecayPlan.Of(Decoupled(0.1), Model());
+        Assert.All(plan.Entries, e => Assert.Equal((DecayKind.Decoupled, 1 - (0.01 * 0.1)), (e.Kind, e.Shrink)));
+        var masked = name == "nadam"
+            ? Optimizers.NAdamW(Schedule.Constant(0.01), Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors)
+            : Optimizers.RAdamW(Schedule.Constant(0.01), Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors);
+        Assert.Equal(DecayKind.None, Assert.Single(DecayPlan.Of(masked, Model()).For("fc.bias")).Kind);
+    }
+
     [Fact]
     public void BadArgumentsAreRefusedByName()
     {

@@ -3,7 +3,8 @@ using Xunit.Abstractions;
 namespace Regularization.Tests.Reference;
 
 /// <summary>
-/// Replays PyTorch 1.13's trajectories of RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta, ASGD and Rprop
+/// Replays PyTorch 1.13's trajectories of RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta, ASGD and Rprop (and of NAdamW and
+/// RAdamW, emulated as PyTorch 2.x's decoupled_weight_decay: the parameter multiplied by 1 - lr*wd before each step)
 /// (family.json and family_float32.json, written by generate_pytorch.py: every flag of each, a 4x3 weight and a
 /// length-3 bias, 12 steps of fixed random gradients) through the pure path and the facade, comparing the parameters,
 /// every state buffer and the step count after every step.
@@ -21,7 +22,7 @@ public sealed class FamilyReferenceTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-14;
 
-    private static readonly string[] Kinds = ["rmsprop", "adagrad", "adamax", "nadam", "radam", "adadelta", "asgd", "rprop"];
+    private static readonly string[] Kinds = ["rmsprop", "adagrad", "adamax", "nadam", "radam", "adadelta", "asgd", "rprop", "nadamw", "radamw"];
 
     public static IEnumerable<object[]> Configs() => PyTorchReference.Family.Select(c => new object[] { c.Name });
 

@@ -76,6 +76,8 @@ internal sealed record RefConfig(
             "adamax" => Optimizers.Adamax(D("lr", 2e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 0), B("maximize")),
             "nadam" => Optimizers.NAdam(D("lr", 2e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 0), D("momentum_decay", 4e-3)),
             "radam" => Optimizers.RAdam(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 0)),
+            "nadamw" => Optimizers.NAdamW(D("lr", 2e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 1e-2), D("momentum_decay", 4e-3)),
+            "radamw" => Optimizers.RAdamW(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 1e-2)),
             "adadelta" => Optimizers.Adadelta(D("lr", 1.0), D("rho", 0.9), D("eps", 1e-6), D("weight_decay", 0), B("maximize")),
             "asgd" => Optimizers.Asgd(D("lr", 1e-2), D("lambd", 1e-4), D("alpha", 0.75), D("t0", 1e6), D("weight_decay", 0), B("maximize")),
             "rprop" => Optimizers.Rprop(

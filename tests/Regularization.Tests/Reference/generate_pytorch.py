@@ -9,7 +9,8 @@ Outputs:
                    gradients: parameters and optimizer state after every step, for every configuration below.
   optimizers_float32.json  the same configurations in float32: initial parameters and gradients drawn in float64 and
                    rounded to float32, then PyTorch's float32 arithmetic (the values are exact float32 numbers).
-  family.json, family_float32.json  the same for RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta, ASGD and Rprop
+  family.json, family_float32.json  the same for RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta, ASGD, Rprop, and
+                   NAdamW/RAdamW (PyTorch 2.x decoupled_weight_decay, emulated: p *= 1 - lr*wd before step())
                    (every flag of each), in float64 and float32.
   l2_equivalence.json  the second seed's claim, from autograd: SGD on loss + lambda*sum(w^2) versus
                    SGD(weight_decay=2*lambda) on loss, for a small least-squares model.
@@ -118,7 +119,15 @@ FAMILY_CONFIGS = [
     ("asgd_maximize", "asgd", dict(lr=0.05, t0=0.0, maximize=True)),
     ("rprop_default", "rprop", dict()),
     ("rprop_etas_step_sizes_maximize", "rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(0.01, 0.1), maximize=True)),
+    # PyTorch 2.x's NAdam/RAdam(decoupled_weight_decay=True): param.mul_(1 - lr*weight_decay) before the undecayed
+    # step. PyTorch 1.13 has no such flag, so the script does exactly that multiplication before step().
+    ("nadamw", "nadamw", dict(lr=0.01, weight_decay=0.1)),
+    ("nadamw_betas", "nadamw", dict(lr=0.005, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.05, momentum_decay=0.01)),
+    ("radamw", "radamw", dict(lr=0.01, weight_decay=0.1)),
+    ("radamw_betas", "radamw", dict(lr=0.01, betas=(0.9, 0.9), weight_decay=0.02)),
 ]
+
+DECOUPLED = {"nadamw": "nadam", "radamw": "radam"}
 
 STATE_KEYS.update({
     "rmsprop": ["square_avg", "grad_avg", "momentum_buffer"],
@@ -129,6 +138,8 @@ STATE_KEYS.update({
     "adadelta": ["square_avg", "acc_delta"],
     "asgd": ["ax"],
     "rprop": ["prev", "step_size"],
+    "nadamw": ["exp_avg", "exp_avg_sq"],
+    "radamw": ["exp_avg", "exp_avg_sq"],
 })
 
 OPTIMIZER_CLASSES = {
@@ -139,8 +150,10 @@ OPTIMIZER_CLASSES = {
 
 
 def make_optimizer(kind, named, kwargs, groups=None):
-    cls = OPTIMIZER_CLASSES[kind]
+    cls = OPTIMIZER_CLASSES[DECOUPLED.get(kind, kind)]
     kwargs = dict(kwargs)
+    if kind in DECOUPLED:
+        kwargs.pop("weight_decay")
     kwargs["foreach"] = False
     if groups is None:
         return cls([p for _, p in named], **kwargs)
@@ -168,6 +181,10 @@ def trajectory(name, kind, kwargs, seed, groups=None, dtype=torch.float64):
                 g[0, 0] = 0.0  # an exact zero gradient entry
             p.grad = g.clone()
             grads[pname] = colmajor(g)
+        if kind in DECOUPLED:
+            with torch.no_grad():
+                for _, p in named:
+                    p.mul_(1 - kwargs["lr"] * kwargs["weight_decay"])
         opt.step()
         state = {}
         for pname, p in named:
