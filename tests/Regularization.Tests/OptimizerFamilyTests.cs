@@ -110,6 +110,53 @@ public sealed class OptimizerFamilyTests
         Assert.Equal(DecayKind.None, Assert.Single(DecayPlan.Of(masked, Model()).For("fc.bias")).Kind);
     }
 
+    public static TheoryData<string> BuilderNames() => ["rmsprop", "adagrad", "adadelta", "adamax", "nadam", "radam", "nadamw", "radamw"];
+
+    [Theory]
+    [MemberData(nameof(BuilderNames))]
+    public void TheBuilderMakesTheFactorysOptimizer(string name)
+    {
+        var lr = Schedule.Cosine(0.01, totalSteps: 10);
+        var wd = Schedule.Constant(0.05);
+        var (builder, factory) = name switch
+        {
+            "rmsprop" => (Optimizer.RmsProp().LearningRate(lr).Alpha(0.9).Centered().Momentum(0.5).Epsilon(1e-6).WeightDecay(wd).ExcludeBiases().Maximize(),
+                Optimizers.RmsProp(lr, 0.9, 1e-6, wd, 0.5, centered: true, maximize: true, decayMask: Mask.ExcludeVectors)),
+            "adagrad" => (Optimizer.Adagrad().LearningRate(lr).LrDecay(0.1).InitialAccumulatorValue(0.2).WeightDecay(wd).ExcludeBiases(),
+                Optimizers.Adagrad(lr, 0.1, wd, 0.2, 1e-10, decayMask: Mask.ExcludeVectors)),
+            "adadelta" => (Optimizer.Adadelta().Rho(0.8).WeightDecay(wd), Optimizers.Adadelta(1.0, 0.8, 1e-6, 0.05)),
+            "adamax" => (Optimizer.Adamax().LearningRate(lr).Betas(0.8, 0.99).WeightDecay(wd), Optimizers.Adamax(lr, 0.8, 0.99, 1e-8, wd)),
+            "nadam" => (Optimizer.NAdam().MomentumDecay(0.01).WeightDecay(wd), Optimizers.NAdam(2e-3, weightDecay: 0.05, momentumDecay: 0.01)),
+            "radam" => (Optimizer.RAdam().Epsilon(1e-6).WeightDecay(wd), Optimizers.RAdam(1e-3, epsilon: 1e-6, weightDecay: 0.05)),
+            "nadamw" => (Optimizer.NAdamW().LearningRate(lr).ExcludeBiases(), Optimizers.NAdamW(lr, Schedule.Constant(1e-2), decayMask: Mask.ExcludeVectors)),
+            "radamw" => (Optimizer.RAdamW(), Optimizers.RAdamW()),
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+        var built = builder.Build(Model());
+        var reference = Optimizer.Create(factory, Model());
+        for (var i = 0; i < 6; i++)
+        {
+            built.Step(Grad(50 + i));
+            reference.Step(Grad(50 + i));
+        }
+
+        Assert.True(built.Parameters.BitwiseEquals(reference.Parameters), name);
+        Assert.Equal(reference.State, built.State);
+    }
+
+    [Fact]
+    public void BuilderOptionsRefuseTheWrongOptimizer()
+    {
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Adam().Centered());
+        Assert.Throws<InvalidOperationException>(() => Optimizer.RmsProp().Betas(0.9, 0.99));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.RmsProp().Momentum(0.9, nesterov: true));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Adagrad().Rho(0.9));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.NAdam().Maximize());
+        Assert.Throws<InvalidOperationException>(() => Optimizer.RAdam().AmsGrad());
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Sgd(0.1).Epsilon(1e-8));
+        Assert.Equal("lrDecay", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Adagrad().LrDecay(-1)).ParamName);
+    }
+
     [Fact]
     public void BadArgumentsAreRefusedByName()
     {
