@@ -158,6 +158,27 @@ public sealed class OptimizerFamilyTests
     }
 
     [Fact]
+    public void NAdamsMomentumProductIsAFunctionOfTheStepWhateverTheOrderOfCalls()
+    {
+        // The running product is cached for speed (one multiplication per step); out-of-order calls (a restored
+        // checkpoint, the pure path replayed from an old state) recompute it in PyTorch's order.
+        var sequential = new ScaleByNAdamPrimitive(0.9, 0.999, 1e-8, 4e-3);
+        var values = Enumerable.Range(1, 300).Select(t => sequential.MuProduct(t)).ToArray();
+        var jumping = new ScaleByNAdamPrimitive(0.9, 0.999, 1e-8, 4e-3);
+        foreach (var t in new[] { 300, 7, 150, 151, 1, 300, 299 })
+        {
+            var direct = 1.0;
+            for (var i = 1; i <= t; i++)
+            {
+                direct *= 0.9 * (1.0 - (0.5 * Math.Pow(0.96, i * 4e-3)));
+            }
+
+            Assert.Equal(direct, jumping.MuProduct(t));
+            Assert.Equal(values[t - 1], jumping.MuProduct(t));
+        }
+    }
+
+    [Fact]
     public void BadArgumentsAreRefusedByName()
     {
         void Refused(string argument, Action make) => Assert.Equal(argument, Assert.ThrowsAny<ArgumentException>(make).ParamName);

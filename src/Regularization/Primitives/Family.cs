@@ -273,14 +273,32 @@ internal sealed class ScaleByNAdamPrimitive : ElementwiseTransform
 
     private double Mu(long step) => Beta1 * (1.0 - (0.5 * Math.Pow(0.96, step * MomentumDecay)));
 
+    // The last product computed, so that consecutive steps cost one multiplication (as PyTorch's running mu_product)
+    // and not one per step done; a function of the step alone, so any order of calls gives the same bits.
+    private readonly Lock _gate = new();
+    private long _cachedStep;
+    private double _cachedProduct = 1.0;
+
+    /// <summary><c>mu_1 * ... * mu_step</c>, multiplied in PyTorch's order (from the first step on).</summary>
+    public double MuProduct(long step)
+    {
+        lock (_gate)
+        {
+            var (from, product) = _cachedStep <= step ? (_cachedStep + 1, _cachedProduct) : (1L, 1.0);
+            for (var i = from; i <= step; i++)
+            {
+                product *= Mu(i); // PyTorch: mu_product *= mu, once per step
+            }
+
+            (_cachedStep, _cachedProduct) = (step, product);
+            return product;
+        }
+    }
+
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
         var step = count + 1;
-        var muProduct = 1.0;
-        for (long i = 1; i <= step; i++)
-        {
-            muProduct *= Mu(i); // PyTorch: mu_product *= mu, once per step
-        }
+        var muProduct = MuProduct(step);
 
         var mu = Mu(step);
         var muNext = Mu(step + 1);
