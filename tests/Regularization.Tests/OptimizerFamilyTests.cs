@@ -178,6 +178,41 @@ public sealed class OptimizerFamilyTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void AFusedStepAllocatesNothingInBothPrecisions(string name)
+    {
+        // A step that allocated would allocate in every window; a window can also catch a one-off allocation of the
+        // runtime (tiered compilation finishing mid-loop), so the test asks for one clean window out of five.
+        Assert.True(CleanWindow(Optimizer.Create(Make(name), Model()), Grad(7)), $"{name} (float64) allocates at every step");
+        Assert.True(CleanWindow(Optimizer.Create(Make(name), Single(Model())), Single(Grad(7))), $"{name} (float32) allocates at every step");
+    }
+
+    private static bool CleanWindow<T>(Optimizer<T> optimizer, ParamSet<T> gradient)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            optimizer.Step(gradient);
+        }
+
+        for (var window = 0; window < 5; window++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                optimizer.Step(gradient);
+            }
+
+            if (GC.GetAllocatedBytesForCurrentThread() == before)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     [Fact]
     public void BadArgumentsAreRefusedByName()
     {
