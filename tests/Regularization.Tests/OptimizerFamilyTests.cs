@@ -214,6 +214,30 @@ public sealed class OptimizerFamilyTests
     }
 
     [Fact]
+    public void TheScalingsComposeDecoupledRmsPropAndAdagradByChainPosition()
+    {
+        // Transforms.ScaleByX are the factories' primitives: the same chain gives the same bits.
+        var lr = Schedule.Constant(0.01);
+        Assert.True(Run(Optimizers.RmsProp(lr, momentum: 0.5, centered: true)).BitwiseEquals(
+            Run(Transforms.Chain(Transforms.ScaleByRmsProp(momentum: 0.5, centered: true), Transforms.ScaleByLearningRate(lr)))));
+        Assert.True(Run(Optimizers.Adamax(lr)).BitwiseEquals(Run(Transforms.Chain(Transforms.ScaleByAdamax(), Transforms.ScaleByLearningRate(lr)))));
+        Assert.True(Run(Optimizers.NAdam(lr)).BitwiseEquals(Run(Transforms.Chain(Transforms.ScaleByNAdam(), Transforms.ScaleByLearningRate(lr)))));
+        Assert.True(Run(Optimizers.RAdam(lr)).BitwiseEquals(Run(Transforms.Chain(Transforms.ScaleByRAdam(), Transforms.ScaleByLearningRate(lr)))));
+        Assert.True(Run(Optimizers.Adadelta(lr)).BitwiseEquals(Run(Transforms.Chain(Transforms.ScaleByAdadelta(), Transforms.ScaleByLearningRate(lr)))));
+        Assert.True(Run(Optimizers.Adagrad(lr)).BitwiseEquals(Run(Transforms.Adagrad(lr))));
+
+        // Decoupled decay after the learning rate: a fixed shrink of 1 - lr*lambda in the plan, and zero decay is the identity.
+        var wd = Schedule.Constant(0.1);
+        var rmsPropW = Transforms.Chain(Transforms.ScaleByRmsProp(), Transforms.ScaleByLearningRate(lr), Transforms.AddDecoupledWeightDecay(wd, lr));
+        var adagradW = Transforms.Chain(Transforms.Adagrad(lr), Transforms.AddDecoupledWeightDecay(wd, lr));
+        Assert.All(DecayPlan.Of(rmsPropW, Model()).Entries, e => Assert.Equal((DecayKind.Decoupled, 1 - (0.01 * 0.1)), (e.Kind, e.Shrink)));
+        Assert.All(DecayPlan.Of(adagradW, Model()).Entries, e => Assert.Equal(DecayKind.Decoupled, e.Kind));
+        Assert.False(Run(rmsPropW).BitwiseEquals(Run(Optimizers.RmsProp(lr, weightDecay: wd))));
+        var zero = Transforms.Chain(Transforms.ScaleByRmsProp(), Transforms.ScaleByLearningRate(lr), Transforms.AddDecoupledWeightDecay(Schedule.Constant(0), lr));
+        Assert.True(Run(zero).BitwiseEquals(Run(Optimizers.RmsProp(lr))));
+    }
+
+    [Fact]
     public void BadArgumentsAreRefusedByName()
     {
         void Refused(string argument, Action make) => Assert.Equal(argument, Assert.ThrowsAny<ArgumentException>(make).ParamName);
