@@ -161,7 +161,8 @@ public sealed record DecayPlan
         return sb.ToString().TrimEnd();
     }
 
-    private sealed record Context(Schedule? LearningRate, bool AfterLearningRate, bool AfterAdaptive, long Step, bool AdaptiveLater = false);
+    /// <summary>Where a node sits; <c>AdaptiveLater</c> is the first adaptive primitive after it in its chains (null: none).</summary>
+    private sealed record Context(Schedule? LearningRate, bool AfterLearningRate, bool AfterAdaptive, long Step, IGradientTransform? AdaptiveLater = null);
 
     private static void Visit(
         IGradientTransform node, ParamInfo[] included, Context context, List<DecayPlanEntry> entries, Dictionary<string, string> excludedBy)
@@ -178,7 +179,7 @@ public sealed record DecayPlan
                 for (var k = 0; k < chain.Items.Length; k++)
                 {
                     var child = chain.Items[k];
-                    var adaptiveLater = context.AdaptiveLater || chain.Items.Skip(k + 1).Any(IsAdaptive);
+                    var adaptiveLater = chain.Items.Skip(k + 1).FirstOrDefault(IsAdaptive) ?? context.AdaptiveLater;
                     Visit(child, included, new Context(lr, afterLr, afterAdaptive, t, adaptiveLater), entries, excludedBy);
                     afterLr |= child is ScaleByLearningRatePrimitive;
                     afterAdaptive |= IsAdaptive(child);
@@ -214,6 +215,10 @@ public sealed record DecayPlan
                     _ => $"c = lambda = {F(decoupled.WeightDecay.At(t))} (not scaled by the learning rate)",
                 };
                 Add(entries, included, DecayKind.Decoupled, $"decoupled decay lambda={decoupled.WeightDecay.Describe()}, {how}", 1 - c);
+                break;
+            case AsgdPrimitive asgd when asgd.Lambd != 0:
+                var eta = asgd.Eta(t);
+                Add(entries, included, DecayKind.Decoupled, $"ASGD's lambd={F(asgd.Lambd)}: p*(1 - lambd*eta) with eta={F(eta)}, before the step", 1 - (asgd.Lambd * eta));
                 break;
             case ProximalPrimitive prox:
                 var (threshold, divisor) = prox.At(t);
@@ -251,9 +256,14 @@ public sealed record DecayPlan
         {
             var lr = context.LearningRate?.At(t) ?? double.NaN;
             var text = $"coupled L2 (PyTorch weight_decay={F(lambda)}, the gradient of {F(lambda / 2)}*sum(w^2))";
-            if (context.AdaptiveLater)
+            if (context.AdaptiveLater is AsgdPrimitive asgd)
             {
-                Add(entries, included, DecayKind.Coupled, text + " through Adam's normalization: no fixed shrink", double.NaN);
+                var eta = asgd.Eta(t);
+                Add(entries, included, DecayKind.Coupled, text + $" through ASGD's step size eta={F(eta)}, shrink 1 - eta*weight_decay", 1 - (eta * lambda));
+            }
+            else if (context.AdaptiveLater is { } adaptive)
+            {
+                Add(entries, included, DecayKind.Coupled, text + $" through {Normalization(adaptive)}: no fixed shrink", double.NaN);
             }
             else
             {
@@ -281,6 +291,22 @@ public sealed record DecayPlan
         MaskedTransform m => IsAdaptive(m.Inner),
         ChainTransform c => c.Items.Any(IsAdaptive),
         _ => true,
+    };
+
+    /// <summary>What an adaptive primitive does to a coupled decay term, for the plan's text.</summary>
+    private static string Normalization(IGradientTransform t) => t switch
+    {
+        MaskedTransform m => Normalization(m.Inner),
+        ChainTransform c => c.Items.Where(IsAdaptive).Select(Normalization).FirstOrDefault() ?? "an adaptive transform",
+        ScaleByAdamPrimitive => "Adam's normalization",
+        ScaleByRmsPropPrimitive => "RMSprop's normalization",
+        AdagradPrimitive => "Adagrad's normalization",
+        ScaleByAdadeltaPrimitive => "Adadelta's normalization",
+        ScaleByAdamaxPrimitive => "Adamax's normalization",
+        ScaleByNAdamPrimitive => "NAdam's normalization",
+        ScaleByRAdamPrimitive => "RAdam's normalization",
+        RpropPrimitive => "Rprop's sign step",
+        _ => $"{t.GetType().Name} (adaptive)",
     };
 
     private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

@@ -253,6 +253,50 @@ public static class Optimizer
     /// <returns>The builder.</returns>
     public static OptimizerBuilder AdamW(double learningRate = 1e-3) => OptimizerBuilder.Create(BuilderFamily.AdamW, learningRate, 1e-2);
 
+    /// <summary>
+    /// Builder for RMSprop (<see cref="Optimizers.RmsProp(double, double, double, double, double, bool, bool)"/>, coupled
+    /// decay); options <c>Alpha</c>, <c>Centered</c>, <c>Momentum</c>, <c>Epsilon</c>.
+    /// </summary>
+    /// <example><code>var opt = Optimizer.RmsProp(1e-3).Momentum(0.9).Centered().WeightDecay(1e-4).ExcludeBiases().Build(parameters);</code></example>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 1e-2).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder RmsProp(double learningRate = 1e-2) => OptimizerBuilder.Create(BuilderFamily.RmsProp, learningRate, 0);
+
+    /// <summary>Builder for Adagrad (<see cref="Optimizers.Adagrad(double, double, double, double, double, bool)"/>); options <c>LrDecay</c>, <c>InitialAccumulatorValue</c>, <c>Epsilon</c> (default 1e-10).</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 1e-2).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Adagrad(double learningRate = 1e-2) => OptimizerBuilder.Create(BuilderFamily.Adagrad, learningRate, 0);
+
+    /// <summary>Builder for Adadelta (<see cref="Optimizers.Adadelta(double, double, double, double, bool)"/>); options <c>Rho</c>, <c>Epsilon</c> (default 1e-6).</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 1.0).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Adadelta(double learningRate = 1.0) => OptimizerBuilder.Create(BuilderFamily.Adadelta, learningRate, 0);
+
+    /// <summary>Builder for Adamax (<see cref="Optimizers.Adamax(double, double, double, double, double, bool)"/>); options <c>Betas</c>, <c>Epsilon</c>.</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 2e-3).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Adamax(double learningRate = 2e-3) => OptimizerBuilder.Create(BuilderFamily.Adamax, learningRate, 0);
+
+    /// <summary>Builder for NAdam (<see cref="Optimizers.NAdam(double, double, double, double, double, double)"/>, coupled decay); options <c>Betas</c>, <c>Epsilon</c>, <c>MomentumDecay</c>.</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 2e-3).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder NAdam(double learningRate = 2e-3) => OptimizerBuilder.Create(BuilderFamily.NAdam, learningRate, 0);
+
+    /// <summary>Builder for RAdam (<see cref="Optimizers.RAdam(double, double, double, double, double)"/>, coupled decay); options <c>Betas</c>, <c>Epsilon</c>.</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 1e-3).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder RAdam(double learningRate = 1e-3) => OptimizerBuilder.Create(BuilderFamily.RAdam, learningRate, 0);
+
+    /// <summary>Builder for NAdamW (<see cref="Optimizers.NAdamW(double, double, double, double, double, double)"/>, decoupled decay, default 1e-2).</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 2e-3).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder NAdamW(double learningRate = 2e-3) => OptimizerBuilder.Create(BuilderFamily.NAdamW, learningRate, 1e-2);
+
+    /// <summary>Builder for RAdamW (<see cref="Optimizers.RAdamW(double, double, double, double, double)"/>, decoupled decay, default 1e-2).</summary>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 1e-3).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder RAdamW(double learningRate = 1e-3) => OptimizerBuilder.Create(BuilderFamily.RAdamW, learningRate, 1e-2);
+
     /// <summary>An optimizer that runs <paramref name="transform"/> on <paramref name="parameters"/>, starting from <c>transform.Init</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="transform">Any transform, for example <c>Optimizers.Sgd(0.01, weightDecay: 1e-4)</c>.</param>

@@ -59,6 +59,18 @@ public sealed record OptimizerBuilder
     /// <summary>AMSGrad (Adam and AdamW).</summary>
     internal bool UseAmsGrad { get; private init; }
 
+    internal double RmsAlpha { get; private init; } = 0.99;
+
+    internal bool IsCentered { get; private init; }
+
+    internal double AdagradLrDecay { get; private init; }
+
+    internal double AdagradInitialAccumulator { get; private init; }
+
+    internal double AdadeltaRho { get; private init; } = 0.9;
+
+    internal double NAdamMomentumDecay { get; private init; } = 4e-3;
+
     /// <summary>Maximize instead of minimize.</summary>
     internal bool IsMaximizing { get; private init; }
 
@@ -75,7 +87,11 @@ public sealed record OptimizerBuilder
     internal bool ChecksNonFinite { get; private init; } = true;
 
     internal static OptimizerBuilder Create(BuilderFamily kind, double learningRate, double weightDecay) =>
-        new(kind, Schedule.Constant(Validate.Positive(learningRate, nameof(learningRate))), Schedule.Constant(Validate.NonNegative(weightDecay, nameof(weightDecay))));
+        new(kind, Schedule.Constant(Validate.Positive(learningRate, nameof(learningRate))), Schedule.Constant(Validate.NonNegative(weightDecay, nameof(weightDecay))))
+        {
+            // PyTorch's default epsilons: Adagrad 1e-10, Adadelta 1e-6, the others 1e-8.
+            Eps = kind switch { BuilderFamily.Adagrad => 1e-10, BuilderFamily.Adadelta => 1e-6, _ => 1e-8 },
+        };
 
     /// <summary>Uses a learning-rate schedule.</summary>
     /// <param name="schedule">The schedule (base value &gt; 0).</param>
@@ -83,7 +99,7 @@ public sealed record OptimizerBuilder
     public OptimizerBuilder LearningRate(Schedule schedule) =>
         this with { LearningRateSchedule = Validate.Schedule(schedule, "learningRate", positive: true) };
 
-    /// <summary>Sets the weight decay (coupled for SGD/Adam, decoupled for SGDW/AdamW); a schedule is allowed.</summary>
+    /// <summary>Sets the weight decay (decoupled for SGDW, AdamW, NAdamW and RAdamW, coupled for the others); a schedule is allowed.</summary>
     /// <param name="weightDecay">The decay.</param>
     [Pure]
     public OptimizerBuilder WeightDecay(Schedule weightDecay) =>
@@ -107,19 +123,24 @@ public sealed record OptimizerBuilder
     [Pure]
     public OptimizerBuilder DecayOnly(Mask mask) => this with { DecayMask = mask ?? throw new ArgumentNullException(nameof(mask)) };
 
-    /// <summary>Sets momentum (SGD and SGDW; PyTorch semantics).</summary>
+    /// <summary>Sets momentum (SGD, SGDW, and RMSprop without dampening or Nesterov; PyTorch semantics).</summary>
     /// <param name="momentum">Momentum factor, &gt;= 0.</param>
-    /// <param name="dampening">Dampening, in [0, 1].</param>
-    /// <param name="nesterov">Nesterov momentum.</param>
+    /// <param name="dampening">Dampening, in [0, 1] (SGD and SGDW only).</param>
+    /// <param name="nesterov">Nesterov momentum (SGD and SGDW only).</param>
     [Pure]
     public OptimizerBuilder Momentum(double momentum, double dampening = 0, bool nesterov = false)
     {
+        if (Kind == BuilderFamily.RmsProp && dampening == 0 && !nesterov)
+        {
+            return this with { MomentumFactor = Validate.NonNegative(momentum, nameof(momentum)) };
+        }
+
         RequireSgd(nameof(Momentum));
         _ = new TracePrimitive(momentum, dampening, nesterov);
         return this with { MomentumFactor = momentum, DampeningFactor = dampening, UseNesterov = nesterov };
     }
 
-    /// <summary>Sets Adam's moment decays.</summary>
+    /// <summary>Sets the moment decays (Adam, AdamW, Adamax, NAdam, NAdamW, RAdam, RAdamW).</summary>
     /// <param name="beta1">First-moment decay, in [0, 1).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1).</param>
     [Pure]
@@ -129,28 +150,93 @@ public sealed record OptimizerBuilder
         return this with { Beta1 = Validate.UnitHalfOpen(beta1, nameof(beta1)), Beta2 = Validate.UnitHalfOpen(beta2, nameof(beta2)) };
     }
 
-    /// <summary>Sets Adam's epsilon.</summary>
-    /// <param name="epsilon">The epsilon, &gt;= 0.</param>
+    /// <summary>Sets the denominator's epsilon (every optimizer but SGD and SGDW).</summary>
+    /// <param name="epsilon">The epsilon, &gt; 0.</param>
     [Pure]
     public OptimizerBuilder Epsilon(double epsilon)
     {
-        RequireAdam(nameof(Epsilon));
+        if (Kind is BuilderFamily.Sgd or BuilderFamily.SgdW)
+        {
+            throw new InvalidOperationException($"{nameof(Epsilon)} does not apply to {Kind}.");
+        }
+
         return this with { Eps = Validate.Epsilon(epsilon, nameof(epsilon)) };
     }
 
-    /// <summary>Turns AMSGrad on or off.</summary>
+    /// <summary>Turns AMSGrad on or off (Adam and AdamW).</summary>
     /// <param name="enabled">Whether to use AMSGrad.</param>
     [Pure]
     public OptimizerBuilder AmsGrad(bool enabled = true)
     {
-        RequireAdam(nameof(AmsGrad));
+        if (Kind is not (BuilderFamily.Adam or BuilderFamily.AdamW))
+        {
+            throw new InvalidOperationException($"{nameof(AmsGrad)} applies to Adam and AdamW, not {Kind}.");
+        }
+
         return this with { UseAmsGrad = enabled };
     }
 
-    /// <summary>Maximizes the objective instead of minimizing it.</summary>
+    /// <summary>Maximizes the objective instead of minimizing it (not NAdam and RAdam, which have no <c>maximize</c> in PyTorch 1.13).</summary>
     /// <param name="enabled">Whether to maximize.</param>
     [Pure]
-    public OptimizerBuilder Maximize(bool enabled = true) => this with { IsMaximizing = enabled };
+    public OptimizerBuilder Maximize(bool enabled = true) =>
+        Kind is BuilderFamily.NAdam or BuilderFamily.RAdam or BuilderFamily.NAdamW or BuilderFamily.RAdamW && enabled
+            ? throw new InvalidOperationException($"{nameof(Maximize)} does not apply to {Kind} (PyTorch 1.13's has no maximize).")
+            : this with { IsMaximizing = enabled };
+
+    /// <summary>Sets RMSprop's smoothing constant (PyTorch's <c>alpha</c>, default 0.99).</summary>
+    /// <param name="alpha">The constant, &gt;= 0.</param>
+    [Pure]
+    public OptimizerBuilder Alpha(double alpha)
+    {
+        Require(nameof(Alpha), BuilderFamily.RmsProp);
+        return this with { RmsAlpha = Validate.NonNegative(alpha, nameof(alpha)) };
+    }
+
+    /// <summary>Turns centered RMSprop on or off (normalize by the estimated variance).</summary>
+    /// <param name="enabled">Whether to center.</param>
+    [Pure]
+    public OptimizerBuilder Centered(bool enabled = true)
+    {
+        Require(nameof(Centered), BuilderFamily.RmsProp);
+        return this with { IsCentered = enabled };
+    }
+
+    /// <summary>Sets Adagrad's learning-rate decay: step <c>t</c> uses <c>lr(t) / (1 + (t-1)*lrDecay)</c>.</summary>
+    /// <param name="lrDecay">The decay, &gt;= 0.</param>
+    [Pure]
+    public OptimizerBuilder LrDecay(double lrDecay)
+    {
+        Require(nameof(LrDecay), BuilderFamily.Adagrad);
+        return this with { AdagradLrDecay = Validate.NonNegative(lrDecay, nameof(lrDecay)) };
+    }
+
+    /// <summary>Sets the value Adagrad's sum of squares starts at.</summary>
+    /// <param name="initialAccumulatorValue">The value, &gt;= 0.</param>
+    [Pure]
+    public OptimizerBuilder InitialAccumulatorValue(double initialAccumulatorValue)
+    {
+        Require(nameof(InitialAccumulatorValue), BuilderFamily.Adagrad);
+        return this with { AdagradInitialAccumulator = Validate.NonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue)) };
+    }
+
+    /// <summary>Sets Adadelta's running-average coefficient (default 0.9).</summary>
+    /// <param name="rho">The coefficient, in [0, 1].</param>
+    [Pure]
+    public OptimizerBuilder Rho(double rho)
+    {
+        Require(nameof(Rho), BuilderFamily.Adadelta);
+        return this with { AdadeltaRho = Validate.Unit(rho, nameof(rho)) };
+    }
+
+    /// <summary>Sets NAdam's momentum decay <c>psi</c> (default 4e-3).</summary>
+    /// <param name="momentumDecay">The decay, &gt;= 0.</param>
+    [Pure]
+    public OptimizerBuilder MomentumDecay(double momentumDecay)
+    {
+        Require(nameof(MomentumDecay), BuilderFamily.NAdam, BuilderFamily.NAdamW);
+        return this with { NAdamMomentumDecay = Validate.NonNegative(momentumDecay, nameof(momentumDecay)) };
+    }
 
     /// <summary>Adds a proximal L1 step after each update (exact zeros where <c>|w| &lt;= lr * l1</c>).</summary>
     /// <param name="l1">The L1 strength, &gt;= 0.</param>
@@ -192,6 +278,14 @@ public sealed record OptimizerBuilder
             BuilderFamily.SgdW => Optimizers.SgdW(lr, wd, Scaling, MomentumFactor, DampeningFactor, UseNesterov, IsMaximizing, DecayMask),
             BuilderFamily.Adam => Optimizers.Adam(lr, Beta1, Beta2, Eps, wd, UseAmsGrad, IsMaximizing, DecayMask),
             BuilderFamily.AdamW => Optimizers.AdamW(lr, wd, Scaling, Beta1, Beta2, Eps, UseAmsGrad, IsMaximizing, DecayMask),
+            BuilderFamily.RmsProp => Optimizers.RmsProp(lr, RmsAlpha, Eps, wd, MomentumFactor, IsCentered, IsMaximizing, DecayMask),
+            BuilderFamily.Adagrad => Optimizers.Adagrad(lr, AdagradLrDecay, wd, AdagradInitialAccumulator, Eps, IsMaximizing, DecayMask),
+            BuilderFamily.Adadelta => Optimizers.Adadelta(lr, AdadeltaRho, Eps, wd, IsMaximizing, DecayMask),
+            BuilderFamily.Adamax => Optimizers.Adamax(lr, Beta1, Beta2, Eps, wd, IsMaximizing, DecayMask),
+            BuilderFamily.NAdam => Optimizers.NAdam(lr, Beta1, Beta2, Eps, wd, NAdamMomentumDecay, DecayMask),
+            BuilderFamily.RAdam => Optimizers.RAdam(lr, Beta1, Beta2, Eps, wd, DecayMask),
+            BuilderFamily.NAdamW => Optimizers.NAdamW(lr, wd, Scaling, Beta1, Beta2, Eps, NAdamMomentumDecay, DecayMask),
+            BuilderFamily.RAdamW => Optimizers.RAdamW(lr, wd, Scaling, Beta1, Beta2, Eps, DecayMask),
             _ => throw new InvalidOperationException($"Unknown optimizer family {Kind}."),
         };
         if (ProximalStrength > 0)
@@ -219,11 +313,14 @@ public sealed record OptimizerBuilder
         }
     }
 
-    private void RequireAdam(string method)
+    private void RequireAdam(string method) =>
+        Require(method, BuilderFamily.Adam, BuilderFamily.AdamW, BuilderFamily.Adamax, BuilderFamily.NAdam, BuilderFamily.NAdamW, BuilderFamily.RAdam, BuilderFamily.RAdamW);
+
+    private void Require(string method, params BuilderFamily[] kinds)
     {
-        if (Kind is not (BuilderFamily.Adam or BuilderFamily.AdamW))
+        if (!kinds.Contains(Kind))
         {
-            throw new InvalidOperationException($"{method} applies to Adam and AdamW, not {Kind}.");
+            throw new InvalidOperationException($"{method} applies to {string.Join(", ", kinds)}, not {Kind}.");
         }
     }
 }
@@ -235,4 +332,12 @@ internal enum BuilderFamily
     SgdW = 1,
     Adam = 2,
     AdamW = 3,
+    RmsProp = 4,
+    Adagrad = 5,
+    Adadelta = 6,
+    Adamax = 7,
+    NAdam = 8,
+    RAdam = 9,
+    NAdamW = 10,
+    RAdamW = 11,
 }

@@ -23,7 +23,7 @@ namespace Regularization;
 /// </code>
 /// </example>
 /// </remarks>
-public static class Optimizers
+public static partial class Optimizers
 {
     /// <summary>
     /// Stochastic gradient descent as PyTorch's <c>torch.optim.SGD</c> (coupled weight decay):

@@ -23,7 +23,7 @@ namespace Regularization;
 /// </code>
 /// </example>
 /// </remarks>
-public static class Transforms
+public static partial class Transforms
 {
     /// <summary>Passes updates through unchanged: <c>u' = u</c>.</summary>
     [Pure]

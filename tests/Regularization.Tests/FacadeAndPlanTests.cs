@@ -60,13 +60,22 @@ public sealed class FacadeAndPlanTests
             opt.Step(g); // warm up: tiered compilation, schedule evaluation
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        // A step that allocated would allocate in every window; on a loaded machine the runtime can finish tiered
+        // compilation inside a window and allocate once there (seen about once in five full runs, 672 bytes), so one
+        // clean window out of five is required.
+        var allocated = new List<long>();
+        for (var window = 0; window < 5 && (allocated.Count == 0 || allocated[^1] != 0); window++)
         {
-            opt.Step(g);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                opt.Step(g);
+            }
+
+            allocated.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(allocated[^1] == 0, $"every window allocated: {string.Join(", ", allocated)} bytes");
     }
 
     [Theory]

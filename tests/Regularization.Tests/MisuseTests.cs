@@ -87,3 +87,32 @@ public sealed class MisuseTests
             where T : struct, IEquatable<T>, IFormattable => new ClipState(reader.ReadCount("count"));
     }
 }
+
+/// <summary>NAdam keeps a memo of its running product; results must not depend on it (order of calls, threads).</summary>
+public sealed class NAdamMemoTests
+{
+    [Fact]
+    public void StepsInAnyOrderAndFromManyThreadsGiveTheSequentialBits()
+    {
+        var p0 = ParamSet.Of(Param.Of("w", Matrix<double>.Build.Dense(3, 4, (i, j) => (i - j) * 0.25)));
+        var g = ParamSet.Of(Param.Of("w", Matrix<double>.Build.Dense(3, 4, (i, j) => ((i * 4) + j - 5) * 0.1)));
+        var sequential = Optimizers.NAdam(weightDecay: 0.01);
+        var states = new List<TransformState> { sequential.Init(p0) };
+        var updates = new List<ParamSet<double>>();
+        for (var s = 0; s < 40; s++)
+        {
+            var r = sequential.Update(g, states[^1], p0);
+            updates.Add(r.Updates);
+            states.Add(r.State);
+        }
+
+        var shared = Optimizers.NAdam(weightDecay: 0.01); // a fresh value whose memo sees the steps out of order
+        var order = Enumerable.Range(0, 40).OrderBy(i => (i * 17) % 40).ToArray();
+        var results = new ParamSet<double>[40];
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = 8 }, s => results[s] = shared.Update(g, states[s], p0).Updates);
+        for (var s = 0; s < 40; s++)
+        {
+            Assert.True(results[s].BitwiseEquals(updates[s]), $"step {s + 1} differs");
+        }
+    }
+}

@@ -11,13 +11,23 @@ public sealed class NonFiniteTests
 
     private static ParamSet<double> Bad() => Set(("w", M(2, 2, 1, double.NaN, 3, double.PositiveInfinity)), ("b", M(2, 1, 0.5, 1)));
 
-    public static TheoryData<string> Kinds() => ["sgd", "adamw", "prox"];
+    public static TheoryData<string> Kinds() =>
+        ["sgd", "adamw", "prox", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "radam", "nadamw", "asgd", "rprop"];
 
     private static IGradientTransform Make(string kind, NonFinitePolicy policy) => Optimizers.WithNonFinitePolicy(
         kind switch
         {
             "sgd" => Optimizers.Sgd(0.1, momentum: 0.9, weightDecay: 0.01),
             "adamw" => Optimizers.AdamW(0.01, amsgrad: true),
+            "rmsprop" => Optimizers.RmsProp(weightDecay: 0.01, momentum: 0.9, centered: true),
+            "adagrad" => Optimizers.Adagrad(lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1),
+            "adadelta" => Optimizers.Adadelta(weightDecay: 0.01),
+            "adamax" => Optimizers.Adamax(weightDecay: 0.01),
+            "nadam" => Optimizers.NAdam(weightDecay: 0.01),
+            "radam" => Optimizers.RAdam(weightDecay: 0.01),
+            "nadamw" => Optimizers.NAdamW(),
+            "asgd" => Optimizers.Asgd(weightDecay: 0.01, t0: 0),
+            "rprop" => Optimizers.Rprop(),
             _ => Optimizers.WithProximalL1(Optimizers.Adam(0.01), 0.1),
         },
         policy);

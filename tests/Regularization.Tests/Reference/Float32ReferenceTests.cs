@@ -36,7 +36,17 @@ public sealed class Float32ReferenceTests(ITestOutputHelper output)
     [MemberData(nameof(Configs))]
     public void PurePathAndFacadeReplayPyTorchFloat32(string name)
     {
-        var config = Get(name);
+        var (ulps, where) = Replay(Get(name));
+        output.WriteLine($"{name}: largest error {ulps} float32 ulps ({where})");
+    }
+
+    /// <summary>
+    /// Replays one float32 configuration through the pure path and the facade (asserting they agree bit for bit and stay
+    /// within <see cref="UlpsPerStep"/> ulps per step of PyTorch); returns the largest error seen, in ulps, and where.
+    /// </summary>
+    internal static (double Ulps, string Where) Replay(RefConfig config)
+    {
+        var name = config.Name;
         var transform = config.Transform();
         var pure = Single(config.InitialParameters());
         var state = transform.Init(pure);
@@ -70,6 +80,6 @@ public sealed class Float32ReferenceTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{name}: largest error {worst} float32 ulps ({where})");
+        return (worst, where);
     }
 }

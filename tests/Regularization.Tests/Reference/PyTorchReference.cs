@@ -62,13 +62,26 @@ internal sealed record RefConfig(
         }
 
         bool B(string key) => hyper.TryGetProperty(key, out var h) && h.GetBoolean();
-        double[] Betas() => hyper.TryGetProperty("betas", out var b) ? b.EnumerateArray().Select(x => x.GetDouble()).ToArray() : [0.9, 0.999];
+        double[] Pair(string key, double first, double second) =>
+            hyper.TryGetProperty(key, out var b) ? b.EnumerateArray().Select(x => x.GetDouble()).ToArray() : [first, second];
+        double[] Betas() => Pair("betas", 0.9, 0.999);
 
         return Optimizer switch
         {
             "sgd" => Optimizers.Sgd(D("lr", double.NaN), D("momentum", 0), D("dampening", 0), B("nesterov"), D("weight_decay", 0), B("maximize")),
             "adam" => Optimizers.Adam(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 0), B("amsgrad"), B("maximize")),
             "adamw" => Optimizers.AdamW(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 1e-2), B("amsgrad"), B("maximize")),
+            "rmsprop" => Optimizers.RmsProp(D("lr", 1e-2), D("alpha", 0.99), D("eps", 1e-8), D("weight_decay", 0), D("momentum", 0), B("centered"), B("maximize")),
+            "adagrad" => Optimizers.Adagrad(D("lr", 1e-2), D("lr_decay", 0), D("weight_decay", 0), D("initial_accumulator_value", 0), D("eps", 1e-10), B("maximize")),
+            "adamax" => Optimizers.Adamax(D("lr", 2e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 0), B("maximize")),
+            "nadam" => Optimizers.NAdam(D("lr", 2e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 0), D("momentum_decay", 4e-3)),
+            "radam" => Optimizers.RAdam(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 0)),
+            "nadamw" => Optimizers.NAdamW(D("lr", 2e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 1e-2), D("momentum_decay", 4e-3)),
+            "radamw" => Optimizers.RAdamW(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 1e-2)),
+            "adadelta" => Optimizers.Adadelta(D("lr", 1.0), D("rho", 0.9), D("eps", 1e-6), D("weight_decay", 0), B("maximize")),
+            "asgd" => Optimizers.Asgd(D("lr", 1e-2), D("lambd", 1e-4), D("alpha", 0.75), D("t0", 1e6), D("weight_decay", 0), B("maximize")),
+            "rprop" => Optimizers.Rprop(
+                D("lr", 1e-2), Pair("etas", 0.5, 1.2)[0], Pair("etas", 0.5, 1.2)[1], Pair("step_sizes", 1e-6, 50)[0], Pair("step_sizes", 1e-6, 50)[1], B("maximize")),
             _ => throw new InvalidOperationException(Optimizer),
         };
     }
@@ -93,6 +106,16 @@ internal static class PyTorchReference
     public static RefConfig[] Optimizers32 => Configs32.Value;
 
     private static RefConfig[] LoadOptimizers() => LoadOptimizers("optimizers.json");
+
+    private static readonly Lazy<RefConfig[]> FamilyConfigs = new(() => LoadOptimizers("family.json"));
+
+    private static readonly Lazy<RefConfig[]> FamilyConfigs32 = new(() => LoadOptimizers("family_float32.json"));
+
+    /// <summary>RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta, ASGD and Rprop in float64 (family.json).</summary>
+    public static RefConfig[] Family => FamilyConfigs.Value;
+
+    /// <summary>The same configurations in float32 (family_float32.json).</summary>
+    public static RefConfig[] Family32 => FamilyConfigs32.Value;
 
     private static RefConfig[] LoadOptimizers(string file)
     {

@@ -134,7 +134,7 @@ public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
             agreement.Add($"step {s + 1} {name}", expected.Params[name].Data, parameters[name].Value.AsColumnMajorArray());
             foreach (var (key, value) in expected.State[name])
             {
-                agreement.Add($"step {s + 1} {name}.{key}", value.Data, Buffer(state, name, key).Value.AsColumnMajorArray());
+                agreement.Add($"step {s + 1} {name}.{key}", value.Data, Buffer<double>(state, name, key).Value.AsColumnMajorArray());
             }
 
             if (expected.StepCounts.TryGetValue(name, out var count))
@@ -144,12 +144,10 @@ public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
         }
     }
 
-    private static Param<double> Buffer(TransformState state, string name, string key) => key switch
-    {
-        "momentum_buffer" => States.Of<SlotState<double>>(state).Single(t => t.SlotNames.Contains("momentum_buffer") && t["momentum_buffer"].Contains(name))["momentum_buffer"][name],
-        "exp_avg" or "exp_avg_sq" or "max_exp_avg_sq" => States.Of<SlotState<double>>(state).Single(a => a.SlotNames.Contains(key) && a[key].Contains(name))[key][name],
-        _ => throw new InvalidOperationException(key),
-    };
+    /// <summary>The buffer <paramref name="key"/> (a PyTorch state name, which is the slot's name) of one parameter.</summary>
+    internal static Param<T> Buffer<T>(TransformState state, string name, string key)
+        where T : struct, IEquatable<T>, IFormattable =>
+        States.Of<SlotState<T>>(state).Single(t => t.SlotNames.Contains(key) && t[key].Contains(name))[key][name];
 }
 
 /// <summary>Largest relative error and count of bit-identical elements.</summary>

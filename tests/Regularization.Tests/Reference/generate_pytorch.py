@@ -9,6 +9,9 @@ Outputs:
                    gradients: parameters and optimizer state after every step, for every configuration below.
   optimizers_float32.json  the same configurations in float32: initial parameters and gradients drawn in float64 and
                    rounded to float32, then PyTorch's float32 arithmetic (the values are exact float32 numbers).
+  family.json, family_float32.json  the same for RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta, ASGD, Rprop, and
+                   NAdamW/RAdamW (PyTorch 2.x decoupled_weight_decay, emulated: p *= 1 - lr*wd before step())
+                   (every flag of each), in float64 and float32.
   l2_equivalence.json  the second seed's claim, from autograd: SGD on loss + lambda*sum(w^2) versus
                    SGD(weight_decay=2*lambda) on loss, for a small least-squares model.
   schedules.json   closed-form values of StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR and LinearLR.
@@ -85,10 +88,72 @@ GROUP_CONFIGS = [
 
 STATE_KEYS = {"sgd": ["momentum_buffer"], "adam": ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"], "adamw": ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]}
 
+# The rest of the PyTorch 1.13 family (issue 12), written to family.json / family_float32.json: every flag of each.
+FAMILY_CONFIGS = [
+    ("rmsprop_default", "rmsprop", dict()),
+    ("rmsprop_weight_decay", "rmsprop", dict(lr=0.01, weight_decay=0.1)),
+    ("rmsprop_momentum", "rmsprop", dict(lr=0.01, momentum=0.9)),
+    ("rmsprop_centered", "rmsprop", dict(lr=0.01, centered=True)),
+    ("rmsprop_maximize", "rmsprop", dict(lr=0.01, maximize=True)),
+    ("rmsprop_centered_momentum_weight_decay_maximize", "rmsprop",
+     dict(lr=0.005, alpha=0.9, eps=1e-6, momentum=0.5, centered=True, weight_decay=0.05, maximize=True)),
+    ("adagrad_default", "adagrad", dict()),
+    ("adagrad_lr_decay", "adagrad", dict(lr=0.1, lr_decay=0.05)),
+    ("adagrad_initial_accumulator", "adagrad", dict(lr=0.1, initial_accumulator_value=0.5)),
+    ("adagrad_weight_decay_maximize", "adagrad",
+     dict(lr=0.05, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.1, eps=1e-8, maximize=True)),
+    ("adamax_default", "adamax", dict()),
+    ("adamax_weight_decay", "adamax", dict(lr=0.01, weight_decay=0.05)),
+    ("adamax_betas_eps_maximize", "adamax", dict(lr=0.02, betas=(0.8, 0.99), eps=1e-4, maximize=True)),
+    ("nadam_default", "nadam", dict()),
+    ("nadam_weight_decay", "nadam", dict(lr=0.01, weight_decay=0.05)),
+    ("nadam_betas_momentum_decay", "nadam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, momentum_decay=0.1)),
+    ("radam_default", "radam", dict()),
+    ("radam_weight_decay", "radam", dict(lr=0.01, weight_decay=0.05)),
+    ("radam_betas_eps", "radam", dict(lr=0.01, betas=(0.9, 0.9), eps=1e-6)),
+    ("adadelta_default", "adadelta", dict()),
+    ("adadelta_weight_decay", "adadelta", dict(lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.1)),
+    ("adadelta_maximize", "adadelta", dict(maximize=True)),
+    ("asgd_default", "asgd", dict()),
+    ("asgd_averaging_weight_decay", "asgd", dict(lr=0.05, lambd=0.01, alpha=0.5, t0=3.0, weight_decay=0.01)),
+    ("asgd_maximize", "asgd", dict(lr=0.05, t0=0.0, maximize=True)),
+    ("rprop_default", "rprop", dict()),
+    ("rprop_etas_step_sizes_maximize", "rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(0.01, 0.1), maximize=True)),
+    # PyTorch 2.x's NAdam/RAdam(decoupled_weight_decay=True): param.mul_(1 - lr*weight_decay) before the undecayed
+    # step. PyTorch 1.13 has no such flag, so the script does exactly that multiplication before step().
+    ("nadamw", "nadamw", dict(lr=0.01, weight_decay=0.1)),
+    ("nadamw_betas", "nadamw", dict(lr=0.005, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.05, momentum_decay=0.01)),
+    ("radamw", "radamw", dict(lr=0.01, weight_decay=0.1)),
+    ("radamw_betas", "radamw", dict(lr=0.01, betas=(0.9, 0.9), weight_decay=0.02)),
+]
+
+DECOUPLED = {"nadamw": "nadam", "radamw": "radam"}
+
+STATE_KEYS.update({
+    "rmsprop": ["square_avg", "grad_avg", "momentum_buffer"],
+    "adagrad": ["sum"],
+    "adamax": ["exp_avg", "exp_inf"],
+    "nadam": ["exp_avg", "exp_avg_sq"],
+    "radam": ["exp_avg", "exp_avg_sq"],
+    "adadelta": ["square_avg", "acc_delta"],
+    "asgd": ["ax"],
+    "rprop": ["prev", "step_size"],
+    "nadamw": ["exp_avg", "exp_avg_sq"],
+    "radamw": ["exp_avg", "exp_avg_sq"],
+})
+
+OPTIMIZER_CLASSES = {
+    "sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "rmsprop": torch.optim.RMSprop,
+    "adagrad": torch.optim.Adagrad, "adamax": torch.optim.Adamax, "nadam": torch.optim.NAdam, "radam": torch.optim.RAdam,
+    "adadelta": torch.optim.Adadelta, "asgd": torch.optim.ASGD, "rprop": torch.optim.Rprop,
+}
+
 
 def make_optimizer(kind, named, kwargs, groups=None):
-    cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[kind]
+    cls = OPTIMIZER_CLASSES[DECOUPLED.get(kind, kind)]
     kwargs = dict(kwargs)
+    if kind in DECOUPLED:
+        kwargs.pop("weight_decay")
     kwargs["foreach"] = False
     if groups is None:
         return cls([p for _, p in named], **kwargs)
@@ -116,11 +181,15 @@ def trajectory(name, kind, kwargs, seed, groups=None, dtype=torch.float64):
                 g[0, 0] = 0.0  # an exact zero gradient entry
             p.grad = g.clone()
             grads[pname] = colmajor(g)
+        if kind in DECOUPLED:
+            with torch.no_grad():
+                for _, p in named:
+                    p.mul_(1 - kwargs["lr"] * kwargs["weight_decay"])
         opt.step()
         state = {}
         for pname, p in named:
             st = opt.state[p]
-            state[pname] = {k: colmajor(st[k]) for k in STATE_KEYS[kind] if st.get(k) is not None}
+            state[pname] = {k: colmajor(st[k]) for k in STATE_KEYS[kind] if torch.is_tensor(st.get(k)) and st[k].numel() > 0}
             if "step" in st:
                 state[pname]["step"] = float(st["step"])
         steps.append({"grads": grads, "params": {pname: colmajor(p) for pname, p in named}, "state": state})
@@ -141,6 +210,11 @@ def optimizers(dtype=torch.float64):
         configs.append(trajectory(name, kind, kwargs, seed=1000 + i, dtype=dtype))
     for i, (name, kind, kwargs, groups) in enumerate(GROUP_CONFIGS):
         configs.append(trajectory(name, kind, kwargs, seed=2000 + i, groups=groups, dtype=dtype))
+    return {**meta(str(dtype).replace("torch.", "")), "steps_per_config": STEPS, "configs": configs}
+
+
+def family(dtype=torch.float64):
+    configs = [trajectory(name, kind, kwargs, seed=3000 + i, dtype=dtype) for i, (name, kind, kwargs) in enumerate(FAMILY_CONFIGS)]
     return {**meta(str(dtype).replace("torch.", "")), "steps_per_config": STEPS, "configs": configs}
 
 
@@ -210,5 +284,7 @@ if __name__ == "__main__":
         print(f"warning: references were made with PyTorch 1.13.1; this is {torch.__version__}", file=sys.stderr)
     write("optimizers.json", optimizers())
     write("optimizers_float32.json", optimizers(torch.float32))
+    write("family.json", family())
+    write("family_float32.json", family(torch.float32))
     write("l2_equivalence.json", l2_equivalence())
     write("schedules.json", schedules())

@@ -1,0 +1,116 @@
+using Xunit.Abstractions;
+
+namespace Regularization.Tests.Reference;
+
+/// <summary>
+/// Replays PyTorch 1.13's trajectories of RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta, ASGD and Rprop (and of NAdamW and
+/// RAdamW, emulated as PyTorch 2.x's decoupled_weight_decay: the parameter multiplied by 1 - lr*wd before each step)
+/// (family.json and family_float32.json, written by generate_pytorch.py: every flag of each, a 4x3 weight and a
+/// length-3 bias, 12 steps of fixed random gradients) through the pure path and the facade, comparing the parameters,
+/// every state buffer and the step count after every step.
+/// </summary>
+/// <remarks>
+/// Float64 bound: element-wise relative error <c>|ours - torch| &lt;= Tolerance * |torch|</c> (exact where PyTorch has
+/// 0). The largest error seen is 5.0e-15 (nadam_weight_decay; 2026-12-02, this machine), so the bound, 1e-14, is 2x
+/// what is reached and 100x tighter than issue 12's target of 1e-12; Adagrad, Adadelta, RAdam, Rprop and most
+/// configurations of the others agree bit for bit, and the test output reports the largest error. The buffers use PyTorch's operation order and fused
+/// multiply-adds; the remaining differences are in the last operations of a step, where PyTorch folds the learning rate
+/// into one <c>addcdiv_</c> and the chain scales the update by the learning rate first. Float32: the bound of
+/// <see cref="Float32ReferenceTests"/> (1 ulp of the tensor's largest element per step).
+/// </remarks>
+public sealed class FamilyReferenceTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 1e-14;
+
+    private static readonly string[] Kinds = ["rmsprop", "adagrad", "adamax", "nadam", "radam", "adadelta", "asgd", "rprop", "nadamw", "radamw"];
+
+    public static IEnumerable<object[]> Configs() => PyTorchReference.Family.Select(c => new object[] { c.Name });
+
+    [Fact]
+    public void EveryOptimizerAndFlagHasATrajectoryInBothPrecisions()
+    {
+        var configs = PyTorchReference.Family;
+        Assert.Equal(configs.Select(c => c.Name), PyTorchReference.Family32.Select(c => c.Name));
+        Assert.All(configs, c => Assert.True(c.Steps.Length >= 12, c.Name));
+        Assert.All(Kinds, k => Assert.Contains(configs, c => c.Optimizer == k));
+        foreach (var flag in new[] { "momentum", "centered", "lr_decay", "initial_accumulator_value", "maximize", "weight_decay" })
+        {
+            Assert.Contains(configs, c => c.Hyper.TryGetProperty(flag, out _));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void PurePathReplaysPyTorch(string name)
+    {
+        var config = Get(name);
+        var transform = config.Transform();
+        var parameters = config.InitialParameters();
+        var state = transform.Init(parameters);
+        var agreement = new Agreement();
+        for (var s = 0; s < config.Steps.Length; s++)
+        {
+            var result = Pure.Step(transform, config.Gradients(s), state, parameters);
+            (parameters, state) = (result.Parameters, result.State);
+            Compare(config, s, parameters, state, agreement);
+        }
+
+        output.WriteLine($"{name} (pure): {agreement}");
+        Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void FacadeReplaysPyTorchAndEqualsThePurePathBitForBit(string name)
+    {
+        var config = Get(name);
+        var transform = config.Transform();
+        var pure = config.InitialParameters();
+        var state = transform.Init(pure);
+        var optimizer = Optimizer.Create(transform, config.InitialParameters());
+        Assert.True(optimizer.IsFused, $"{name} should run fused");
+        var agreement = new Agreement();
+        for (var s = 0; s < config.Steps.Length; s++)
+        {
+            var result = Pure.Step(transform, config.Gradients(s), state, pure);
+            (pure, state) = (result.Parameters, result.State);
+            optimizer.Step(config.Gradients(s));
+            Assert.True(TestUtil.BitwiseEqual(pure, optimizer.Parameters), $"{name}: parameters differ at step {s + 1}");
+            Assert.Equal(state, optimizer.State);
+            Compare(config, s, optimizer.Parameters, optimizer.State, agreement);
+        }
+
+        output.WriteLine($"{name} (facade): {agreement}");
+        Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void Float32PurePathAndFacadeReplayPyTorch(string name)
+    {
+        var (ulps, where) = Float32ReferenceTests.Replay(PyTorchReference.Family32.Single(c => c.Name == name));
+        output.WriteLine($"{name}: largest error {ulps} float32 ulps ({where})");
+    }
+
+    private static RefConfig Get(string name) => PyTorchReference.Family.Single(c => c.Name == name);
+
+    private static void Compare(RefConfig config, int s, ParamSet<double> parameters, TransformState state, Agreement agreement)
+    {
+        var expected = config.Steps[s];
+        foreach (var (name, _) in config.Params)
+        {
+            agreement.Add($"step {s + 1} {name}", expected.Params[name].Data, parameters[name].Value.AsColumnMajorArray());
+            foreach (var (key, value) in expected.State[name])
+            {
+                agreement.Add($"step {s + 1} {name}.{key}", value.Data, ReferenceTrajectoryTests.Buffer<double>(state, name, key).Value.AsColumnMajorArray());
+            }
+
+            var slots = States.Of<SlotState<double>>(state).Single(t => t.SlotNames.Count > 0 && t[t.SlotNames[0]].Contains(name));
+            Assert.Equal(s + 1, slots.Count);
+            if (expected.StepCounts.TryGetValue(name, out var count))
+            {
+                Assert.Equal((long)count, slots.Count);
+            }
+        }
+    }
+}
