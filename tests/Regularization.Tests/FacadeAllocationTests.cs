@@ -52,12 +52,20 @@ public sealed class FacadeAllocationTests
             optimizer.Step(gradients); // JIT, first-use runners
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10; i++)
+        // A step that allocated would allocate in every window; the runtime can finish tiered compilation inside a
+        // window and allocate once there (seen on a loaded machine), so one clean window out of five is required.
+        var allocated = new List<long>();
+        for (var window = 0; window < 5 && (allocated.Count == 0 || allocated[^1] != 0); window++)
         {
-            optimizer.Step(gradients);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10; i++)
+            {
+                optimizer.Step(gradients);
+            }
+
+            allocated.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(allocated[^1] == 0, $"{name}: every window allocated: {string.Join(", ", allocated)} bytes");
     }
 }
