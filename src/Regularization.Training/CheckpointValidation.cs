@@ -56,12 +56,8 @@ internal static class CheckpointValidation
             case EmptyState:
                 break;
             case SlotState<double> s:
+                // The buffers' values were checked as the core decoded them (finite; second moments >= 0).
                 RequireCounter(s.Count, step, s.SlotNames.Count == 0 ? "a step counter of the optimizer state" : $"the step counter of the optimizer's {string.Join(", ", s.SlotNames)}", path);
-                foreach (var (set, name) in s.Slots.Zip(s.SlotNames))
-                {
-                    RequireFinite(set, $"the optimizer's {name}", path);
-                }
-
                 break;
             case ChainState ch:
                 foreach (var s in ch.Inner)
@@ -205,14 +201,6 @@ internal static class CheckpointValidation
         if (!double.IsFinite(value) || value < 0)
         {
             throw Fail(path, $"{what} is {Num(value)}; it must be finite and >= 0.");
-        }
-    }
-
-    private static void RequireFinite(ParamSet<double> set, string what, string path)
-    {
-        foreach (var p in set)
-        {
-            RequireFinite(p, $"{what} of {p.Name}", path);
         }
     }
 

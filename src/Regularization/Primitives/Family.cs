@@ -6,8 +6,8 @@ namespace Regularization;
 // The PyTorch 1.13 optimizer family (issue 12): one primitive per optimizer, each mirroring the operation order and the
 // fused multiply-adds of torch.optim's _single_tensor_* functions. The chains around them are in Optimizers.Family.cs.
 
-/// <summary>Shared checkpoint checks of the family's slots.</summary>
-internal static class FamilySlots
+/// <summary>Checks of slots read from a checkpoint, shared by the primitives (Adam's family, RMSprop, Adagrad, ...).</summary>
+internal static class SlotChecks
 {
     /// <summary>Null when every element is &gt;= 0; otherwise the message naming <paramref name="what"/>.</summary>
     public static string? NonNegative<T>(ReadOnlySpan<T> values, string what)
@@ -56,7 +56,7 @@ internal sealed class ScaleByRmsPropPrimitive : ElementwiseTransform
         $"ScaleByRmsProp(alpha {Validate.Format(Alpha)}, epsilon {Validate.Format(Epsilon)}, momentum {Validate.Format(Momentum)}, centered {Centered})";
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot == 0 ? FamilySlots.NonNegative(values, "mean square") : null);
+        base.CheckSlot(slot, values) ?? (slot == 0 ? SlotChecks.NonNegative(values, "mean square") : null);
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) =>
         sink.Use(new Rule<T>(Num<T>.Splat(Alpha), Num<T>.Splat(1 - Alpha), Num<T>.Splat(Epsilon), Num<T>.Splat(Momentum), Centered, Momentum > 0));
@@ -128,7 +128,7 @@ internal sealed class AdagradPrimitive : ElementwiseTransform
     protected override double InitialValue(int slot) => InitialAccumulatorValue;
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? FamilySlots.NonNegative(values, "sum of squares");
+        base.CheckSlot(slot, values) ?? SlotChecks.NonNegative(values, "sum of squares");
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
@@ -172,7 +172,7 @@ internal sealed class ScaleByAdadeltaPrimitive : ElementwiseTransform
     public override string ToString() => $"ScaleByAdadelta(rho {Validate.Format(Rho)}, epsilon {Validate.Format(Epsilon)})";
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? FamilySlots.NonNegative(values, slot == 0 ? "mean square" : "mean square update");
+        base.CheckSlot(slot, values) ?? SlotChecks.NonNegative(values, slot == 0 ? "mean square" : "mean square update");
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) =>
         sink.Use(new Rule<T>(Num<T>.Splat(Rho), Num<T>.Splat(1 - Rho), Num<T>.Splat(Epsilon)));
@@ -217,7 +217,7 @@ internal sealed class ScaleByAdamaxPrimitive : ElementwiseTransform
     public override string ToString() => $"ScaleByAdamax(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)})";
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot == 1 ? FamilySlots.NonNegative(values, "infinity norm") : null);
+        base.CheckSlot(slot, values) ?? (slot == 1 ? SlotChecks.NonNegative(values, "infinity norm") : null);
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
@@ -269,7 +269,7 @@ internal sealed class ScaleByNAdamPrimitive : ElementwiseTransform
         $"ScaleByNAdam(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)}, momentum decay {Validate.Format(MomentumDecay)})";
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot == 1 ? FamilySlots.NonNegative(values, "second moment") : null);
+        base.CheckSlot(slot, values) ?? (slot == 1 ? SlotChecks.NonNegative(values, "second moment") : null);
 
     private double Mu(long step) => Beta1 * (1.0 - (0.5 * Math.Pow(0.96, step * MomentumDecay)));
 
@@ -350,7 +350,7 @@ internal sealed class ScaleByRAdamPrimitive : ElementwiseTransform
     public override string ToString() => $"ScaleByRAdam(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)})";
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot == 1 ? FamilySlots.NonNegative(values, "second moment") : null);
+        base.CheckSlot(slot, values) ?? (slot == 1 ? SlotChecks.NonNegative(values, "second moment") : null);
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
@@ -478,7 +478,7 @@ internal sealed class RpropPrimitive : ElementwiseTransform
     protected override double InitialValue(int slot) => slot == 1 ? LearningRate : 0;
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot == 1 ? FamilySlots.NonNegative(values, "step size") : null);
+        base.CheckSlot(slot, values) ?? (slot == 1 ? SlotChecks.NonNegative(values, "step size") : null);
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) =>
         sink.Use(new Rule<T>(Num<T>.Splat(EtaMinus), Num<T>.Splat(EtaPlus), Num<T>.Splat(StepSizeMin), Num<T>.Splat(StepSizeMax)));

@@ -176,7 +176,7 @@ internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
     public override string ToString() => $"ScaleByAdam(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)}, amsgrad {AmsGrad})";
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot >= 1 && values.ToArray().Any(x => Num<T>.ToDouble(x) < 0) ? "holds a negative second moment" : null);
+        base.CheckSlot(slot, values) ?? (slot >= 1 ? SlotChecks.NonNegative(values, "second moment") : null);
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
