@@ -48,14 +48,14 @@ internal sealed class ScaleByLionPrimitive : ElementwiseTransform
 /// The layer-wise trust ratio of LARS and LAMB: for each parameter, <c>u' = r * u</c> with
 /// <c>r = trustCoefficient * min(||p||, maxWeightNorm) / (||u|| + eps)</c>, and <c>r = 1</c> where
 /// <c>min(||p||, maxWeightNorm)</c> or <c>||u||</c> is 0 (Euclidean norms over the whole parameter). Stateless
-/// (<see cref="EmptyState"/>).
+/// (<see cref="EmptyState"/>). A sealed record: equal when its three values are.
 /// </summary>
 /// <remarks>
 /// The factor is a reduction over the whole parameter, so this is not an element rule: the fused plan treats it as a
 /// barrier that splits the parameter's pass in two (the ops before it over the whole parameter, the norms, then the
 /// scaling and the ops after it). The norms are sums of squares in double in a fixed order, whatever the element type.
 /// </remarks>
-internal sealed class ScaleByTrustRatioTransform : IGradientTransform, IEquatable<ScaleByTrustRatioTransform>
+internal sealed record ScaleByTrustRatioTransform : IGradientTransform
 {
     public ScaleByTrustRatioTransform(double trustCoefficient, double epsilon, double maxWeightNorm)
     {
@@ -93,13 +93,6 @@ internal sealed class ScaleByTrustRatioTransform : IGradientTransform, IEquatabl
 
     public TransformState ReadState<T>(StateReader reader, ParamSet<T> parameters)
         where T : struct, IEquatable<T>, IFormattable => EmptyState.Instance;
-
-    public bool Equals(ScaleByTrustRatioTransform? other) =>
-        other is not null && TrustCoefficient.Equals(other.TrustCoefficient) && Epsilon.Equals(other.Epsilon) && MaxWeightNorm.Equals(other.MaxWeightNorm);
-
-    public override bool Equals(object? obj) => Equals(obj as ScaleByTrustRatioTransform);
-
-    public override int GetHashCode() => HashCode.Combine(TrustCoefficient, Epsilon, MaxWeightNorm);
 
     public override string ToString() =>
         $"ScaleByTrustRatio(coefficient {Validate.Format(TrustCoefficient)}, epsilon {Validate.Format(Epsilon)}, max weight norm {Validate.Format(MaxWeightNorm)})";
