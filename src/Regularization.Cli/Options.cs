@@ -247,6 +247,9 @@ internal static class OptionNames
         ["BatchSize"] = "--batch-size",
         ["Seed"] = "--seed",
         ["Optimizer"] = "--optimizer",
+        ["Beta1"] = "--beta1",
+        ["Beta2"] = "--beta2",
+        ["Epsilon"] = "--eps",
     };
 
     /// <summary>The command line's name for a library option, or the name itself when the command line has none.</summary>

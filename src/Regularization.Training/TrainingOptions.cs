@@ -222,7 +222,7 @@ public sealed record TrainingOptions
         Require(Epochs >= 0, nameof(Epochs), $"Epochs must be >= 0 (it is {Epochs}).");
         Require(BatchSize >= 1, nameof(BatchSize), $"BatchSize must be >= 1 (it is {BatchSize}).");
         Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), $"EvaluationBatchSize must be >= 1 (it is {EvaluationBatchSize}).");
-        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), $"Optimizer {(int)Optimizer} is not an optimizer kind (Sgd, SgdW, Adam, AdamW).");
+        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), $"Optimizer {(int)Optimizer} is not an optimizer kind ({string.Join(", ", Enum.GetNames<OptimizerKind>())}).");
         Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), $"LearningRate must be finite and > 0 (it is {Show(LearningRate)}).");
         NonNegative(WeightDecay, nameof(WeightDecay));
         NonNegative(L1, nameof(L1));
@@ -236,14 +236,105 @@ public sealed record TrainingOptions
         {
             Require(!Nesterov || (Momentum > 0 && Dampening == 0), nameof(Nesterov), "Nesterov momentum needs Momentum > 0 and Dampening 0.");
         }
-        else
+        else if (Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW)
         {
             Require(Momentum == 0 && Dampening == 0 && !Nesterov, nameof(Momentum), $"Momentum, Dampening and Nesterov apply to SGD and SGDW, not {Optimizer}.");
             Require(Beta1 is >= 0 and < 1, nameof(Beta1), $"Beta1 must be in [0, 1) (it is {Show(Beta1)}).");
             Require(Beta2 is >= 0 and < 1, nameof(Beta2), $"Beta2 must be in [0, 1) (it is {Show(Beta2)}).");
             NonNegative(Epsilon, nameof(Epsilon));
         }
+        else
+        {
+            var momentum = Optimizer is OptimizerKind.RmsProp or OptimizerKind.Lars;
+            Require(Dampening == 0 && !Nesterov && (momentum || Momentum == 0), nameof(Momentum), momentum
+                ? $"Dampening and Nesterov apply to SGD and SGDW, not {Optimizer}."
+                : $"Momentum, Dampening and Nesterov apply to SGD, SGDW, RmsProp (Momentum) and Lars (Momentum), not {Optimizer}.");
+            Require(Optimizer != OptimizerKind.Rprop || WeightDecay == 0, nameof(WeightDecay), $"Rprop has no weight decay (PyTorch's Rprop); WeightDecay must be 0 (it is {Show(WeightDecay)}).");
+            try
+            {
+                Family();
+            }
+            catch (ArgumentException e)
+            {
+                // The factories name their arguments (beta1, epsilon): say which option fed it.
+                var property = e.ParamName switch
+                {
+                    "beta1" => nameof(Beta1),
+                    "beta2" or "alpha" or "rho" => nameof(Beta2),
+                    "epsilon" => nameof(Epsilon),
+                    "momentum" => nameof(Momentum),
+                    "weightDecay" => nameof(WeightDecay),
+                    "learningRate" => nameof(LearningRate),
+                    _ => e.ParamName ?? nameof(Optimizer),
+                };
+                throw new ArgumentException($"Invalid training option: {property} for {Optimizer}: {e.Message}", property, e);
+            }
+        }
     }
+
+    /// <summary>
+    /// The default options of an optimizer: the first seed's run with that optimizer and its PyTorch (or paper) default
+    /// hyperparameters. Sgd, SgdW, Adam and AdamW keep the first seed's learning rate 0.01 and weight decay 1e-4 (as the
+    /// command line always had); the others take their factory's defaults (learning rate, weight decay, betas or
+    /// <c>alpha</c>/<c>rho</c> in <see cref="Beta2"/>, epsilon, momentum), LARS the seed's learning rate 0.01 (it has no
+    /// default).
+    /// </summary>
+    /// <example><code>var lion = TrainingOptions.ForOptimizer(OptimizerKind.Lion); // lr 1e-4, betas (0.9, 0.99), weight decay 0</code></example>
+    /// <param name="kind">The optimizer.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not defined.</exception>
+    public static TrainingOptions ForOptimizer(OptimizerKind kind)
+    {
+        var o = new TrainingOptions(optimizer: kind);
+        return kind switch
+        {
+            OptimizerKind.Sgd or OptimizerKind.SgdW or OptimizerKind.Adam or OptimizerKind.AdamW => o,
+            OptimizerKind.RmsProp => o with { LearningRate = 1e-2, WeightDecay = 0, Beta2 = 0.99, Epsilon = 1e-8 },
+            OptimizerKind.Adagrad => o with { LearningRate = 1e-2, WeightDecay = 0, Epsilon = 1e-10 },
+            OptimizerKind.Adadelta => o with { LearningRate = 1.0, WeightDecay = 0, Beta2 = 0.9, Epsilon = 1e-6 },
+            OptimizerKind.Adamax or OptimizerKind.NAdam => o with { LearningRate = 2e-3, WeightDecay = 0 },
+            OptimizerKind.NAdamW => o with { LearningRate = 2e-3, WeightDecay = 1e-2 },
+            OptimizerKind.RAdam => o with { LearningRate = 1e-3, WeightDecay = 0 },
+            OptimizerKind.RAdamW => o with { LearningRate = 1e-3, WeightDecay = 1e-2 },
+            OptimizerKind.Asgd or OptimizerKind.Rprop => o with { LearningRate = 1e-2, WeightDecay = 0 },
+            OptimizerKind.Lion => o with { LearningRate = 1e-4, WeightDecay = 0, Beta2 = 0.99 },
+            OptimizerKind.Lamb => o with { LearningRate = 1e-3, WeightDecay = 0, Epsilon = 1e-6 },
+            OptimizerKind.Lars => o with { LearningRate = 1e-2, WeightDecay = 0, Momentum = 0.9, Epsilon = 0 },
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimizer kind."),
+        };
+    }
+
+    /// <summary>The optimizers beyond SGD and Adam, through their <see cref="Optimizers"/> schedule overloads (decay masked by <see cref="RegularizationMask"/>).</summary>
+    private IGradientTransform Family()
+    {
+        var lr = Schedule.Constant(LearningRate);
+        var wd = Schedule.Constant(WeightDecay);
+        var mask = RegularizationMask;
+        return Optimizer switch
+        {
+            OptimizerKind.RmsProp => Optimizers.RmsProp(lr, Beta2, Epsilon, wd, Momentum, decayMask: mask),
+            OptimizerKind.Adagrad => Optimizers.Adagrad(lr, weightDecay: wd, epsilon: Epsilon, decayMask: mask),
+            OptimizerKind.Adadelta => Optimizers.Adadelta(lr, Beta2, Epsilon, wd, decayMask: mask),
+            OptimizerKind.Adamax => Optimizers.Adamax(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
+            OptimizerKind.NAdam => Optimizers.NAdam(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
+            OptimizerKind.NAdamW => Optimizers.NAdamW(lr, wd, DecayScaling.LearningRate, Beta1, Beta2, Epsilon, decayMask: mask),
+            OptimizerKind.RAdam => Optimizers.RAdam(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
+            OptimizerKind.RAdamW => Optimizers.RAdamW(lr, wd, DecayScaling.LearningRate, Beta1, Beta2, Epsilon, decayMask: mask),
+            OptimizerKind.Asgd => mask is null ? Optimizers.Asgd(LearningRate, weightDecay: WeightDecay) : MaskedAsgd(mask),
+            OptimizerKind.Rprop => Optimizers.Rprop(LearningRate),
+            OptimizerKind.Lion => Optimizers.Lion(lr, wd, DecayScaling.LearningRate, Beta1, Beta2, mask),
+            OptimizerKind.Lamb => Optimizers.Lamb(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
+            OptimizerKind.Lars => Optimizers.Lars(lr, Momentum, wd, epsilon: Epsilon, decayMask: mask),
+            _ => throw new InvalidOperationException($"Unknown optimizer {Optimizer}."),
+        };
+    }
+
+    /// <summary>ASGD has no mask overload: with biases excluded, the biases run ASGD without the coupled decay.</summary>
+    private IGradientTransform MaskedAsgd(Mask mask) => Optimizers.Groups(
+    [
+        new ParamGroup("decayed", mask, Optimizers.Asgd(LearningRate, weightDecay: WeightDecay)),
+        new ParamGroup("rest", Mask.All, Optimizers.Asgd(LearningRate)),
+    ]);
 
     /// <summary>
     /// The optimizer these options describe, as a pure transform (the chain <see cref="OptimizerBuilder"/> documents,
@@ -254,6 +345,11 @@ public sealed record TrainingOptions
     public IGradientTransform CreateTransform()
     {
         Validate();
+        if (Optimizer is not (OptimizerKind.Sgd or OptimizerKind.SgdW or OptimizerKind.Adam or OptimizerKind.AdamW))
+        {
+            return ProximalL1 > 0 ? Optimizers.WithProximalL1(Family(), ProximalL1, Schedule.Constant(LearningRate), mask: RegularizationMask) : Family();
+        }
+
         var builder = Optimizer switch
         {
             OptimizerKind.Sgd => Regularization.Optimizer.Sgd(LearningRate).WeightDecay(WeightDecay),

@@ -243,7 +243,17 @@ public sealed record DecayPlan
             return;
         }
 
-        if (context.AfterLearningRate)
+        if (TrustRatioMask(context.AdaptiveLater) is { } trustMask && context.AfterAdaptive && !context.AfterLearningRate)
+        {
+            // LAMB: the decay goes into the trust ratio's norm and is scaled by it; where a mask keeps the ratio off, Optax's adamw form.
+            Add(entries, included.Where(trustMask.Includes), DecayKind.Decoupled,
+                $"lambda={F(lambda)} added to the adaptive direction inside the trust ratio (LAMB): shrink 1 - lr*ratio*lambda, ratio per parameter and step: no fixed shrink",
+                double.NaN);
+            var rest = included.Where(p => !trustMask.Includes(p)).ToArray();
+            var lr = context.LearningRate?.At(t) ?? double.NaN;
+            Add(entries, rest, DecayKind.Decoupled, $"lambda={F(lambda)} after Adam's scaling (Optax adamw form, no trust ratio here), c = lr*lambda", 1 - (lr * lambda));
+        }
+        else if (context.AfterLearningRate)
         {
             Add(entries, included, DecayKind.Decoupled, $"lambda={F(lambda)} added after the learning rate (not scaled by it)", 1 - lambda);
         }
@@ -271,6 +281,14 @@ public sealed record DecayPlan
             }
         }
     }
+
+    /// <summary>The parameters a trust ratio applies to when <paramref name="t"/> is one (possibly masked); otherwise null.</summary>
+    private static Mask? TrustRatioMask(IGradientTransform? t) => t switch
+    {
+        ScaleByTrustRatioTransform => Mask.All,
+        MaskedTransform { Inner: ScaleByTrustRatioTransform } m => m.Mask,
+        _ => null,
+    };
 
     private static void Add(List<DecayPlanEntry> entries, IEnumerable<ParamInfo> included, DecayKind kind, string description, double shrink)
     {
@@ -306,6 +324,8 @@ public sealed record DecayPlan
         ScaleByNAdamPrimitive => "NAdam's normalization",
         ScaleByRAdamPrimitive => "RAdam's normalization",
         RpropPrimitive => "Rprop's sign step",
+        ScaleByLionPrimitive => "Lion's sign step",
+        ScaleByTrustRatioTransform => "the trust ratio (LARS/LAMB)",
         _ => $"{t.GetType().Name} (adaptive)",
     };
 

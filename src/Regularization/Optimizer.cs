@@ -191,7 +191,7 @@ public sealed class Optimizer<T>
         // The facade owns deep copies of the slots and updates them in place.
         _slots = plan.SlotArrays().Select(node => node.Select(slot => slot.Select(a => (T[])a.Clone()).ToArray()).ToArray()).ToArray();
         _counts = plan.Nodes.Select(n => n.State.Count).ToArray();
-        _scratch = new T[Plan<T>.Block];
+        _scratch = new T[plan.ScratchLength];
         _p = Parameters.Items.Select(q => q.Value.AsColumnMajorArray()).ToArray();
         _gradients = new T[_p.Length][];
     }

@@ -89,4 +89,36 @@ public static partial class Transforms
     [Pure]
     public static IGradientTransform ScaleByRAdam(double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) =>
         new ScaleByRAdamPrimitive(beta1, beta2, epsilon);
+
+    /// <summary>
+    /// Lion's scaling (Chen et al. 2023): <c>c = m*b1 + u*(1-b1)</c>, output <c>sign(c)</c> (0 where <c>c</c> is 0), then
+    /// <c>m = b2*m + (1-b2)*u</c>. State slot <c>exp_avg</c>. Follow it by a learning rate (and a decoupled decay) as
+    /// <see cref="Optimizers.Lion(double, double, double, double)"/> does.
+    /// </summary>
+    /// <example><code>var lion = Transforms.Chain(Transforms.ScaleByLion(), Transforms.ScaleByLearningRate(1e-4));</code></example>
+    /// <param name="beta1">Interpolation of the update direction, in [0, 1).</param>
+    /// <param name="beta2">Momentum decay, in [0, 1).</param>
+    /// <returns>The transform.</returns>
+    [Pure]
+    public static IGradientTransform ScaleByLion(double beta1 = 0.9, double beta2 = 0.99) => new ScaleByLionPrimitive(beta1, beta2);
+
+    /// <summary>
+    /// The layer-wise trust ratio of LARS and LAMB, per parameter: <c>u' = r*u</c> with
+    /// <c>r = trustCoefficient * min(||p||, maxWeightNorm) / (||u|| + epsilon)</c>, and <c>r = 1</c> where the (clipped)
+    /// weight norm or the update norm is 0 (Euclidean norms over the whole parameter). Stateless.
+    /// </summary>
+    /// <remarks>
+    /// Not element-wise (the factor is a reduction over the parameter), but it fuses: in a chain of element-wise
+    /// primitives the fused step runs what comes before it over the whole parameter, takes the norms, and runs the
+    /// scaling and what follows (the pure path gives the same bits). Optax's <c>scale_by_trust_ratio</c> with
+    /// <c>min_norm = 0</c> is this without the clip.
+    /// </remarks>
+    /// <example><code>var lamb = Transforms.Chain(Transforms.ScaleByAdam(epsilon: 1e-6), Transforms.ScaleByTrustRatio(), Transforms.ScaleByLearningRate(1e-3));</code></example>
+    /// <param name="trustCoefficient">The coefficient, &gt; 0 (LARS' eta; 1 for LAMB).</param>
+    /// <param name="epsilon">Added to the update norm, &gt;= 0.</param>
+    /// <param name="maxWeightNorm">The weight norm is clipped at this value, &gt; 0 (infinity: no clip).</param>
+    /// <returns>The transform.</returns>
+    [Pure]
+    public static IGradientTransform ScaleByTrustRatio(double trustCoefficient = 1, double epsilon = 0, double maxWeightNorm = double.PositiveInfinity) =>
+        new ScaleByTrustRatioTransform(trustCoefficient, epsilon, maxWeightNorm);
 }

@@ -26,7 +26,13 @@ public sealed class ErrorTests : IDisposable
     [InlineData(ExitCodes.Usage, "train", "--l2", "nan")]
     [InlineData(ExitCodes.Usage, "train", "--proximal-l1", "-1")]
     [InlineData(ExitCodes.Usage, "train", "--momentum", "-0.9")]
-    [InlineData(ExitCodes.Usage, "train", "--optimizer", "rmsprop")]
+    [InlineData(ExitCodes.Usage, "train", "--optimizer", "sophia")]
+    [InlineData(ExitCodes.Usage, "train", "--optimizer", "lion", "--eps", "1e-3")]
+    [InlineData(ExitCodes.Usage, "train", "--optimizer", "sgd", "--beta1", "0.5")]
+    [InlineData(ExitCodes.Usage, "train", "--optimizer", "rprop", "--weight-decay", "0.1")]
+    [InlineData(ExitCodes.Usage, "train", "--optimizer", "nadam", "--momentum", "0.5")]
+    [InlineData(ExitCodes.Usage, "train", "--optimizer", "lamb", "--eps", "0")]
+    [InlineData(ExitCodes.Usage, "train", "--optimizer", "adam", "--beta2", "1")]
     [InlineData(ExitCodes.Usage, "train", "--optimizer", "adam", "--momentum", "0.9")]
     [InlineData(ExitCodes.Usage, "train", "--optimizer", "adamw", "--nesterov")]
     [InlineData(ExitCodes.Usage, "train", "--nesterov")]
@@ -59,9 +65,13 @@ public sealed class ErrorTests : IDisposable
     public void Messages_name_the_option_and_the_rule()
     {
         Assert.Equal("error: --lr must be a finite number > 0, not -1. Run 'regularization train --help' for usage.", CliRunner.Run("train", "--lr", "-1").Err.TrimEnd());
-        Assert.Equal("error: --momentum applies to sgd and sgdw, not adam (Adam has its own moments).", CliRunner.Run("train", "--optimizer", "adam", "--momentum", "0.9").Err.TrimEnd());
+        Assert.Equal("error: --momentum applies to sgd, sgdw, rmsprop and lars, not adam (Adam has its own moments).", CliRunner.Run("train", "--optimizer", "adam", "--momentum", "0.9").Err.TrimEnd());
+        Assert.Equal("error: --eps applies to adam, adamw, adamax, nadam, nadamw, radam, radamw, lamb, rmsprop, adadelta, adagrad, lars, not lion.", CliRunner.Run("train", "--optimizer", "lion", "--eps", "1e-3").Err.TrimEnd());
+        Assert.Equal("error: --weight-decay does not apply to rprop (PyTorch's Rprop has none); leave it out.", CliRunner.Run("train", "--optimizer", "rprop", "--weight-decay", "0.1").Err.TrimEnd());
         Assert.Equal("error: Unrecognized command or argument 'bogus'. Run 'regularization --help' for usage.", CliRunner.Run("bogus").Err.TrimEnd());
-        Assert.Equal("error: --optimizer must be one of sgd, sgdw, adam, adamw, not 'rmsprop'. Run 'regularization train --help' for usage.", CliRunner.Run("train", "--optimizer", "rmsprop").Err.TrimEnd());
+        Assert.Equal(
+            "error: --optimizer must be one of sgd, sgdw, adam, adamw, rmsprop, adagrad, adadelta, adamax, nadam, nadamw, radam, radamw, asgd, rprop, lion, lamb, lars, not 'sophia'. Run 'regularization train --help' for usage.",
+            CliRunner.Run("train", "--optimizer", "sophia").Err.TrimEnd());
     }
 
     [Fact]

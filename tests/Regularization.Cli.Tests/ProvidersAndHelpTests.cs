@@ -54,12 +54,16 @@ public sealed class ProvidersAndHelpTests
         var r = CliRunner.Run("train", "--help");
         foreach (var option in new[]
                  {
-                     "--optimizer", "--lr", "--momentum", "--nesterov", "--weight-decay", "--l1", "--l2", "--proximal-l1", "--exclude-biases", "--epochs",
+                     "--optimizer", "--lr", "--momentum", "--nesterov", "--beta1", "--beta2", "--eps", "--weight-decay", "--l1", "--l2", "--proximal-l1", "--exclude-biases", "--epochs",
                      "--batch-size", "--seed", "--provider", "--threads", "--data", "--json", "--save", "--resume", "--train-limit", "--test-limit",
                  })
         {
             Assert.Contains(option + " ", r.Out, StringComparison.Ordinal);
         }
+
+        // Every optimizer choice is in the help (the choices list wraps, so compare without the layout).
+        var flat = string.Join(' ', r.Out.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("(sgd|sgdw|adam|adamw|rmsprop|adagrad|adadelta|adamax|nadam|nadamw|radam|radamw|asgd|rprop|lion|lamb|lars)", flat, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -137,6 +137,55 @@ public sealed partial class TrainTests
         Assert.Equal(2, r.EpochLines.Length);
     }
 
+    /// <summary>Every --optimizer choice trains (a tiny slice) with the optimizer's own defaults, named in PyTorch's words.</summary>
+    [Theory]
+    [InlineData("sgd", "SGD(lr=0.01, weight_decay=0.0001) [coupled decay]", 0.01, 1e-4)]
+    [InlineData("sgdw", "SGDW(lr=0.01, weight_decay=0.0001) [decoupled decay]", 0.01, 1e-4)]
+    [InlineData("adam", "Adam(lr=0.01, weight_decay=0.0001) [coupled decay]", 0.01, 1e-4)]
+    [InlineData("adamw", "AdamW(lr=0.01, weight_decay=0.0001) [decoupled decay]", 0.01, 1e-4)]
+    [InlineData("rmsprop", "RMSprop(lr=0.01)", 0.01, 0)]
+    [InlineData("adagrad", "Adagrad(lr=0.01)", 0.01, 0)]
+    [InlineData("adadelta", "Adadelta(lr=1)", 1.0, 0)]
+    [InlineData("adamax", "Adamax(lr=0.002)", 2e-3, 0)]
+    [InlineData("nadam", "NAdam(lr=0.002)", 2e-3, 0)]
+    [InlineData("nadamw", "NAdamW(lr=0.002, weight_decay=0.01) [decoupled decay]", 2e-3, 1e-2)]
+    [InlineData("radam", "RAdam(lr=0.001)", 1e-3, 0)]
+    [InlineData("radamw", "RAdamW(lr=0.001, weight_decay=0.01) [decoupled decay]", 1e-3, 1e-2)]
+    [InlineData("asgd", "ASGD(lr=0.01)", 0.01, 0)]
+    [InlineData("rprop", "Rprop(lr=0.01)", 0.01, 0)]
+    [InlineData("lion", "Lion(lr=0.0001)", 1e-4, 0)]
+    [InlineData("lamb", "LAMB(lr=0.001)", 1e-3, 0)]
+    [InlineData("lars", "LARS(lr=0.01, momentum=0.9)", 0.01, 0)]
+    public void Every_optimizer_trains_with_its_defaults(string optimizer, string described, double lr, double weightDecay)
+    {
+        var r = CliRunner.Run(["train", "--optimizer", optimizer, "--epochs", "1", "--train-limit", "256", "--test-limit", "64", "--provider", "managed", "--json"]);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var document = JsonDocument.Parse(r.Out);
+        var o = document.RootElement.GetProperty("Options");
+        Assert.Equal(optimizer, o.GetProperty("Optimizer").GetString()!.ToLowerInvariant());
+        Assert.Equal(lr, o.GetProperty("LearningRate").GetDouble());
+        Assert.Equal(weightDecay, o.GetProperty("WeightDecay").GetDouble());
+        var human = CliRunner.Run(["train", "--optimizer", optimizer, "--epochs", "1", "--train-limit", "256", "--test-limit", "64", "--provider", "managed"]);
+        Assert.True(human.ExitCode == 0, human.ToString());
+        Assert.Contains(human.OutLines, l => l.StartsWith(described + ", batch 64", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Betas_epsilon_momentum_and_decay_reach_the_family()
+    {
+        var r = CliRunner.Run(
+            ["train", "--optimizer", "lamb", "--lr", "0.002", "--beta1", "0.8", "--beta2", "0.99", "--eps", "1e-7", "--weight-decay", "0.01", "--exclude-biases", "--json", .. Slice]);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var document = JsonDocument.Parse(r.Out);
+        var o = document.RootElement.GetProperty("Options");
+        Assert.Equal((0.002, 0.8, 0.99, 1e-7, 0.01), (o.GetProperty("LearningRate").GetDouble(), o.GetProperty("Beta1").GetDouble(), o.GetProperty("Beta2").GetDouble(), o.GetProperty("Epsilon").GetDouble(), o.GetProperty("WeightDecay").GetDouble()));
+        var lars = CliRunner.Run(["train", "--optimizer", "lars", "--lr", "0.5", "--momentum", "0.5", "--weight-decay", "1e-3", .. Slice]);
+        Assert.True(lars.ExitCode == 0, lars.ToString());
+        Assert.Contains("LARS(lr=0.5, momentum=0.5, weight_decay=0.001) [coupled decay, through the trust ratio], batch 64, 1 epoch, seed 0", lars.OutLines);
+    }
+
     [Fact]
     public void A_terminal_gets_a_live_progress_bar_and_the_same_lines()
     {

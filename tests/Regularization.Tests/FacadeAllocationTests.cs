@@ -7,7 +7,7 @@ public sealed class FacadeAllocationTests
 {
     public static TheoryData<string> Optimizers => new()
     {
-        "sgd", "sgd-nesterov-excludebiases-prox", "adam-amsgrad", "adamw", "adamw-optax-order", "groups", "user-rms", "zero-policy",
+        "sgd", "sgd-nesterov-excludebiases-prox", "adam-amsgrad", "adamw", "adamw-optax-order", "groups", "user-rms", "zero-policy", "lion", "lamb", "lars",
     };
 
     private static IGradientTransform Make(string name) => name switch
@@ -22,6 +22,9 @@ public sealed class FacadeAllocationTests
             new ParamGroup("weights", Mask.ExcludeVectors, Regularization.Optimizers.AdamW(1e-3)),
             new ParamGroup("rest", Mask.All, Regularization.Optimizers.Sgd(0.5, momentum: 0.5)),
         ]),
+        "lion" => Regularization.Optimizers.Lion(1e-4, weightDecay: 0.1),
+        "lamb" => Regularization.Optimizers.Lamb(Schedule.Constant(1e-3), weightDecay: Schedule.Constant(0.01), decayMask: Mask.ExcludeVectors, trustRatioMask: Mask.ExcludeVectors),
+        "lars" => Regularization.Optimizers.Lars(0.1, weightDecay: 1e-4),
         "user-rms" => Transforms.Chain(new ScaleByRms(), Transforms.ScaleByLearningRate(1e-2)),
         _ => Regularization.Optimizers.WithNonFinitePolicy(Regularization.Optimizers.AdamW(1e-3), NonFinitePolicy.Zero),
     };

@@ -75,7 +75,8 @@ internal static class TrainCommand
         }
         else
         {
-            options = Override(new TrainingOptions(), parse, s, out _);
+            // A fresh run starts from the chosen optimizer's defaults (PyTorch's or its paper's; the seed's for sgd ... adamw).
+            options = Override(TrainingOptions.ForOptimizer(Kind(parse.GetValue(s.Optimizer)!)), parse, s, out _);
         }
 
         CheckCombinations(options);
@@ -335,8 +336,19 @@ internal static class TrainCommand
 
         static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);
         static string Flag(bool b) => b ? "on" : "off";
-        var optimizer = parse.GetValue(s.Optimizer) switch { "sgdw" => OptimizerKind.SgdW, "adam" => OptimizerKind.Adam, "adamw" => OptimizerKind.AdamW, _ => OptimizerKind.Sgd };
+        var optimizer = Kind(parse.GetValue(s.Optimizer)!);
         Set(s.Optimizer, optimizer, x => x.Optimizer, (x, v) => x with { Optimizer = v }, v => v.ToString().ToLowerInvariant());
+        foreach (var (option, uses) in new[] { (s.Beta1, BetaUsers), (s.Beta2, Beta2Users), (s.Epsilon, EpsilonUsers) })
+        {
+            if (Options.IsGiven(parse, option) && !uses.Contains(o.Optimizer))
+            {
+                throw CliException.Usage($"{option.Name} applies to {string.Join(", ", uses.Select(k => k.ToString().ToLowerInvariant()))}, not {o.Optimizer.ToString().ToLowerInvariant()}.");
+            }
+        }
+
+        Set(s.Beta1, parse.GetValue(s.Beta1), x => x.Beta1, (x, v) => x with { Beta1 = v }, Num);
+        Set(s.Beta2, parse.GetValue(s.Beta2), x => x.Beta2, (x, v) => x with { Beta2 = v }, Num);
+        Set(s.Epsilon, parse.GetValue(s.Epsilon), x => x.Epsilon, (x, v) => x with { Epsilon = v }, Num);
         Set(s.LearningRate, parse.GetValue(s.LearningRate), x => x.LearningRate, (x, v) => x with { LearningRate = v }, Num);
         Set(s.Momentum, parse.GetValue(s.Momentum), x => x.Momentum, (x, v) => x with { Momentum = v }, Num);
         Set(s.Nesterov, parse.GetValue(s.Nesterov), x => x.Nesterov, (x, v) => x with { Nesterov = v }, Flag);
@@ -353,19 +365,39 @@ internal static class TrainCommand
         return o;
     }
 
+    /// <summary>The <c>--optimizer</c> choices, in help order: PyTorch's names in lower case.</summary>
+    internal static readonly string[] OptimizerNames =
+        ["sgd", "sgdw", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "nadamw", "radam", "radamw", "asgd", "rprop", "lion", "lamb", "lars"];
+
+    private static readonly OptimizerKind[] BetaUsers =
+        [OptimizerKind.Adam, OptimizerKind.AdamW, OptimizerKind.Adamax, OptimizerKind.NAdam, OptimizerKind.NAdamW, OptimizerKind.RAdam, OptimizerKind.RAdamW, OptimizerKind.Lion, OptimizerKind.Lamb];
+
+    private static readonly OptimizerKind[] Beta2Users = [.. BetaUsers, OptimizerKind.RmsProp, OptimizerKind.Adadelta];
+
+    private static readonly OptimizerKind[] EpsilonUsers =
+        [.. BetaUsers.Where(k => k != OptimizerKind.Lion), OptimizerKind.RmsProp, OptimizerKind.Adadelta, OptimizerKind.Adagrad, OptimizerKind.Lars];
+
+    private static OptimizerKind Kind(string name) =>
+        Enum.GetValues<OptimizerKind>().Single(k => string.Equals(k.ToString(), name, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Options that do not go together, in the command line's words; then the library's own checks.</summary>
     private static void CheckCombinations(TrainingOptions o)
     {
-        var adamFamily = o.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW;
         var name = o.Optimizer.ToString().ToLowerInvariant();
-        if (adamFamily && o.Momentum != 0)
+        if (o.Optimizer is not (OptimizerKind.Sgd or OptimizerKind.SgdW or OptimizerKind.RmsProp or OptimizerKind.Lars) && o.Momentum != 0)
         {
-            throw CliException.Usage($"--momentum applies to sgd and sgdw, not {name} (Adam has its own moments).");
+            var why = o.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW ? " (Adam has its own moments)" : string.Empty;
+            throw CliException.Usage($"--momentum applies to sgd, sgdw, rmsprop and lars, not {name}{why}.");
         }
 
-        if (adamFamily && o.Nesterov)
+        if (o.Optimizer is not (OptimizerKind.Sgd or OptimizerKind.SgdW) && o.Nesterov)
         {
             throw CliException.Usage($"--nesterov applies to sgd and sgdw, not {name}.");
+        }
+
+        if (o.Optimizer is OptimizerKind.Rprop && o.WeightDecay != 0)
+        {
+            throw CliException.Usage("--weight-decay does not apply to rprop (PyTorch's Rprop has none); leave it out.");
         }
 
         if (o.Nesterov && o.Momentum == 0)
@@ -386,12 +418,25 @@ internal static class TrainCommand
 
     internal sealed class Symbols
     {
-        public Option<string> Optimizer { get; } = Options.Choice("--optimizer", "Optimizer: sgd and adam with coupled weight decay (PyTorch SGD, Adam), sgdw and adamw with decoupled decay", "sgd", "sgd", "sgdw", "adam", "adamw");
+        public Option<string> Optimizer { get; } = Options.Choice(
+            "--optimizer",
+            "Optimizer: PyTorch's SGD, Adam, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, ASGD, Rprop (coupled weight decay), sgdw, adamw, nadamw, radamw (decoupled decay), lion (decoupled), lamb and lars (decay through the trust ratio). Options not given take the optimizer's defaults (PyTorch's or its paper's; sgd to adamw: the seed's lr 0.01, weight decay 1e-4)",
+            "sgd",
+            OptimizerNames);
 
-        public Option<double> LearningRate { get; } = Options.Double("--lr", "Learning rate.", 0.01, positive: true);
+        public Option<double> LearningRate { get; } = Options.Double("--lr", "Learning rate (default: 0.01, or the optimizer's).", 0.01, positive: true);
 
         public Option<double> Momentum { get; } = Options.Double(
-            "--momentum", "Momentum in [0, 1), PyTorch semantics (sgd and sgdw only).", 0, positive: false, below: 1, belowReason: OptionNames.MomentumReason);
+            "--momentum", "Momentum in [0, 1), PyTorch semantics (sgd, sgdw, rmsprop, lars; lars default 0.9).", 0, positive: false, below: 1, belowReason: OptionNames.MomentumReason);
+
+        public Option<double> Beta1 { get; } = Options.Double(
+            "--beta1", "First-moment decay in [0, 1) (adam family, adamax, nadam, radam, lion, lamb; default 0.9).", 0.9, positive: false, below: 1);
+
+        public Option<double> Beta2 { get; } = Options.Double(
+            "--beta2", "Second-moment decay in [0, 1) (default 0.999; lion 0.99), RMSprop's alpha (0.99), Adadelta's rho (0.9).", 0.999, positive: false, below: 1);
+
+        public Option<double> Epsilon { get; } = Options.Double(
+            "--eps", "Denominator term (default 1e-8; adagrad 1e-10, adadelta and lamb 1e-6; lars: added to the update norm, 0).", 1e-8, positive: false);
 
         public Option<bool> Nesterov { get; } = Options.Flag("--nesterov", "Nesterov momentum (sgd and sgdw; needs --momentum).");
 
@@ -437,7 +482,7 @@ internal static class TrainCommand
 
         public IEnumerable<Option> All =>
         [
-            Optimizer, LearningRate, Momentum, Nesterov, WeightDecay, L1, L2, ProximalL1, ExcludeBiases, Epochs, BatchSize, Seed, DType,
+            Optimizer, LearningRate, Momentum, Nesterov, Beta1, Beta2, Epsilon, WeightDecay, L1, L2, ProximalL1, ExcludeBiases, Epochs, BatchSize, Seed, DType,
             Provider, Threads, Data, TrainLimit, TestLimit, Json, Save, Resume,
         ];
     }

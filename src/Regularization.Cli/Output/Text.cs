@@ -48,7 +48,7 @@ internal static class Text
     public static string Describe(TrainingOptions o)
     {
         var args = new List<string> { $"lr={Py(o.LearningRate)}" };
-        if (o.Optimizer is OptimizerKind.Sgd or OptimizerKind.SgdW)
+        if (o.Optimizer is OptimizerKind.Sgd or OptimizerKind.SgdW or OptimizerKind.RmsProp or OptimizerKind.Lars)
         {
             if (o.Momentum != 0)
             {
@@ -76,12 +76,23 @@ internal static class Text
             OptimizerKind.Sgd => "SGD",
             OptimizerKind.SgdW => "SGDW",
             OptimizerKind.Adam => "Adam",
-            _ => "AdamW",
+            OptimizerKind.AdamW => "AdamW",
+            OptimizerKind.RmsProp => "RMSprop",
+            OptimizerKind.Asgd => "ASGD",
+            OptimizerKind.Lamb => "LAMB",
+            OptimizerKind.Lars => "LARS",
+            var other => other.ToString(),
         };
         var text = new StringBuilder($"{name}({string.Join(", ", args)})");
         if (o.WeightDecay != 0)
         {
-            text.Append(o.Optimizer is OptimizerKind.SgdW or OptimizerKind.AdamW ? " [decoupled decay]" : " [coupled decay]");
+            text.Append(o.Optimizer switch
+            {
+                OptimizerKind.SgdW or OptimizerKind.AdamW or OptimizerKind.NAdamW or OptimizerKind.RAdamW or OptimizerKind.Lion => " [decoupled decay]",
+                OptimizerKind.Lamb => " [decay inside the trust ratio]",
+                OptimizerKind.Lars => " [coupled decay, through the trust ratio]",
+                _ => " [coupled decay]",
+            });
         }
 
         if (o.L2 != 0)

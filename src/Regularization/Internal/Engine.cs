@@ -244,13 +244,17 @@ internal sealed class Plan<T>
 {
     public static readonly int Block = 4096 / Unsafe.SizeOf<T>();
 
-    private Plan(NonFiniteGuardTransform? guard, NonFiniteState? guardState, Node[] nodes, int[][] ops, Func<TransformState[], TransformState> rebuild)
+    private Plan(
+        NonFiniteGuardTransform? guard, NonFiniteState? guardState, Node[] nodes, Barrier[] barriers, int[][] ops, Func<TransformState[], TransformState> rebuild, int[] lengths)
     {
         Guard = guard;
         GuardState = guardState;
         Nodes = nodes;
+        Barriers = barriers;
         Ops = ops;
         Rebuild = rebuild;
+        Segmented = ops.Select(o => o.Any(k => k < 0)).ToArray();
+        ScratchLength = Math.Max(Block, lengths.Where((_, i) => Segmented[i]).DefaultIfEmpty(0).Max());
     }
 
     public NonFiniteGuardTransform? Guard { get; }
@@ -259,7 +263,20 @@ internal sealed class Plan<T>
 
     public Node[] Nodes { get; }
 
+    /// <summary>
+    /// For each parameter, what runs on it in order: a node index (&gt;= 0), or <c>~b</c> for barrier <c>b</c> of
+    /// <see cref="Barriers"/> (a per-parameter reduction that splits the parameter's pass in two).
+    /// </summary>
     public int[][] Ops { get; }
+
+    /// <summary>The reductions of the tree (trust ratios), in the order the walk met them.</summary>
+    public Barrier[] Barriers { get; }
+
+    /// <summary>For each parameter, whether a barrier applies to it (its pass runs in segments over the whole parameter).</summary>
+    public bool[] Segmented { get; }
+
+    /// <summary>The scratch length the in-place step needs: one block, or the largest segmented parameter.</summary>
+    public int ScratchLength { get; }
 
     /// <summary>The state below the guard, from one state per node.</summary>
     public Func<TransformState[], TransformState> Rebuild { get; }
@@ -277,6 +294,18 @@ internal sealed class Plan<T>
         public RuleSink<T> Sink { get; } = new(transform.SlotNames.Count);
 
         public int SlotCount => Transform.SlotNames.Count;
+    }
+
+    /// <summary>
+    /// A per-parameter reduction between element passes: every op before it runs over the whole parameter first, then
+    /// the norms of the parameter and of the update give one factor that scales the update before the ops after it.
+    /// </summary>
+    public sealed class Barrier(ScaleByTrustRatioTransform transform)
+    {
+        public ScaleByTrustRatioTransform Transform { get; } = transform;
+
+        /// <summary>Scales a block by this parameter's factor (a rule, so the pure and in-place paths give the same bits).</summary>
+        public BlockRunner<T, ScaleRule<T>, Arity0> Scale { get; } = new();
     }
 
     /// <summary>Compiles the tree, or returns null when some part of it has no element rule. A state that does not fit throws.</summary>
@@ -298,7 +327,9 @@ internal sealed class Plan<T>
         var rebuild = walker.Walk(transform, state, all);
         return rebuild is null
             ? null
-            : new Plan<T>(guard, guardState, walker.Nodes.ToArray(), walker.Ops.Select(o => o.ToArray()).ToArray(), rebuild);
+            : new Plan<T>(
+                guard, guardState, walker.Nodes.ToArray(), walker.Barriers.ToArray(), walker.Ops.Select(o => o.ToArray()).ToArray(), rebuild,
+                parameters.Select(q => q.Count).ToArray());
     }
 
     /// <summary>Creates every node's rule for the step before anything is written (a schedule that throws changes nothing).</summary>
@@ -319,14 +350,24 @@ internal sealed class Plan<T>
     /// <summary>
     /// Runs the step over every parameter, block by block. Pure mode (<paramref name="updates"/> given): the updates
     /// go there and each slot block is first copied from <paramref name="sourceSlots"/> into <paramref name="slots"/>.
-    /// In-place mode: the updates go through <paramref name="scratch"/>, the slots change in place, and the parameters
-    /// get <c>p + u</c>.
+    /// In-place mode: the updates go through <paramref name="scratch"/> (at least <see cref="ScratchLength"/> long),
+    /// the slots change in place, and the parameters get <c>p + u</c>.
     /// </summary>
+    /// <remarks>
+    /// A parameter with a barrier runs in segments: the ops before the barrier over every block of the whole parameter
+    /// (its update kept whole), then the barrier's factor from the norms of <c>p</c> and of that update, then the next
+    /// segment over every block, starting with the scaling. Each node still touches each block of its slots once.
+    /// </remarks>
     public void Execute(T[][] p, T[][] g, T[][]? updates, T[]? scratch, T[][][][] slots, T[][][][]? sourceSlots, bool zero)
     {
-        var empty = Span<T>.Empty;
         for (var i = 0; i < p.Length; i++)
         {
+            if (Segmented[i])
+            {
+                ExecuteSegmented(i, p, g, updates, scratch, slots, sourceSlots, zero);
+                continue;
+            }
+
             var n = p[i].Length;
             var ops = Ops[i];
             for (var b = 0; b < n; b += Block)
@@ -340,23 +381,77 @@ internal sealed class Plan<T>
                 }
 
                 var pb = p[i].AsSpan(b, len);
-                foreach (var k in ops)
-                {
-                    var node = Nodes[k];
-                    var local = node.Local[i];
-                    var count = node.SlotCount;
-                    var s0 = count > 0 ? SlotBlock(slots, sourceSlots, k, 0, local, b, len) : empty;
-                    var s1 = count > 1 ? SlotBlock(slots, sourceSlots, k, 1, local, b, len) : empty;
-                    var s2 = count > 2 ? SlotBlock(slots, sourceSlots, k, 2, local, b, len) : empty;
-                    var s3 = count > 3 ? SlotBlock(slots, sourceSlots, k, 3, local, b, len) : empty;
-                    node.Sink.Runner!.Run(pb, u, s0, s1, s2, s3);
-                }
-
+                RunOps(i, ops, 0, ops.Length, pb, u, b, len, slots, sourceSlots);
                 if (updates is null)
                 {
                     Elements.Add(pb, u, pb);
                 }
             }
+        }
+    }
+
+    private void ExecuteSegmented(int i, T[][] p, T[][] g, T[][]? updates, T[]? scratch, T[][][][] slots, T[][][][]? sourceSlots, bool zero)
+    {
+        var n = p[i].Length;
+        var ops = Ops[i];
+        var whole = updates is not null ? updates[i].AsSpan() : scratch.AsSpan(0, n);
+        g[i].AsSpan().CopyTo(whole);
+        if (zero)
+        {
+            Elements.ZeroNonFinite(whole);
+        }
+
+        Barrier? pending = null;
+        var start = 0;
+        while (true)
+        {
+            var end = start;
+            while (end < ops.Length && ops[end] >= 0)
+            {
+                end++;
+            }
+
+            var last = end == ops.Length;
+            for (var b = 0; b < n; b += Block)
+            {
+                var len = Math.Min(Block, n - b);
+                var u = whole.Slice(b, len);
+                var pb = p[i].AsSpan(b, len);
+                pending?.Scale.Run(pb, u, default, default, default, default);
+                RunOps(i, ops, start, end, pb, u, b, len, slots, sourceSlots);
+                if (last && updates is null)
+                {
+                    Elements.Add(pb, u, pb);
+                }
+            }
+
+            if (last)
+            {
+                return;
+            }
+
+            // The parameter has not changed yet (it is written in the last segment only).
+            pending = Barriers[~ops[end]];
+            var factor = pending.Transform.Factor(Math.Sqrt(Elements.SumSquares<T>(p[i])), Math.Sqrt(Elements.SumSquares<T>(whole)));
+            pending.Scale.Rule = new ScaleRule<T>(Num<T>.Splat(factor));
+            start = end + 1;
+        }
+    }
+
+    private void RunOps(int i, int[] ops, int from, int to, Span<T> pb, Span<T> u, int b, int len, T[][][][] slots, T[][][][]? sourceSlots)
+    {
+        var empty = Span<T>.Empty;
+        for (var o = from; o < to; o++)
+        {
+            var k = ops[o];
+            var node = Nodes[k];
+            var local = node.Local[i];
+            var count = node.SlotCount;
+            var s0 = count > 0 ? SlotBlock(slots, sourceSlots, k, 0, local, b, len) : empty;
+            var s1 = count > 1 ? SlotBlock(slots, sourceSlots, k, 1, local, b, len) : empty;
+            var s2 = count > 2 ? SlotBlock(slots, sourceSlots, k, 2, local, b, len) : empty;
+            var s3 = count > 3 ? SlotBlock(slots, sourceSlots, k, 3, local, b, len) : empty;
+            node.Sink.Runner!.Run(pb, u, s0, s1, s2, s3);
         }
     }
 
@@ -402,6 +497,8 @@ internal sealed class Plan<T>
 
         public List<Node> Nodes { get; } = [];
 
+        public List<Barrier> Barriers { get; } = [];
+
         public List<int>[] Ops { get; } = parameters.Select(_ => new List<int>()).ToArray();
 
         public Func<TransformState[], TransformState>? Walk(IGradientTransform transform, TransformState state, int[] subset)
@@ -433,6 +530,18 @@ internal sealed class Plan<T>
                 case IdentityTransform:
                     Validate.State<EmptyState>(state, transform);
                     return _ => EmptyState.Instance;
+                case ScaleByTrustRatioTransform trust:
+                {
+                    Validate.State<EmptyState>(state, transform);
+                    var b = Barriers.Count;
+                    Barriers.Add(new Barrier(trust));
+                    foreach (var i in subset)
+                    {
+                        Ops[i].Add(~b);
+                    }
+
+                    return _ => EmptyState.Instance;
+                }
                 case ChainTransform chain:
                 {
                     var cs = Validate.State<ChainState>(state, chain);

@@ -150,18 +150,22 @@ internal sealed class TracePrimitive : ElementwiseTransform
 /// <summary>
 /// Adam's scaling: <c>m = b1*m + (1-b1)*u</c>, <c>v = b2*v + (1-b2)*u^2</c>, output
 /// <c>(m * (1 / (1 - b1^t))) / (sqrt(v) / sqrt(1 - b2^t) + eps)</c>. Slots <c>exp_avg</c>, <c>exp_avg_sq</c> and, with
-/// AMSGrad, <c>max_exp_avg_sq</c> (the running maximum of the raw <c>v</c>, as PyTorch's code takes it).
+/// AMSGrad, <c>max_exp_avg_sq</c> (the running maximum of the raw <c>v</c>, as PyTorch's code takes it). Without bias
+/// correction (LAMB as its reference code, the paper's v3) both corrections are 1: output <c>m / (sqrt(v) + eps)</c>.
 /// </summary>
 internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
 {
-    public ScaleByAdamPrimitive(double beta1, double beta2, double epsilon, bool amsGrad)
+    public ScaleByAdamPrimitive(double beta1, double beta2, double epsilon, bool amsGrad, bool biasCorrection = true)
         : base(amsGrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"])
     {
         Beta1 = Validate.UnitHalfOpen(beta1, nameof(beta1));
         Beta2 = Validate.UnitHalfOpen(beta2, nameof(beta2));
         Epsilon = Validate.Epsilon(epsilon, nameof(epsilon));
         AmsGrad = amsGrad;
+        BiasCorrection = biasCorrection;
     }
+
+    public bool BiasCorrection { get; }
 
     public double Beta1 { get; }
 
@@ -171,9 +175,10 @@ internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
 
     public bool AmsGrad { get; }
 
-    protected override object EqualityKey => (Beta1, Beta2, Epsilon, AmsGrad);
+    protected override object EqualityKey => (Beta1, Beta2, Epsilon, AmsGrad, BiasCorrection);
 
-    public override string ToString() => $"ScaleByAdam(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)}, amsgrad {AmsGrad})";
+    public override string ToString() =>
+        $"ScaleByAdam(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)}, amsgrad {AmsGrad}{(BiasCorrection ? "" : ", no bias correction")})";
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
         base.CheckSlot(slot, values) ?? (slot >= 1 ? SlotChecks.NonNegative(values, "second moment") : null);
@@ -182,8 +187,8 @@ internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
     {
         // PyTorch (Python floats): bias_correction1 = 1 - beta1 ** step; bias_correction2_sqrt = math.sqrt(1 - beta2 ** step).
         var step = count + 1;
-        var inverseBiasCorrection1 = 1 / (1 - Math.Pow(Beta1, step));
-        var inverseBiasCorrection2Sqrt = 1 / Math.Sqrt(1 - Math.Pow(Beta2, step));
+        var inverseBiasCorrection1 = BiasCorrection ? 1 / (1 - Math.Pow(Beta1, step)) : 1;
+        var inverseBiasCorrection2Sqrt = BiasCorrection ? 1 / Math.Sqrt(1 - Math.Pow(Beta2, step)) : 1;
         sink.Use(new AdamRule<T>(
             Num<T>.Splat(Beta1), Num<T>.Splat(1 - Beta1), Num<T>.Splat(Beta2), Num<T>.Splat(1 - Beta2),
             Num<T>.Splat(inverseBiasCorrection1), Num<T>.Splat(inverseBiasCorrection2Sqrt), Num<T>.Splat(Epsilon), AmsGrad));

@@ -82,6 +82,13 @@ internal sealed record RefConfig(
             "asgd" => Optimizers.Asgd(D("lr", 1e-2), D("lambd", 1e-4), D("alpha", 0.75), D("t0", 1e6), D("weight_decay", 0), B("maximize")),
             "rprop" => Optimizers.Rprop(
                 D("lr", 1e-2), Pair("etas", 0.5, 1.2)[0], Pair("etas", 0.5, 1.2)[1], Pair("step_sizes", 1e-6, 50)[0], Pair("step_sizes", 1e-6, 50)[1], B("maximize")),
+            "lion" => Optimizers.Lion(D("lr", 1e-4), Pair("betas", 0.9, 0.99)[0], Pair("betas", 0.9, 0.99)[1], D("weight_decay", 0)),
+            "lamb" => Optimizers.Lamb(
+                Schedule.Constant(D("lr", 1e-3)), Betas()[0], Betas()[1], D("eps", 1e-6), Schedule.Constant(D("weight_decay", 0)),
+                biasCorrection: false, maxWeightNorm: 10, trustRatioMask: B("adam") ? Mask.None : null),
+            "lars" => Optimizers.Lars(
+                Schedule.Constant(D("lr", double.NaN)), D("momentum", 0.9), Schedule.Constant(D("weight_decay", 0)), D("eta", 1e-3),
+                decayMask: B("weight_decay_filter") ? Mask.ExcludeVectors : null, trustRatioMask: B("lars_adaptation_filter") ? Mask.ExcludeVectors : null),
             _ => throw new InvalidOperationException(Optimizer),
         };
     }
@@ -116,6 +123,16 @@ internal static class PyTorchReference
 
     /// <summary>The same configurations in float32 (family_float32.json).</summary>
     public static RefConfig[] Family32 => FamilyConfigs32.Value;
+
+    private static readonly Lazy<RefConfig[]> PaperConfigs = new(() => LoadOptimizers("papers.json"));
+
+    private static readonly Lazy<RefConfig[]> PaperConfigs32 = new(() => LoadOptimizers("papers_float32.json"));
+
+    /// <summary>Lion, LAMB and LARS run by their papers' reference code, float64 (papers.json, generate_papers.py).</summary>
+    public static RefConfig[] Papers => PaperConfigs.Value;
+
+    /// <summary>The same configurations in float32 (papers_float32.json).</summary>
+    public static RefConfig[] Papers32 => PaperConfigs32.Value;
 
     private static RefConfig[] LoadOptimizers(string file)
     {
