@@ -135,16 +135,16 @@ internal static class Train<T>
             Param.Of("w", Cast(Matrix<double>.Build.Random(Inputs, Outputs, 10) * 0.1)),
             new Param<T>("b", Matrix<T>.Build.Dense(Outputs, 1), 1));
 
-        const double lambda = 0.05;
+        // The loss terms l1 * sum|w| and l2 * sum(w^2) are added to the gradient as the trainer adds them (Mlp.AddPenalties):
+        // on rank 0 only, before the sum over ranks, so they count once; per-rank-penalty adds them on every rank (the bug).
+        var (l1, l2) = optimizerName switch { "l1" => (0.05, 0.0), "l2" => (0.0, 0.05), _ => (0.0, 0.0) };
         var transform = optimizerName switch
         {
             "sgd" => Optimizers.Sgd(0.05, momentum: 0.9, weightDecay: 0.2),
             "adam" => Optimizers.Adam(0.02, weightDecay: 0.1),
             "adamw" => Optimizers.AdamW(0.02, weightDecay: 0.5),
-            "l1" => Transforms.Chain(Transforms.AddPenaltyGradient(Penalties.L1(lambda)), Optimizers.Sgd(0.05)),
-            "l2" when mode == "per-rank-penalty" => Optimizers.Sgd(0.05),
-            "l2" => Transforms.Chain(Transforms.AddPenaltyGradient(Penalties.L2(lambda)), Optimizers.Sgd(0.05)),
-            "proximal" => Transforms.Chain(Optimizers.Sgd(0.05), Transforms.ProximalL1(0.5, 0.05)),
+            "l1" or "l2" => Optimizers.Sgd(0.05),
+            "proximal" => Optimizers.WithProximalL1(Optimizers.Sgd(0.05), 0.5),
             _ => throw new ArgumentException($"unknown optimizer '{optimizerName}'"),
         };
 
@@ -172,13 +172,9 @@ internal static class Train<T>
                 var lo = start + (rank * global / size);
                 var hi = start + ((rank + 1) * global / size);
                 var localLoss = Backward(x, y, parameters, gradients, order[lo..hi], global);
-                if (mode == "per-rank-penalty")
+                if (rank == 0 || mode == "per-rank-penalty")
                 {
-                    // The classic mistake: the loss term's gradient 2*lambda*w added on every rank before the sum.
-                    foreach (var p in gradients)
-                    {
-                        p.Value.Add(parameters[p.Name].Value * Scalar(2 * lambda), p.Value);
-                    }
+                    localLoss += AddPenalties(parameters, gradients, l1, l2);
                 }
 
                 var lossBuffer = new[] { localLoss };
@@ -249,6 +245,31 @@ internal static class Train<T>
         }
 
         return loss / global;
+    }
+
+    /// <summary>Adds the gradients of <c>l1 * sum|w| + l2 * sum(w^2)</c> (subgradient sign(0) = 0) and returns the terms' value.</summary>
+    private static double AddPenalties(ParamSet<T> parameters, ParamSet<T> gradients, double l1, double l2)
+    {
+        var value = 0.0;
+        if (l1 == 0 && l2 == 0)
+        {
+            return value;
+        }
+
+        foreach (var p in parameters)
+        {
+            var w = p.Value;
+            var g = gradients[p.Name].Value;
+            g.Add(w.PointwiseSign() * Scalar(l1), g);
+            g.Add(w * Scalar(2 * l2), g);
+            foreach (var v in w.AsColumnMajorArray())
+            {
+                var d = Convert.ToDouble(v, CultureInfo.InvariantCulture);
+                value += (l1 * Math.Abs(d)) + (l2 * d * d);
+            }
+        }
+
+        return value;
     }
 
     private static T Scalar(double value) => (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
