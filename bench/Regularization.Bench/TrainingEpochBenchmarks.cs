@@ -41,7 +41,7 @@ public class TrainingEpochBenchmarks
         (_train, _test) = (mnist.Train, mnist.Test.Take(10));
         Control.MaxDegreeOfParallelism = Threads;
         BenchEnvironment.UseMkl(Threads); // load MKL once with the bench's threading layer, whichever provider runs
-        _trainer = new Trainer(new TrainingOptions(epochs: 1000, evaluateTrainingSet: false), _train, _test);
+        _trainer = new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, epochs: 1000, evaluateTrainingSet: false), _train, _test);
         Console.WriteLine(BenchEnvironment.Describe());
     }
 

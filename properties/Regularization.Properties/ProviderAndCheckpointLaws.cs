@@ -131,13 +131,13 @@ public sealed class ProviderAndCheckpointLaws : IDisposable
                 l1: x.l1, l2: x.l2, proximalL1: x.prox, excludeBiases: x.exclude, evaluationBatchSize: 16);
             var (train, test) = (Images(20, x.seed), Images(8, x.seed + 1));
 
-            var whole = new Trainer(options, train, test);
+            var whole = new Trainer<double>(options, train, test);
             whole.Run();
 
             var path = Path.Combine(Path.GetTempPath(), $"law-{Guid.NewGuid():N}.ckpt");
             try
             {
-                var first = new Trainer(options, train, test);
+                var first = new Trainer<double>(options, train, test);
                 var saved = false;
                 using var stop = new CancellationTokenSource();
                 try
@@ -161,7 +161,7 @@ public sealed class ProviderAndCheckpointLaws : IDisposable
                     first.SaveCheckpoint(path);
                 }
 
-                var resumed = Trainer.Resume(Checkpoint.Load(path), train, test);
+                var resumed = (Trainer<double>)Trainer.Resume(Checkpoint.Load(path), train, test);
                 resumed.Run();
                 return Fp.BitwiseEqual(whole.Model.Parameters, resumed.Model.Parameters)
                     && whole.Optimizer.State.Equals(resumed.Optimizer.State)

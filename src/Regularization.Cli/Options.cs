@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Regularization.Training;
 
 namespace Regularization.Cli;
 
@@ -110,6 +111,14 @@ internal static class Options
 
     /// <summary>True when the user typed the option (not a default).</summary>
     public static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    /// <summary><c>--dtype float32|float64</c>: the element type of the model and optimizer (default float32, as PyTorch).</summary>
+    public static Option<string> DType() =>
+        Choice("--dtype", "Element type of the weights, gradients and optimizer state: float32 (PyTorch's default dtype, faster) or float64", "float32", "float32", "float64");
+
+    public static ElementType ParseDType(string? text) => text == "float64" ? ElementType.Float64 : ElementType.Float32;
+
+    public static string DTypeName(ElementType type) => type == ElementType.Float64 ? "float64" : "float32";
 
     public static Option<int> Threads() =>
         Int("--threads", "Threads for large matrix products (MKL: GNU OpenMP; OpenBLAS: pthreads; products under 2^19 multiply-adds run on one) and MathNet's MaxDegreeOfParallelism.", 1, 1, 1024);

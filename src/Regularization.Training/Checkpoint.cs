@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace Regularization.Training;
@@ -57,7 +58,8 @@ public sealed class CheckpointException : Exception
 }
 
 /// <summary>
-/// A saved training run: everything <see cref="Trainer.Resume"/> needs to continue it bit for bit.
+/// A saved training run: everything <see cref="Trainer.Resume"/> needs to continue it bit for bit. The parameters
+/// are in <see cref="Checkpoint{T}"/>, of the run's element type.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -65,9 +67,11 @@ public sealed class CheckpointException : Exception
 /// <c>RGTRCKPT</c>, the format version (uint32), a reserved uint32 (0), the payload length (int64) and the SHA-256 of
 /// the payload (32 bytes); then the payload: the options as JSON, the training-set size and fingerprint, epoch,
 /// batch and step counters, the generator state at the start of the current epoch, the epoch's running sums, the
-/// training time, the epoch history, the parameters (name, rank, rows, columns, column-major doubles) and the
-/// optimizer state as <see cref="StateCodec"/> writes it (each transform of the options' optimizer writes its own state,
-/// and reading checks it against that optimizer and the parameters). Doubles are stored as their exact bits.
+/// training time, the epoch history, the parameters (name, rank, rows, columns, column-major values of the options'
+/// <see cref="TrainingOptions.ElementType"/>: 4-byte floats or 8-byte doubles) and the optimizer state as
+/// <see cref="StateCodec"/> writes it (each transform of the options' optimizer writes its own state, and reading
+/// checks it against that optimizer and the parameters). Values are stored as their exact bits. Version 3 added the
+/// element type; files of version 2 (float64 only) are refused with <see cref="CheckpointProblem.UnsupportedVersion"/>.
 /// </para>
 /// <para>
 /// <see cref="Save"/> writes to a temporary file in the same folder, flushes it to disk and renames it over the
@@ -76,40 +80,102 @@ public sealed class CheckpointException : Exception
 /// files of saves that were killed (<c>kill -9</c>, power loss) are removed by the next save to the same path. <see cref="Load"/> checks the signature, version, length and checksum before reading anything.
 /// </para>
 /// </remarks>
-/// <param name="Options">The run's options.</param>
-/// <param name="Parameters">The model's parameters.</param>
-/// <param name="OptimizerState">The optimizer's state (<see cref="Optimizer{T}.State"/>).</param>
-/// <param name="CompletedEpochs">Epochs completed.</param>
-/// <param name="BatchInEpoch">Batches done in the current epoch (0 between epochs).</param>
-/// <param name="Step">Optimizer steps since the start of the run.</param>
-/// <param name="EpochStartRng">The generator's state at the start of the current epoch (before its shuffle); between epochs, its current state.</param>
-/// <param name="EpochLossSum">Sum of the current epoch's batch losses so far.</param>
-/// <param name="EpochCorrect">Correct training predictions in the current epoch so far.</param>
-/// <param name="EpochSeen">Training samples seen in the current epoch so far.</param>
-/// <param name="TrainingSeconds">Training time of the run so far.</param>
-/// <param name="EpochTrainingSeconds">Training time of the current epoch so far.</param>
-/// <param name="History">Reports of the completed epochs.</param>
-/// <param name="TrainCount">Size of the training set.</param>
-/// <param name="TrainFingerprint">The training set's <see cref="ImageSet.Fingerprint"/>.</param>
-public sealed record Checkpoint(
-    TrainingOptions Options,
-    ParamSet<double> Parameters,
-    TransformState OptimizerState,
-    int CompletedEpochs,
-    int BatchInEpoch,
-    long Step,
-    RngState EpochStartRng,
-    double EpochLossSum,
-    long EpochCorrect,
-    long EpochSeen,
-    double TrainingSeconds,
-    double EpochTrainingSeconds,
-    IReadOnlyList<EpochReport> History,
-    int TrainCount,
-    ulong TrainFingerprint)
+/// <seealso cref="Checkpoint{T}"/>
+public abstract record Checkpoint
 {
+    /// <summary>The run's state apart from the parameters (see <see cref="Checkpoint{T}"/>).</summary>
+    private protected Checkpoint(
+        TrainingOptions options,
+        TransformState optimizerState,
+        int completedEpochs,
+        int batchInEpoch,
+        long step,
+        RngState epochStartRng,
+        double epochLossSum,
+        long epochCorrect,
+        long epochSeen,
+        double trainingSeconds,
+        double epochTrainingSeconds,
+        IReadOnlyList<EpochReport> history,
+        int trainCount,
+        ulong trainFingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(optimizerState);
+        ArgumentNullException.ThrowIfNull(history);
+        Options = options;
+        OptimizerState = optimizerState;
+        CompletedEpochs = completedEpochs;
+        BatchInEpoch = batchInEpoch;
+        Step = step;
+        EpochStartRng = epochStartRng;
+        EpochLossSum = epochLossSum;
+        EpochCorrect = epochCorrect;
+        EpochSeen = epochSeen;
+        TrainingSeconds = trainingSeconds;
+        EpochTrainingSeconds = epochTrainingSeconds;
+        History = history;
+        TrainCount = trainCount;
+        TrainFingerprint = trainFingerprint;
+    }
+
+    /// <summary>The run's options; <see cref="TrainingOptions.ElementType"/> is the type of the parameters and state.</summary>
+    public TrainingOptions Options { get; init; }
+
+    /// <summary>The optimizer's state (<see cref="Optimizer{T}.State"/>), of the element type of <see cref="Options"/>.</summary>
+    public TransformState OptimizerState { get; init; }
+
+    /// <summary>Epochs completed.</summary>
+    public int CompletedEpochs { get; init; }
+
+    /// <summary>Batches done in the current epoch (0 between epochs).</summary>
+    public int BatchInEpoch { get; init; }
+
+    /// <summary>Optimizer steps since the start of the run.</summary>
+    public long Step { get; init; }
+
+    /// <summary>The generator's state at the start of the current epoch (before its shuffle); between epochs, its current state.</summary>
+    public RngState EpochStartRng { get; init; }
+
+    /// <summary>Sum of the current epoch's batch losses so far.</summary>
+    public double EpochLossSum { get; init; }
+
+    /// <summary>Correct training predictions in the current epoch so far.</summary>
+    public long EpochCorrect { get; init; }
+
+    /// <summary>Training samples seen in the current epoch so far.</summary>
+    public long EpochSeen { get; init; }
+
+    /// <summary>Training time of the run so far, in seconds.</summary>
+    public double TrainingSeconds { get; init; }
+
+    /// <summary>Training time of the current epoch so far, in seconds.</summary>
+    public double EpochTrainingSeconds { get; init; }
+
+    /// <summary>Reports of the completed epochs.</summary>
+    public IReadOnlyList<EpochReport> History { get; init; }
+
+    /// <summary>Size of the training set.</summary>
+    public int TrainCount { get; init; }
+
+    /// <summary>The training set's <see cref="ImageSet.Fingerprint"/>.</summary>
+    public ulong TrainFingerprint { get; init; }
+
+    /// <summary>The element type of the parameters and the optimizer state (that of <see cref="Options"/>).</summary>
+    public ElementType ElementType => Options.ElementType;
+
+    /// <summary>Checks that every parameter is finite (the message names the file, parameter and entry).</summary>
+    private protected abstract void ValidateParameters(string path);
+
+    /// <summary>Writes the parameters and the optimizer state, the tail of the payload.</summary>
+    private protected abstract void WriteModel(CheckpointCodec.Writer writer);
+
+    internal void CheckParameters(string path) => ValidateParameters(path);
+
+    internal void WriteModelTo(CheckpointCodec.Writer writer) => WriteModel(writer);
+
     /// <summary>The format version this library writes and reads.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>Length of the file header in bytes.</summary>
     public const int HeaderLength = 56;
@@ -287,4 +353,79 @@ public sealed record Checkpoint(
 
     /// <summary>SHA-256 of a payload.</summary>
     internal static byte[] Hash(ReadOnlySpan<byte> payload) => SHA256.HashData(payload);
+}
+
+/// <summary>
+/// A saved training run whose parameters are of type <typeparamref name="T"/> (see <see cref="Checkpoint"/> for the
+/// file format and what is saved).
+/// </summary>
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>, as <see cref="TrainingOptions.ElementType"/> says.</typeparam>
+/// <example>
+/// <code>
+/// var checkpoint = (Checkpoint&lt;float&gt;)Checkpoint.Load("run.ckpt");
+/// ParamSet&lt;float&gt; weights = checkpoint.Parameters;
+/// </code>
+/// </example>
+public sealed record Checkpoint<T> : Checkpoint
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>A checkpoint; the trainer makes them (<see cref="Trainer.CreateCheckpoint"/>).</summary>
+    /// <param name="Options">The run's options; their <see cref="TrainingOptions.ElementType"/> must be <typeparamref name="T"/>'s.</param>
+    /// <param name="Parameters">The model's parameters.</param>
+    /// <param name="OptimizerState">The optimizer's state (<see cref="Optimizer{T}.State"/>).</param>
+    /// <param name="CompletedEpochs">Epochs completed.</param>
+    /// <param name="BatchInEpoch">Batches done in the current epoch (0 between epochs).</param>
+    /// <param name="Step">Optimizer steps since the start of the run.</param>
+    /// <param name="EpochStartRng">The generator's state at the start of the current epoch (before its shuffle); between epochs, its current state.</param>
+    /// <param name="EpochLossSum">Sum of the current epoch's batch losses so far.</param>
+    /// <param name="EpochCorrect">Correct training predictions in the current epoch so far.</param>
+    /// <param name="EpochSeen">Training samples seen in the current epoch so far.</param>
+    /// <param name="TrainingSeconds">Training time of the run so far.</param>
+    /// <param name="EpochTrainingSeconds">Training time of the current epoch so far.</param>
+    /// <param name="History">Reports of the completed epochs.</param>
+    /// <param name="TrainCount">Size of the training set.</param>
+    /// <param name="TrainFingerprint">The training set's <see cref="ImageSet.Fingerprint"/>.</param>
+    /// <exception cref="ArgumentException">The options' element type is not <typeparamref name="T"/>.</exception>
+    public Checkpoint(
+        TrainingOptions Options,
+        ParamSet<T> Parameters,
+        TransformState OptimizerState,
+        int CompletedEpochs,
+        int BatchInEpoch,
+        long Step,
+        RngState EpochStartRng,
+        double EpochLossSum,
+        long EpochCorrect,
+        long EpochSeen,
+        double TrainingSeconds,
+        double EpochTrainingSeconds,
+        IReadOnlyList<EpochReport> History,
+        int TrainCount,
+        ulong TrainFingerprint)
+        : base(Options, OptimizerState, CompletedEpochs, BatchInEpoch, Step, EpochStartRng, EpochLossSum, EpochCorrect, EpochSeen, TrainingSeconds, EpochTrainingSeconds, History, TrainCount, TrainFingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(Parameters);
+        if (Options.ElementType != ElementTypes.Of<T>())
+        {
+            throw new ArgumentException(
+                $"The options say {ElementTypes.Name(Options.ElementType)}, but the parameters are {ElementTypes.Name(ElementTypes.Of<T>())}.", nameof(Options));
+        }
+
+        this.Parameters = Parameters;
+    }
+
+    /// <summary>The model's parameters.</summary>
+    public ParamSet<T> Parameters { get; init; }
+
+    /// <inheritdoc />
+    private protected override void ValidateParameters(string path)
+    {
+        foreach (var p in Parameters)
+        {
+            CheckpointValidation.RequireFinite(p, $"parameter {p.Name}", path);
+        }
+    }
+
+    /// <inheritdoc />
+    private protected override void WriteModel(CheckpointCodec.Writer writer) => CheckpointCodec.WriteModel(writer, this);
 }

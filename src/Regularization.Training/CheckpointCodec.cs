@@ -1,11 +1,14 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Regularization.Training;
 
-/// <summary>The binary encoding of <see cref="Checkpoint"/> (format version 1). See the remarks of <see cref="Checkpoint"/>.</summary>
+/// <summary>The binary encoding of <see cref="Checkpoint"/> (format version 3). See the remarks of <see cref="Checkpoint"/>.</summary>
 internal static class CheckpointCodec
 {
 
@@ -39,8 +42,7 @@ internal static class CheckpointCodec
             w.Int64(e.Steps);
         }
 
-        WriteSet(w, c.Parameters);
-        WriteState(w, c);
+        c.WriteModelTo(w);
         var payload = w.ToArray();
 
         var file = new byte[Checkpoint.HeaderLength + payload.Length];
@@ -142,7 +144,30 @@ internal static class CheckpointCodec
             history.Add(new EpochReport(r.Int32(), r.Double(), r.Double(), r.Double(), r.Double(), r.Double(), r.Int64()));
         }
 
-        var parameters = ReadSet(r);
+        _ = path;
+        return options.ElementType == ElementType.Float32
+            ? ReadModel<float>(r, options, trainCount, fingerprint, completed, batchInEpoch, step, rng, lossSum, correct, seen, seconds, epochSeconds, history)
+            : ReadModel<double>(r, options, trainCount, fingerprint, completed, batchInEpoch, step, rng, lossSum, correct, seen, seconds, epochSeconds, history);
+    }
+
+    private static Checkpoint<T> ReadModel<T>(
+        Reader r,
+        TrainingOptions options,
+        int trainCount,
+        ulong fingerprint,
+        int completed,
+        int batchInEpoch,
+        long step,
+        RngState rng,
+        double lossSum,
+        long correct,
+        long seen,
+        double seconds,
+        double epochSeconds,
+        List<EpochReport> history)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var parameters = ReadSet<T>(r);
         var sizes = Mlp.InferLayerSizes(parameters);
         if (!sizes.SequenceEqual(options.LayerSizes))
         {
@@ -156,12 +181,22 @@ internal static class CheckpointCodec
             throw new FormatException($"{r.Remaining} bytes remain after the optimizer state.");
         }
 
-        _ = path;
-        return new Checkpoint(
+        return new Checkpoint<T>(
             options, parameters, state, completed, batchInEpoch, step, rng, lossSum, correct, seen, seconds, epochSeconds, history, trainCount, fingerprint);
     }
 
-    private static void WriteSet(Writer w, ParamSet<double> set)
+    /// <summary>The parameters and the optimizer state of a checkpoint, the tail of its payload.</summary>
+    internal static void WriteModel<T>(Writer w, Checkpoint<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        WriteSet(w, c.Parameters);
+        var bytes = StateCodec.Encode(c.Options.CreateTransform(), c.OptimizerState, c.Parameters);
+        w.Int32(bytes.Length);
+        w.Bytes(bytes);
+    }
+
+    private static void WriteSet<T>(Writer w, ParamSet<T> set)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         w.Int32(set.Count);
         foreach (var p in set)
@@ -170,42 +205,38 @@ internal static class CheckpointCodec
             w.Int32(p.Rank);
             w.Int32(p.Rows);
             w.Int32(p.Columns);
-            w.Doubles(p.Value.AsColumnMajorArray());
+            w.Values(p.Value.AsColumnMajorArray());
         }
     }
 
-    private static ParamSet<double> ReadSet(Reader r)
+    private static ParamSet<T> ReadSet<T>(Reader r)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var size = Unsafe.SizeOf<T>();
         var count = r.Count(12);
-        var items = new Param<double>[count];
+        var items = new Param<T>[count];
         for (var i = 0; i < count; i++)
         {
             var name = r.String();
             var rank = r.Int32();
             var rows = r.Int32();
             var columns = r.Int32();
-            // rows * columns as a long cannot overflow; times 8 it can (2^31 x 2^31), so compare against Remaining / 8.
-            if (rows < 0 || columns < 0 || (long)rows * columns > r.Remaining / 8)
+            // rows * columns as a long cannot overflow; times the value size it can (2^31 x 2^31), so compare against Remaining / size.
+            if (rows < 0 || columns < 0 || (long)rows * columns > r.Remaining / size)
             {
                 throw new FormatException($"parameter '{name}' claims {rows}x{columns} values, more than the payload holds.");
             }
 
-            var data = r.Doubles((int)((long)rows * columns));
-            items[i] = new Param<double>(name, Matrix<double>.Build.Dense(rows, columns, data), rank is >= 0 and <= 2 ? rank : throw new FormatException($"parameter '{name}' has rank {rank}; ranks are 0, 1 or 2."));
+            var data = r.Values<T>((int)((long)rows * columns));
+            items[i] = new Param<T>(name, Matrix<T>.Build.Dense(rows, columns, data), rank is >= 0 and <= 2 ? rank : throw new FormatException($"parameter '{name}' has rank {rank}; ranks are 0, 1 or 2."));
         }
 
-        return new ParamSet<double>(items);
+        return new ParamSet<T>(items);
     }
 
-    /// <summary>The optimizer state through the core's codec (each transform writes its own state), length-prefixed.</summary>
-    private static void WriteState(Writer w, Checkpoint c)
-    {
-        var bytes = StateCodec.Encode(c.Options.CreateTransform(), c.OptimizerState, c.Parameters);
-        w.Int32(bytes.Length);
-        w.Bytes(bytes);
-    }
-
-    private static TransformState ReadState(Reader r, TrainingOptions options, ParamSet<double> parameters)
+    /// <summary>The optimizer state through the core's codec (each transform reads its own state), length-prefixed.</summary>
+    private static TransformState ReadState<T>(Reader r, TrainingOptions options, ParamSet<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var length = r.Count(1);
         var bytes = r.Bytes(length);
@@ -220,7 +251,7 @@ internal static class CheckpointCodec
     }
 
     /// <summary>Little-endian writer into a growing buffer.</summary>
-    private sealed class Writer
+    internal sealed class Writer
     {
         private byte[] _buffer = new byte[1 << 16];
         private int _length;
@@ -244,13 +275,12 @@ internal static class CheckpointCodec
 
         public void Bytes(byte[] values) => values.CopyTo(Reserve(values.Length));
 
-        public void Doubles(double[] values)
+        /// <summary>Floats or doubles, little-endian, exact bits.</summary>
+        public void Values<T>(T[] values)
+            where T : unmanaged
         {
-            var span = Reserve(checked(values.Length * 8));
-            for (var i = 0; i < values.Length; i++)
-            {
-                BinaryPrimitives.WriteDoubleLittleEndian(span[(i * 8)..], values[i]);
-            }
+            var span = Reserve(checked(values.Length * Unsafe.SizeOf<T>()));
+            MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(span);
         }
 
         public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
@@ -312,15 +342,13 @@ internal static class CheckpointCodec
 
         public byte[] Bytes(int count) => Take(count).ToArray();
 
-        public double[] Doubles(int count)
+        /// <summary>Floats or doubles, little-endian, exact bits.</summary>
+        public T[] Values<T>(int count)
+            where T : unmanaged
         {
-            var span = Take(checked(count * 8));
-            var values = new double[count];
-            for (var i = 0; i < count; i++)
-            {
-                values[i] = BinaryPrimitives.ReadDoubleLittleEndian(span[(i * 8)..]);
-            }
-
+            var span = Take(checked(count * Unsafe.SizeOf<T>()));
+            var values = new T[count];
+            span.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
             return values;
         }
 

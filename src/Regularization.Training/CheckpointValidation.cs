@@ -32,10 +32,7 @@ internal static class CheckpointValidation
     {
         ValidateCounters(c, path);
         ValidateHistory(c, path);
-        foreach (var p in c.Parameters)
-        {
-            RequireFinite(p, $"parameter {p.Name}", path);
-        }
+        c.CheckParameters(path);
 
         ValidateOptimizerState(c.OptimizerState, c.Step, path);
     }
@@ -56,6 +53,9 @@ internal static class CheckpointValidation
             case EmptyState:
                 break;
             case SlotState<double> s:
+                RequireCounter(s.Count, step, s.SlotNames.Count == 0 ? "a step counter of the optimizer state" : $"the step counter of the optimizer's {string.Join(", ", s.SlotNames)}", path);
+                break;
+            case SlotState<float> s:
                 // The buffers' values were checked as the core decoded them (finite; second moments >= 0).
                 RequireCounter(s.Count, step, s.SlotNames.Count == 0 ? "a step counter of the optimizer state" : $"the step counter of the optimizer's {string.Join(", ", s.SlotNames)}", path);
                 break;
@@ -204,14 +204,15 @@ internal static class CheckpointValidation
         }
     }
 
-    private static void RequireFinite(Param<double> p, string what, string path)
+    public static void RequireFinite<T>(Param<T> p, string what, string path)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var data = p.Value.AsColumnMajorArray();
         for (var k = 0; k < data.Length; k++)
         {
-            if (!double.IsFinite(data[k]))
+            if (!T.IsFinite(data[k]))
             {
-                throw Fail(path, $"{what} holds {Num(data[k])} at entry {k} (row {k % p.Rows}, column {k / p.Rows}); a saved run has finite values only.");
+                throw Fail(path, $"{what} holds {Num(double.CreateTruncating(data[k]))} at entry {k} (row {k % p.Rows}, column {k / p.Rows}); a saved run has finite values only.");
             }
         }
     }

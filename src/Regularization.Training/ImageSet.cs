@@ -1,3 +1,4 @@
+using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Regularization.Training;
@@ -13,7 +14,6 @@ namespace Regularization.Training;
 /// </remarks>
 public sealed class ImageSet
 {
-    private static readonly double[] PixelScale = BuildScale();
     private readonly byte[] _pixels;
     private readonly byte[] _labels;
     private ulong? _fingerprint;
@@ -107,7 +107,9 @@ public sealed class ImageSet
     /// <param name="indices">Image indices; their number is the batch size.</param>
     /// <param name="destination">A dense <c>FeatureCount x indices.Length</c> matrix.</param>
     /// <param name="labels">Receives the labels; at least <c>indices.Length</c> long.</param>
-    public void Gather(ReadOnlySpan<int> indices, Matrix<double> destination, Span<int> labels)
+    /// <typeparam name="T">The element type (float or double); a pixel is <c>(T)p / (T)255</c>, as torchvision's <c>ToTensor</c> computes it in float32.</typeparam>
+    public void Gather<T>(ReadOnlySpan<int> indices, Matrix<T> destination, Span<int> labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = Destination(destination, indices.Length, labels.Length);
         var n = FeatureCount;
@@ -128,7 +130,9 @@ public sealed class ImageSet
     /// <param name="start">First image.</param>
     /// <param name="destination">A dense <c>FeatureCount x count</c> matrix; its column count is the number of images.</param>
     /// <param name="labels">Receives the labels.</param>
-    public void GatherRange(int start, Matrix<double> destination, Span<int> labels)
+    /// <typeparam name="T">The element type (float or double).</typeparam>
+    public void GatherRange<T>(int start, Matrix<T> destination, Span<int> labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(destination);
         var count = destination.ColumnCount;
@@ -145,10 +149,13 @@ public sealed class ImageSet
         }
     }
 
-    /// <summary>All images as a new <c>FeatureCount x Count</c> matrix (one image per column, pixel / 255.0).</summary>
-    public Matrix<double> ToMatrix()
+    /// <summary>All images as a new <c>FeatureCount x Count</c> matrix (one image per column, pixel / 255).</summary>
+    /// <typeparam name="T">The element type (float or double).</typeparam>
+    /// <returns>The matrix.</returns>
+    public Matrix<T> ToMatrix<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = Matrix<double>.Build.Dense(FeatureCount, Count);
+        var m = Matrix<T>.Build.Dense(FeatureCount, Count);
         Convert(_pixels, m.AsColumnMajorArray());
         return m;
     }
@@ -156,7 +163,8 @@ public sealed class ImageSet
     /// <summary>A short description, for example <c>ImageSet[60000 x 28x28, 10 classes]</c>.</summary>
     public override string ToString() => $"ImageSet[{Count} x {Rows}x{Columns}, {ClassCount} classes]";
 
-    private double[] Destination(Matrix<double> destination, int count, int labelCapacity)
+    private T[] Destination<T>(Matrix<T> destination, int count, int labelCapacity)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(destination);
         var data = destination.AsColumnMajorArray()
@@ -176,24 +184,32 @@ public sealed class ImageSet
         return data;
     }
 
-    private static void Convert(ReadOnlySpan<byte> source, Span<double> destination)
+    private static void Convert<T>(ReadOnlySpan<byte> source, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var scale = PixelScale;
+        var scale = PixelScale<T>.Table;
         for (var k = 0; k < source.Length; k++)
         {
             destination[k] = scale[source[k]];
         }
     }
 
-    private static double[] BuildScale()
+    /// <summary>The 256 pixel values <c>(T)p / (T)255</c>, computed once per element type.</summary>
+    private static class PixelScale<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var table = new double[256];
-        for (var i = 0; i < 256; i++)
-        {
-            table[i] = i / 255.0;
-        }
+        public static readonly T[] Table = Build();
 
-        return table;
+        private static T[] Build()
+        {
+            var table = new T[256];
+            for (var i = 0; i < 256; i++)
+            {
+                table[i] = T.CreateTruncating(i) / T.CreateTruncating(255);
+            }
+
+            return table;
+        }
     }
 
     private static int Validate(int count)

@@ -1,105 +1,23 @@
 using System.Collections.ObjectModel;
+using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Regularization.Training;
 
 /// <summary>
-/// A multi-layer perceptron with ReLU between layers and hand-written backpropagation: the tutorials' "SimpleNet"
-/// (784-128-10) by default, any layer sizes otherwise. Parameters are named as PyTorch names them in SimpleNet:
-/// <c>fc1.weight</c> (128x784, output x input, as <c>nn.Linear</c> stores it), <c>fc1.bias</c> (128x1), <c>fc2.weight</c>,
-/// <c>fc2.bias</c>, and so on. Biases are columns, so <see cref="Mask.ExcludeVectors"/> excludes them.
+/// Factories and names for <see cref="Mlp{T}"/>: SimpleNet's layer sizes, PyTorch's parameter names, a new model with
+/// PyTorch's default initialization, or a model over saved parameters.
 /// </summary>
-/// <remarks>
-/// <para>
-/// <b>Layout: one sample per column.</b> MathNet's dense matrices are column-major, so a column is contiguous and a
-/// row is strided. With samples as columns, gathering a batch copies each image's pixels into one contiguous column
-/// of a preallocated <c>features x batch</c> matrix (<see cref="ImageSet.Gather"/>), and each sample's logits are
-/// contiguous for the softmax. (Samples as rows, PyTorch's layout, would make every gathered image a strided row
-/// write.) The forward pass is therefore <c>Z = W X + b 1ᵀ</c>, the same linear map as PyTorch's <c>x Wᵀ + b</c> with
-/// the batch on the other side, and the backward pass is <c>dW = dZ Xᵀ</c>, <c>db = dZ 1</c>, <c>dX = Wᵀ dZ</c>.
-/// </para>
-/// <para>
-/// <b>No allocation per step.</b> Activations and gradients live in buffers preallocated once per batch size (a
-/// training run uses two sizes: the batch and the last partial batch). Products go through MathNet's into-result
-/// overloads (<c>Multiply(other, result)</c>, <c>TransposeAndMultiply(other, result)</c>,
-/// <c>TransposeThisAndMultiply(other, result)</c>), so whichever linear-algebra provider is active (managed or a native
-/// one) does the work; this class allocates nothing per step, though MathNet's managed provider copies one operand of
-/// each product (see the notes of the test suite).
-/// </para>
-/// <para>
-/// Initialization is PyTorch's default for <c>nn.Linear</c>: weights and biases uniform in
-/// <c>[-1/sqrt(fan_in), 1/sqrt(fan_in))</c>, drawn from a <see cref="Xoshiro256StarStar"/> layer by layer, weight
-/// (in PyTorch's row-major order) then bias. Not thread-safe.
-/// </para>
-/// </remarks>
 /// <example>
 /// <code>
-/// var model = Mlp.Create(Mlp.SimpleNetLayers, seed: 0);
-/// var optimizer = Optimizer.Sgd(0.01).WeightDecay(1e-4).Build(model.Parameters);
-/// BatchResult r = model.ForwardBackward(inputs, labels);   // inputs: 784 x batch, labels: batch
-/// optimizer.Step(model.Gradients);                          // updates model.Parameters in place
+/// Mlp&lt;float&gt; model = Mlp.Create&lt;float&gt;(Mlp.SimpleNetLayers, seed: 0);
+/// string name = Mlp.WeightName(1);   // "fc1.weight"
 /// </code>
 /// </example>
-public sealed class Mlp
+public static class Mlp
 {
-    private const int MaxWorkspaces = 8;
-    private readonly int[] _sizes;
-    private readonly Matrix<double>[] _weights;
-    private readonly Matrix<double>[] _biases;
-    private readonly Matrix<double>[] _weightGradients;
-    private readonly Matrix<double>[] _biasGradients;
-    private readonly Dictionary<int, Workspace> _workspaces = new();
-
-    private Mlp(int[] sizes, ParamSet<double> parameters)
-    {
-        _sizes = sizes;
-        var layers = sizes.Length - 1;
-        _weights = new Matrix<double>[layers];
-        _biases = new Matrix<double>[layers];
-        _weightGradients = new Matrix<double>[layers];
-        _biasGradients = new Matrix<double>[layers];
-        var gradients = new List<Param<double>>(2 * layers);
-        for (var l = 0; l < layers; l++)
-        {
-            _weights[l] = parameters[WeightName(l + 1)].Value;
-            _biases[l] = parameters[BiasName(l + 1)].Value;
-            _weightGradients[l] = Matrix<double>.Build.Dense(sizes[l + 1], sizes[l]);
-            _biasGradients[l] = Matrix<double>.Build.Dense(sizes[l + 1], 1);
-            gradients.Add(new Param<double>(WeightName(l + 1), _weightGradients[l]));
-            gradients.Add(Param.Vector(BiasName(l + 1), _biasGradients[l]));
-        }
-
-        Parameters = parameters;
-        Gradients = new ParamSet<double>(gradients);
-        LayerSizes = new ReadOnlyCollection<int>(sizes);
-    }
-
     /// <summary>SimpleNet's layer sizes: 784 inputs, 128 hidden units, 10 classes.</summary>
     public static IReadOnlyList<int> SimpleNetLayers { get; } = new ReadOnlyCollection<int>([784, 128, 10]);
-
-    /// <summary>Layer sizes, input first, classes last (for example 784, 128, 10).</summary>
-    public IReadOnlyList<int> LayerSizes { get; }
-
-    /// <summary>Number of inputs (the first layer size).</summary>
-    public int InputSize => _sizes[0];
-
-    /// <summary>Number of classes (the last layer size).</summary>
-    public int ClassCount => _sizes[^1];
-
-    /// <summary>Number of linear layers.</summary>
-    public int LayerCount => _sizes.Length - 1;
-
-    /// <summary>
-    /// The parameters, in order <c>fc1.weight, fc1.bias, fc2.weight, ...</c>. Their matrices are the model's own: an
-    /// <see cref="Optimizer{T}"/> built over this set updates the model in place.
-    /// </summary>
-    public ParamSet<double> Parameters { get; }
-
-    /// <summary>
-    /// The gradient buffers, named and shaped like <see cref="Parameters"/>; <see cref="ForwardBackward"/> overwrites
-    /// them with the gradient of the batch's mean loss, and <see cref="AddPenalties"/> adds penalty gradients.
-    /// </summary>
-    public ParamSet<double> Gradients { get; }
 
     /// <summary>The name of a layer's weight, for example <c>fc1.weight</c>.</summary>
     /// <param name="layer">The layer, 1-based.</param>
@@ -110,66 +28,75 @@ public sealed class Mlp
     public static string BiasName(int layer) => $"fc{layer}.bias";
 
     /// <summary>A new model with PyTorch's default initialization drawn from <paramref name="rng"/> (which advances).</summary>
+    /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="layerSizes">At least two sizes, each &gt;= 1; the last is the number of classes (&gt;= 2).</param>
     /// <param name="rng">The generator.</param>
     /// <returns>The model.</returns>
-    public static Mlp Create(IReadOnlyList<int> layerSizes, Xoshiro256StarStar rng)
+    public static Mlp<T> Create<T>(IReadOnlyList<int> layerSizes, Xoshiro256StarStar rng)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ElementTypes.Check<T>();
         ArgumentNullException.ThrowIfNull(rng);
         var sizes = CheckSizes(layerSizes);
-        var parameters = new List<Param<double>>();
+        var parameters = new List<Param<T>>();
         for (var l = 0; l + 1 < sizes.Length; l++)
         {
             int fanIn = sizes[l], fanOut = sizes[l + 1];
             var bound = 1.0 / Math.Sqrt(fanIn);
-            var w = Matrix<double>.Build.Dense(fanOut, fanIn);
+            var w = Matrix<T>.Build.Dense(fanOut, fanIn);
             var data = w.AsColumnMajorArray();
             for (var i = 0; i < fanOut; i++)
             {
                 for (var j = 0; j < fanIn; j++)
                 {
-                    data[(j * fanOut) + i] = rng.NextDouble(-bound, bound);
+                    data[(j * fanOut) + i] = T.CreateTruncating(rng.NextDouble(-bound, bound));
                 }
             }
 
-            var b = Matrix<double>.Build.Dense(fanOut, 1);
+            var b = Matrix<T>.Build.Dense(fanOut, 1);
             var bdata = b.AsColumnMajorArray();
             for (var i = 0; i < fanOut; i++)
             {
-                bdata[i] = rng.NextDouble(-bound, bound);
+                bdata[i] = T.CreateTruncating(rng.NextDouble(-bound, bound));
             }
 
-            parameters.Add(new Param<double>(WeightName(l + 1), w));
-            parameters.Add(Param.Vector(BiasName(l + 1), b));
+            parameters.Add(new Param<T>(Mlp.WeightName(l + 1), w));
+            parameters.Add(Param.Vector(Mlp.BiasName(l + 1), b));
         }
 
-        return new Mlp(sizes, new ParamSet<double>(parameters));
+        return new Mlp<T>(sizes, new ParamSet<T>(parameters));
     }
 
     /// <summary>A new model with PyTorch's default initialization from a new generator seeded with <paramref name="seed"/>.</summary>
-    /// <param name="layerSizes">Layer sizes (see <see cref="Create(IReadOnlyList{int}, Xoshiro256StarStar)"/>).</param>
+    /// <param name="layerSizes">Layer sizes (see <see cref="Create{T}(IReadOnlyList{int}, Xoshiro256StarStar)"/>).</param>
     /// <param name="seed">The seed.</param>
+    /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <returns>The model.</returns>
-    public static Mlp Create(IReadOnlyList<int> layerSizes, ulong seed) => Create(layerSizes, new Xoshiro256StarStar(seed));
+    public static Mlp<T> Create<T>(IReadOnlyList<int> layerSizes, ulong seed)
+        where T : unmanaged, IFloatingPointIeee754<T> => Create<T>(layerSizes, new Xoshiro256StarStar(seed));
 
     /// <summary>
     /// A model holding a deep copy of <paramref name="parameters"/>, which must be <c>fc1.weight, fc1.bias, ...,
     /// fcL.weight, fcL.bias</c> in that order, with matching shapes (weights out x in, biases out x 1).
     /// </summary>
     /// <param name="parameters">The parameters (copied).</param>
+    /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentException">The names, order or shapes do not describe an MLP; the message says what.</exception>
-    public static Mlp FromParameters(ParamSet<double> parameters)
+    public static Mlp<T> FromParameters<T>(ParamSet<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var sizes = InferLayerSizes(parameters);
-        return new Mlp(sizes.ToArray(), parameters.Copy());
+        return new Mlp<T>(sizes.ToArray(), parameters.Copy());
     }
 
-    /// <summary>The layer sizes <paramref name="parameters"/> describe (see <see cref="FromParameters"/>), checking names and shapes.</summary>
+    /// <summary>The layer sizes <paramref name="parameters"/> describe (see <see cref="FromParameters{T}"/>), checking names and shapes.</summary>
     /// <param name="parameters">The parameters.</param>
+    /// <typeparam name="T">The element type.</typeparam>
     /// <returns>The layer sizes.</returns>
     /// <exception cref="ArgumentException">The set does not describe an MLP.</exception>
-    public static IReadOnlyList<int> InferLayerSizes(ParamSet<double> parameters)
+    public static IReadOnlyList<int> InferLayerSizes<T>(ParamSet<T> parameters)
+        where T : struct, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (parameters.Count < 2 || parameters.Count % 2 != 0)
@@ -203,6 +130,136 @@ public sealed class Mlp
         return CheckSizes(sizes);
     }
 
+    internal static int[] CheckSizes(IReadOnlyList<int>? layerSizes)
+    {
+        ArgumentNullException.ThrowIfNull(layerSizes);
+        if (layerSizes.Count < 2)
+        {
+            throw new ArgumentException($"An MLP needs at least two layer sizes (inputs and classes); got {layerSizes.Count}.", nameof(layerSizes));
+        }
+
+        for (var i = 0; i < layerSizes.Count; i++)
+        {
+            if (layerSizes[i] < 1)
+            {
+                throw new ArgumentException($"Layer size {i} is {layerSizes[i]}; sizes must be at least 1.", nameof(layerSizes));
+            }
+        }
+
+        if (layerSizes[^1] < 2)
+        {
+            throw new ArgumentException($"The last layer size is the number of classes and must be at least 2; it is {layerSizes[^1]}.", nameof(layerSizes));
+        }
+
+        return layerSizes.ToArray();
+    }
+}
+
+/// <summary>
+/// A multi-layer perceptron with ReLU between layers and hand-written backpropagation: the tutorials' "SimpleNet"
+/// (784-128-10) by default, any layer sizes otherwise. Parameters are named as PyTorch names them in SimpleNet:
+/// <c>fc1.weight</c> (128x784, output x input, as <c>nn.Linear</c> stores it), <c>fc1.bias</c> (128x1), <c>fc2.weight</c>,
+/// <c>fc2.bias</c>, and so on. Biases are columns, so <see cref="Mask.ExcludeVectors"/> excludes them.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Layout: one sample per column.</b> MathNet's dense matrices are column-major, so a column is contiguous and a
+/// row is strided. With samples as columns, gathering a batch copies each image's pixels into one contiguous column
+/// of a preallocated <c>features x batch</c> matrix (<see cref="ImageSet.Gather"/>), and each sample's logits are
+/// contiguous for the softmax. (Samples as rows, PyTorch's layout, would make every gathered image a strided row
+/// write.) The forward pass is therefore <c>Z = W X + b 1ᵀ</c>, the same linear map as PyTorch's <c>x Wᵀ + b</c> with
+/// the batch on the other side, and the backward pass is <c>dW = dZ Xᵀ</c>, <c>db = dZ 1</c>, <c>dX = Wᵀ dZ</c>.
+/// </para>
+/// <para>
+/// <b>No allocation per step.</b> Activations and gradients live in buffers preallocated once per batch size (a
+/// training run uses two sizes: the batch and the last partial batch). Products go through MathNet's into-result
+/// overloads (<c>Multiply(other, result)</c>, <c>TransposeAndMultiply(other, result)</c>,
+/// <c>TransposeThisAndMultiply(other, result)</c>), so whichever linear-algebra provider is active (managed or a native
+/// one) does the work; this class allocates nothing per step, though MathNet's managed provider copies one operand of
+/// each product (see the notes of the test suite).
+/// </para>
+/// <para>
+/// Initialization is PyTorch's default for <c>nn.Linear</c>: weights and biases uniform in
+/// <c>[-1/sqrt(fan_in), 1/sqrt(fan_in))</c>, drawn from a <see cref="Xoshiro256StarStar"/> layer by layer, weight
+/// (in PyTorch's row-major order) then bias. Not thread-safe. A float32 model's initial values are the float64
+/// model's, rounded to nearest (the draws are the same).
+/// </para>
+/// <para>
+/// <b>Element type.</b> <typeparamref name="T"/> is <see cref="float"/> (PyTorch's default dtype, and where the speed
+/// is: single-precision products are about twice as fast) or <see cref="double"/>. Every value of the forward and
+/// backward passes, the loss and the loss terms is computed in <typeparamref name="T"/>, as PyTorch does for a model
+/// of that dtype; the loss is reported as a <see cref="double"/>.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var model = Mlp.Create&lt;float&gt;(Mlp.SimpleNetLayers, seed: 0);
+/// var optimizer = Optimizer.Sgd(0.01).WeightDecay(1e-4).Build(model.Parameters);
+/// BatchResult r = model.ForwardBackward(inputs, labels);   // inputs: 784 x batch, labels: batch
+/// optimizer.Step(model.Gradients);                          // updates model.Parameters in place
+/// </code>
+/// </example>
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class Mlp<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private const int MaxWorkspaces = 8;
+    private readonly int[] _sizes;
+    private readonly Matrix<T>[] _weights;
+    private readonly Matrix<T>[] _biases;
+    private readonly Matrix<T>[] _weightGradients;
+    private readonly Matrix<T>[] _biasGradients;
+    private readonly Dictionary<int, Workspace> _workspaces = new();
+
+    internal Mlp(int[] sizes, ParamSet<T> parameters)
+    {
+        ElementTypes.Check<T>();
+        _sizes = sizes;
+        var layers = sizes.Length - 1;
+        _weights = new Matrix<T>[layers];
+        _biases = new Matrix<T>[layers];
+        _weightGradients = new Matrix<T>[layers];
+        _biasGradients = new Matrix<T>[layers];
+        var gradients = new List<Param<T>>(2 * layers);
+        for (var l = 0; l < layers; l++)
+        {
+            _weights[l] = parameters[Mlp.WeightName(l + 1)].Value;
+            _biases[l] = parameters[Mlp.BiasName(l + 1)].Value;
+            _weightGradients[l] = Matrix<T>.Build.Dense(sizes[l + 1], sizes[l]);
+            _biasGradients[l] = Matrix<T>.Build.Dense(sizes[l + 1], 1);
+            gradients.Add(new Param<T>(Mlp.WeightName(l + 1), _weightGradients[l]));
+            gradients.Add(Param.Vector(Mlp.BiasName(l + 1), _biasGradients[l]));
+        }
+
+        Parameters = parameters;
+        Gradients = new ParamSet<T>(gradients);
+        LayerSizes = new ReadOnlyCollection<int>(sizes);
+    }
+
+    /// <summary>Layer sizes, input first, classes last (for example 784, 128, 10).</summary>
+    public IReadOnlyList<int> LayerSizes { get; }
+
+    /// <summary>Number of inputs (the first layer size).</summary>
+    public int InputSize => _sizes[0];
+
+    /// <summary>Number of classes (the last layer size).</summary>
+    public int ClassCount => _sizes[^1];
+
+    /// <summary>Number of linear layers.</summary>
+    public int LayerCount => _sizes.Length - 1;
+
+    /// <summary>
+    /// The parameters, in order <c>fc1.weight, fc1.bias, fc2.weight, ...</c>. Their matrices are the model's own: an
+    /// <see cref="Optimizer{T}"/> built over this set updates the model in place.
+    /// </summary>
+    public ParamSet<T> Parameters { get; }
+
+    /// <summary>
+    /// The gradient buffers, named and shaped like <see cref="Parameters"/>; <see cref="ForwardBackward"/> overwrites
+    /// them with the gradient of the batch's mean loss, and <see cref="AddPenalties"/> adds penalty gradients.
+    /// </summary>
+    public ParamSet<T> Gradients { get; }
+
     /// <summary>
     /// Forward pass, loss and backward pass over one batch: returns the mean loss and the correct predictions (made
     /// with the parameters before any update) and overwrites <see cref="Gradients"/> with the gradient of the mean loss.
@@ -211,7 +268,7 @@ public sealed class Mlp
     /// <param name="inputs">Dense <c>InputSize x batch</c> inputs, one sample per column.</param>
     /// <param name="labels">One label per sample.</param>
     /// <returns>Mean loss, correct predictions, batch size.</returns>
-    public BatchResult ForwardBackward(Matrix<double> inputs, ReadOnlySpan<int> labels)
+    public BatchResult ForwardBackward(Matrix<T> inputs, ReadOnlySpan<int> labels)
     {
         var ws = Forward(inputs);
         var last = _sizes.Length - 2;
@@ -236,7 +293,7 @@ public sealed class Mlp
     /// <param name="inputs">Dense <c>InputSize x batch</c> inputs.</param>
     /// <param name="labels">One label per sample.</param>
     /// <returns>Mean loss, correct predictions, batch size.</returns>
-    public BatchResult Evaluate(Matrix<double> inputs, ReadOnlySpan<int> labels)
+    public BatchResult Evaluate(Matrix<T> inputs, ReadOnlySpan<int> labels)
     {
         var ws = Forward(inputs);
         return SoftmaxCrossEntropy.Compute(ws.Activations[^1], labels);
@@ -245,7 +302,7 @@ public sealed class Mlp
     /// <summary>The logits of a batch, as a new <c>ClassCount x batch</c> matrix.</summary>
     /// <param name="inputs">Dense <c>InputSize x batch</c> inputs.</param>
     /// <returns>The logits.</returns>
-    public Matrix<double> Logits(Matrix<double> inputs) => Forward(inputs).Activations[^1].Clone();
+    public Matrix<T> Logits(Matrix<T> inputs) => Forward(inputs).Activations[^1].Clone();
 
     /// <summary>
     /// Adds the loss terms of the second seed, <c>l2 * sum(w^2) + l1 * sum|w|</c> over the parameters
@@ -275,8 +332,8 @@ public sealed class Mlp
             return 0;
         }
 
-        var twoL2 = 2 * l2;
-        double squares = 0, absolutes = 0;
+        T tl1 = T.CreateTruncating(l1), tl2 = T.CreateTruncating(l2), twoL2 = T.CreateTruncating(2 * l2);
+        T squares = T.Zero, absolutes = T.Zero;
         var parameters = Parameters;
         var gradients = Gradients;
         for (var i = 0; i < parameters.Count; i++)
@@ -289,7 +346,7 @@ public sealed class Mlp
 
             var w = p.Value.AsColumnMajorArray();
             var g = gradients[i].Value.AsColumnMajorArray();
-            double sq = 0, abs = 0;
+            T sq = T.Zero, abs = T.Zero;
             for (var k = 0; k < w.Length; k++)
             {
                 var x = w[k];
@@ -301,8 +358,8 @@ public sealed class Mlp
 
                 if (l1 != 0)
                 {
-                    abs += Math.Abs(x);
-                    g[k] += x > 0 ? l1 : x < 0 ? -l1 : 0.0;
+                    abs += T.Abs(x);
+                    g[k] += x > T.Zero ? tl1 : x < T.Zero ? -tl1 : T.Zero;
                 }
             }
 
@@ -310,18 +367,18 @@ public sealed class Mlp
             absolutes += abs;
         }
 
-        var value = 0.0;
+        var value = T.Zero;
         if (l2 != 0)
         {
-            value += l2 * squares;
+            value += tl2 * squares;
         }
 
         if (l1 != 0)
         {
-            value += l1 * absolutes;
+            value += tl1 * absolutes;
         }
 
-        return value;
+        return double.CreateTruncating(value);
     }
 
     /// <summary>Drops the per-batch-size buffers (they are rebuilt on the next pass).</summary>
@@ -330,31 +387,7 @@ public sealed class Mlp
     /// <summary>The sizes as text, for example <c>Mlp[784-128-10]</c>.</summary>
     public override string ToString() => $"Mlp[{string.Join('-', _sizes)}]";
 
-    internal static int[] CheckSizes(IReadOnlyList<int>? layerSizes)
-    {
-        ArgumentNullException.ThrowIfNull(layerSizes);
-        if (layerSizes.Count < 2)
-        {
-            throw new ArgumentException($"An MLP needs at least two layer sizes (inputs and classes); got {layerSizes.Count}.", nameof(layerSizes));
-        }
-
-        for (var i = 0; i < layerSizes.Count; i++)
-        {
-            if (layerSizes[i] < 1)
-            {
-                throw new ArgumentException($"Layer size {i} is {layerSizes[i]}; sizes must be at least 1.", nameof(layerSizes));
-            }
-        }
-
-        if (layerSizes[^1] < 2)
-        {
-            throw new ArgumentException($"The last layer size is the number of classes and must be at least 2; it is {layerSizes[^1]}.", nameof(layerSizes));
-        }
-
-        return layerSizes.ToArray();
-    }
-
-    private Workspace Forward(Matrix<double> inputs)
+    private Workspace Forward(Matrix<T> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.AsColumnMajorArray() is null || inputs.RowCount != _sizes[0] || inputs.ColumnCount < 1)
@@ -394,7 +427,7 @@ public sealed class Mlp
         return ws;
     }
 
-    private static void AddBias(Matrix<double> z, Matrix<double> bias, bool relu)
+    private static void AddBias(Matrix<T> z, Matrix<T> bias, bool relu)
     {
         var data = z.AsColumnMajorArray();
         var b = bias.AsColumnMajorArray();
@@ -405,26 +438,26 @@ public sealed class Mlp
             for (var i = 0; i < rows; i++)
             {
                 var v = column[i] + b[i];
-                column[i] = relu && v <= 0 ? 0.0 : v; // NaN passes, as PyTorch's clamp_min
+                column[i] = relu && v <= T.Zero ? T.Zero : v; // NaN passes, as PyTorch's clamp_min
             }
         }
     }
 
     /// <summary>Zeroes the gradient where the ReLU's output is 0 (its input was &lt;= 0), as PyTorch's threshold_backward.</summary>
-    private static void ReluBackward(Matrix<double> delta, Matrix<double> activation)
+    private static void ReluBackward(Matrix<T> delta, Matrix<T> activation)
     {
         var d = delta.AsColumnMajorArray();
         var a = activation.AsColumnMajorArray();
         for (var k = 0; k < d.Length; k++)
         {
-            if (!(a[k] > 0))
+            if (!(a[k] > T.Zero))
             {
-                d[k] = 0;
+                d[k] = T.Zero;
             }
         }
     }
 
-    private static void SumColumns(Matrix<double> delta, Matrix<double> result)
+    private static void SumColumns(Matrix<T> delta, Matrix<T> result)
     {
         var d = delta.AsColumnMajorArray();
         var r = result.AsColumnMajorArray();
@@ -446,19 +479,19 @@ public sealed class Mlp
         public Workspace(int[] sizes, int batch)
         {
             var layers = sizes.Length - 1;
-            Activations = new Matrix<double>[layers];
-            Deltas = new Matrix<double>[layers];
+            Activations = new Matrix<T>[layers];
+            Deltas = new Matrix<T>[layers];
             for (var l = 0; l < layers; l++)
             {
-                Activations[l] = Matrix<double>.Build.Dense(sizes[l + 1], batch);
-                Deltas[l] = Matrix<double>.Build.Dense(sizes[l + 1], batch);
+                Activations[l] = Matrix<T>.Build.Dense(sizes[l + 1], batch);
+                Deltas[l] = Matrix<T>.Build.Dense(sizes[l + 1], batch);
             }
         }
 
         /// <summary>Post-activation of each layer (ReLU output for hidden layers, logits for the last).</summary>
-        public Matrix<double>[] Activations { get; }
+        public Matrix<T>[] Activations { get; }
 
         /// <summary>Gradient of the loss with respect to each layer's pre-activation.</summary>
-        public Matrix<double>[] Deltas { get; }
+        public Matrix<T>[] Deltas { get; }
     }
 }

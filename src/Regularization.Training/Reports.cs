@@ -67,14 +67,17 @@ public sealed record ParameterReport(string Name, int Rows, int Columns, double 
 {
     /// <summary>The statistics of one parameter.</summary>
     /// <param name="parameter">The parameter.</param>
+    /// <typeparam name="T">The element type (float or double); the sum of squares is accumulated in double.</typeparam>
     /// <returns>Its report.</returns>
-    public static ParameterReport Of(Param<double> parameter)
+    public static ParameterReport Of<T>(Param<T> parameter)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameter);
         double sum = 0;
         long zeros = 0;
-        foreach (var x in parameter.Value.AsColumnMajorArray())
+        foreach (var v in parameter.Value.AsColumnMajorArray())
         {
+            var x = double.CreateTruncating(v);
             sum += x * x;
             if (x == 0)
             {

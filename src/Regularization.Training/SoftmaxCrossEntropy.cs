@@ -1,3 +1,4 @@
+using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Regularization.Training;
@@ -27,9 +28,11 @@ public static class SoftmaxCrossEntropy
     /// <param name="logits">Dense <c>classes x batch</c> logits.</param>
     /// <param name="labels">One label per column, each in [0, classes).</param>
     /// <param name="gradient">Null, or a dense matrix of the logits' shape that receives the gradient (it may not be <paramref name="logits"/>).</param>
+    /// <typeparam name="T">The element type (float or double): every value is computed in it, as PyTorch computes a loss in the logits' dtype.</typeparam>
     /// <returns>Mean loss, correct predictions, batch size.</returns>
     /// <exception cref="ArgumentException">Shapes or labels do not fit.</exception>
-    public static BatchResult Compute(Matrix<double> logits, ReadOnlySpan<int> labels, Matrix<double>? gradient = null)
+    public static BatchResult Compute<T>(Matrix<T> logits, ReadOnlySpan<int> labels, Matrix<T>? gradient = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(logits);
         var z = logits.AsColumnMajorArray() ?? throw new ArgumentException("The logits must be a dense matrix.", nameof(logits));
@@ -40,7 +43,7 @@ public static class SoftmaxCrossEntropy
             throw new ArgumentException($"There are {labels.Length} labels for a batch of {batch} samples.", nameof(labels));
         }
 
-        double[]? g = null;
+        T[]? g = null;
         if (gradient is not null)
         {
             g = gradient.AsColumnMajorArray() ?? throw new ArgumentException("The gradient must be a dense matrix.", nameof(gradient));
@@ -51,8 +54,8 @@ public static class SoftmaxCrossEntropy
             }
         }
 
-        var invBatch = 1.0 / batch;
-        var total = 0.0;
+        var invBatch = T.One / T.CreateTruncating(batch);
+        var total = T.Zero;
         var correct = 0;
         for (var j = 0; j < batch; j++)
         {
@@ -74,13 +77,13 @@ public static class SoftmaxCrossEntropy
                 }
             }
 
-            var sum = 0.0;
+            var sum = T.Zero;
             for (var k = 0; k < classes; k++)
             {
-                sum += Math.Exp(column[k] - max);
+                sum += T.Exp(column[k] - max);
             }
 
-            var logSum = Math.Log(sum);
+            var logSum = T.Log(sum);
             total -= (column[label] - max) - logSum;
             if (argmax == label)
             {
@@ -92,19 +95,21 @@ public static class SoftmaxCrossEntropy
                 var d = g.AsSpan(j * classes, classes);
                 for (var k = 0; k < classes; k++)
                 {
-                    d[k] = Math.Exp((column[k] - max) - logSum) * invBatch;
+                    d[k] = T.Exp((column[k] - max) - logSum) * invBatch;
                 }
 
                 d[label] -= invBatch;
             }
         }
 
-        return new BatchResult(batch == 0 ? 0 : total / batch, correct, batch);
+        return new BatchResult(batch == 0 ? 0 : double.CreateTruncating(total / T.CreateTruncating(batch)), correct, batch);
     }
 
     /// <summary>The mean loss only (see <see cref="Compute"/>).</summary>
     /// <param name="logits">Dense <c>classes x batch</c> logits.</param>
     /// <param name="labels">One label per column.</param>
+    /// <typeparam name="T">The element type (float or double).</typeparam>
     /// <returns>The mean softmax cross-entropy.</returns>
-    public static double Loss(Matrix<double> logits, ReadOnlySpan<int> labels) => Compute(logits, labels).Loss;
+    public static double Loss<T>(Matrix<T> logits, ReadOnlySpan<int> labels)
+        where T : unmanaged, IFloatingPointIeee754<T> => Compute(logits, labels).Loss;
 }

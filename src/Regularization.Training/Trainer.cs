@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Providers.LinearAlgebra;
 
 namespace Regularization.Training;
 
 /// <summary>
-/// Trains an <see cref="Mlp"/> on an <see cref="ImageSet"/> as the seeds' PyTorch loops do: every epoch the training
+/// Trains an <see cref="Mlp{T}"/> on an <see cref="ImageSet"/> as the seeds' PyTorch loops do: every epoch the training
 /// set is shuffled (a Fisher-Yates permutation from the run's <see cref="Xoshiro256StarStar"/>), cut into batches of
 /// <see cref="TrainingOptions.BatchSize"/> (the last one partial), and for each batch the mean cross-entropy plus the
 /// L1/L2 loss terms is computed, backpropagated and stepped with an in-place <see cref="Optimizer{T}"/>. After each epoch
@@ -25,16 +26,199 @@ namespace Regularization.Training;
 /// arrays to a native BLAS directly need not).
 /// </para>
 /// <para>Not thread-safe. The callbacks run on the training thread between steps, where the trainer is consistent:
-/// they may read <see cref="Model"/> or call <see cref="CreateCheckpoint"/>.</para>
+/// they may read <see cref="Trainer{T}.Model"/> or call <see cref="CreateCheckpoint"/>.</para>
 /// </remarks>
 /// <example>
 /// <code>
 /// var mnist = MnistDataset.LoadDefault();
-/// var trainer = new Trainer(new TrainingOptions(), mnist.Train, mnist.Test);
+/// Trainer trainer = Trainer.Create(new TrainingOptions(), mnist.Train, mnist.Test);   // float32, as PyTorch
 /// TrainingResult result = trainer.Run(onEpoch: e => Console.WriteLine(e.SeedLines));
 /// </code>
 /// </example>
-public sealed class Trainer
+public abstract class Trainer
+{
+    private protected Trainer()
+    {
+    }
+
+    /// <summary>The options of the run.</summary>
+    public abstract TrainingOptions Options { get; }
+
+    /// <summary>The element type the run trains in (that of <see cref="Options"/>).</summary>
+    public ElementType ElementType => Options.ElementType;
+
+    /// <summary>Epochs completed (test set evaluated).</summary>
+    public abstract int CompletedEpochs { get; }
+
+    /// <summary>Batches done in the current epoch (0 between epochs).</summary>
+    public abstract int BatchInEpoch { get; }
+
+    /// <summary>Batches per epoch: <c>ceil(train.Count / BatchSize)</c>.</summary>
+    public abstract int BatchesPerEpoch { get; }
+
+    /// <summary>Optimizer steps since the start of the run.</summary>
+    public abstract long Step { get; }
+
+    /// <summary>Training time so far, in seconds (see the remarks of <see cref="Trainer"/>).</summary>
+    public abstract double TrainingSeconds { get; }
+
+    /// <summary>The reports of the completed epochs.</summary>
+    public abstract IReadOnlyList<EpochReport> History { get; }
+
+    /// <summary>True when <see cref="CompletedEpochs"/> has reached <see cref="TrainingOptions.Epochs"/>.</summary>
+    public abstract bool IsComplete { get; }
+
+    /// <summary>The training set.</summary>
+    public abstract ImageSet TrainSet { get; }
+
+    /// <summary>The test set.</summary>
+    public abstract ImageSet TestSet { get; }
+
+    /// <summary>
+    /// Starts a new run in the element type of <paramref name="options"/>: a <see cref="Trainer{T}"/> of
+    /// <see cref="float"/> for <see cref="ElementType.Float32"/>, of <see cref="double"/> for
+    /// <see cref="ElementType.Float64"/>.
+    /// </summary>
+    /// <param name="options">The options (validated).</param>
+    /// <param name="train">The training set; its images must have <c>LayerSizes[0]</c> pixels and its classes fit the last layer.</param>
+    /// <param name="test">The test set, evaluated after each epoch.</param>
+    /// <returns>The trainer.</returns>
+    /// <exception cref="ArgumentException">The options are invalid or do not fit the data.</exception>
+    public static Trainer Create(TrainingOptions options, ImageSet train, ImageSet test)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.ElementType switch
+        {
+            ElementType.Float32 => new Trainer<float>(options, train, test),
+            ElementType.Float64 => new Trainer<double>(options, train, test),
+            _ => throw new ArgumentException($"Invalid training option: ElementType {(int)options.ElementType} is not an element type (Float32, Float64).", nameof(options)),
+        };
+    }
+
+    /// <summary>
+    /// Continues a saved run, in the checkpoint's element type. With <paramref name="options"/>, only
+    /// <see cref="TrainingOptions.Epochs"/>, <see cref="TrainingOptions.EvaluationBatchSize"/> and
+    /// <see cref="TrainingOptions.EvaluateTrainingSet"/> may differ from the checkpoint's (to train longer, say); the
+    /// training set must be the one the run started with. The continued run computes exactly the bits the
+    /// uninterrupted run would have (same provider, same machine).
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint (from <see cref="CreateCheckpoint"/> or <see cref="Checkpoint.Load"/>); it is not changed.</param>
+    /// <param name="train">The training set of the run.</param>
+    /// <param name="test">The test set.</param>
+    /// <param name="options">Options to continue with; the checkpoint's when null.</param>
+    /// <returns>The trainer, ready to continue: a <see cref="Trainer{T}"/> of the checkpoint's element type.</returns>
+    /// <exception cref="CheckpointException">The checkpoint does not fit the options or the data (<see cref="CheckpointProblem.Mismatch"/>); the message lists what differs.</exception>
+    public static Trainer Resume(Checkpoint checkpoint, ImageSet train, ImageSet test, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        var opts = options ?? checkpoint.Options;
+        return checkpoint switch
+        {
+            Checkpoint<float> c => Trainer<float>.ResumeCore(c, train, test, opts),
+            Checkpoint<double> c => Trainer<double>.ResumeCore(c, train, test, opts),
+            _ => throw new ArgumentException($"A checkpoint of type {checkpoint.GetType().Name} cannot be resumed.", nameof(checkpoint)),
+        };
+    }
+
+    /// <summary>
+    /// Runs the remaining epochs (finishing a resumed epoch first) up to <see cref="TrainingOptions.Epochs"/>, then
+    /// summarizes (<see cref="Summarize"/>).
+    /// </summary>
+    /// <param name="onBatch">Called after every batch (for a progress bar).</param>
+    /// <param name="onEpoch">Called after every epoch with its report.</param>
+    /// <param name="cancellationToken">Checked before each batch; on cancellation the trainer stays consistent between two steps (checkpoint it) and <see cref="OperationCanceledException"/> is thrown.</param>
+    /// <returns>The result.</returns>
+    public abstract TrainingResult Run(Action<BatchProgress>? onBatch = null, Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Trains the rest of the current epoch (a whole epoch between epochs), evaluates the test set and returns the epoch's report.</summary>
+    /// <param name="onBatch">Called after every batch.</param>
+    /// <param name="cancellationToken">Checked before each batch.</param>
+    /// <returns>The epoch's report.</returns>
+    public abstract EpochReport RunEpoch(Action<BatchProgress>? onBatch = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Evaluates the current model on a data set (batches of <see cref="TrainingOptions.EvaluationBatchSize"/>; not timed).</summary>
+    /// <param name="data">The data set (its images must fit the model).</param>
+    /// <returns>Mean cross-entropy and accuracy.</returns>
+    public abstract Evaluation Evaluate(ImageSet data);
+
+    /// <summary>
+    /// The summary of the run so far: final train and test accuracy and their gap, sum of squares, per-parameter
+    /// Frobenius norms and exact zeros, training time. Evaluates the test set, and the training set when
+    /// <see cref="TrainingOptions.EvaluateTrainingSet"/> is set.
+    /// </summary>
+    /// <returns>The result.</returns>
+    public abstract TrainingResult Summarize();
+
+    /// <summary>
+    /// A checkpoint of the run as it stands (between two steps): parameters, optimizer state, epoch, batch, step,
+    /// generator state, the epoch's running sums, history and options. Deep copies; training may continue.
+    /// </summary>
+    /// <returns>The checkpoint; save it with <see cref="Checkpoint.Save"/>.</returns>
+    public Checkpoint CreateCheckpoint() => CreateCheckpointCore();
+
+    /// <summary>
+    /// A copy of the model's parameters widened to <see cref="double"/> (exact: every float is a double), whatever the
+    /// element type of the run; for reports and comparisons. The typed parameters are
+    /// <see cref="Trainer{T}.Model"/>'s.
+    /// </summary>
+    /// <returns>The copy, named and shaped as the model's parameters.</returns>
+    public abstract ParamSet<double> CopyParametersAsDouble();
+
+    /// <summary>Writes <see cref="CreateCheckpoint"/> to a file, atomically (see <see cref="Checkpoint.Save"/>).</summary>
+    /// <param name="path">The file.</param>
+    public void SaveCheckpoint(string path) => CreateCheckpoint().Save(path);
+
+    /// <summary>One training batch: shuffle if an epoch starts, gather, forward, backward, loss terms, step.</summary>
+    internal abstract BatchProgress TrainBatch();
+
+    /// <summary>The checkpoint of <see cref="CreateCheckpoint"/>.</summary>
+    private protected abstract Checkpoint CreateCheckpointCore();
+
+    /// <summary>Validates the options and checks that they are of element type <typeparamref name="T"/>.</summary>
+    private protected static TrainingOptions CheckOptions<T>(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.ElementType != ElementTypes.Of<T>())
+        {
+            throw new ArgumentException(
+                $"Invalid training option: ElementType is {options.ElementType}, but this is a Trainer<{typeof(T).Name}>; use Trainer.Create(options, train, test) to train in the options' type.",
+                nameof(options));
+        }
+
+        return options;
+    }
+
+    private protected static void CheckData(TrainingOptions options, ImageSet data, string name)
+    {
+        if (data.FeatureCount != options.LayerSizes[0])
+        {
+            throw new ArgumentException(
+                $"The images have {data.FeatureCount} pixels ({data.Rows}x{data.Columns}), but the model's input layer has {options.LayerSizes[0]}.", name);
+        }
+
+        if (data.ClassCount > options.LayerSizes[^1])
+        {
+            throw new ArgumentException($"The data has {data.ClassCount} classes, but the model's output layer has {options.LayerSizes[^1]}.", name);
+        }
+    }
+}
+
+/// <summary>
+/// The trainer of a run in element type <typeparamref name="T"/> (see <see cref="Trainer"/>): it adds the typed
+/// <see cref="Model"/>, <see cref="Optimizer"/> and <see cref="CreateCheckpoint"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// var trainer = new Trainer&lt;double&gt;(new TrainingOptions { ElementType = ElementType.Float64 }, mnist.Train, mnist.Test);
+/// Matrix&lt;double&gt; fc1 = trainer.Model.Parameters["fc1.weight"].Value;
+/// </code>
+/// </example>
+/// <typeparam name="T">The element type of the model, gradients and optimizer state: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class Trainer<T> : Trainer
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ImageSet _train;
     private readonly ImageSet _test;
@@ -49,18 +233,21 @@ public sealed class Trainer
     private long _seen;
     private long _ticks;
     private long _epochTicks;
+    private int _completedEpochs;
+    private int _batchInEpoch;
+    private long _step;
 
     /// <summary>Starts a new run: the model is initialized from <see cref="TrainingOptions.Seed"/>.</summary>
-    /// <param name="options">The options (validated).</param>
+    /// <param name="options">The options (validated); their <see cref="TrainingOptions.ElementType"/> must be <typeparamref name="T"/>'s (<see cref="Trainer.Create"/> picks the type from the options).</param>
     /// <param name="train">The training set; its images must have <c>LayerSizes[0]</c> pixels and its classes fit the last layer.</param>
     /// <param name="test">The test set, evaluated after each epoch.</param>
-    /// <exception cref="ArgumentException">The options are invalid or do not fit the data.</exception>
+    /// <exception cref="ArgumentException">The options are invalid, of another element type, or do not fit the data.</exception>
     public Trainer(TrainingOptions options, ImageSet train, ImageSet test)
-        : this(options, train, test, new Xoshiro256StarStar(CheckOptions(options).Seed), model: null)
+        : this(options, train, test, new Xoshiro256StarStar(CheckOptions<T>(options).Seed), model: null)
     {
     }
 
-    private Trainer(TrainingOptions options, ImageSet train, ImageSet test, Xoshiro256StarStar rng, Mlp? model)
+    internal Trainer(TrainingOptions options, ImageSet train, ImageSet test, Xoshiro256StarStar rng, Mlp<T>? model)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
@@ -75,7 +262,7 @@ public sealed class Trainer
         _train = train;
         _test = test;
         _rng = rng;
-        Model = model ?? Mlp.Create(options.LayerSizes, rng);
+        Model = model ?? Mlp.Create<T>(options.LayerSizes, rng);
         Optimizer = Regularization.Optimizer.Create(options.CreateTransform(), Model.Parameters);
         _mask = options.RegularizationMask;
         _order = new int[train.Count];
@@ -84,60 +271,45 @@ public sealed class Trainer
         BatchesPerEpoch = (int)((train.Count + (long)options.BatchSize - 1) / options.BatchSize);
     }
 
-    /// <summary>The options of the run.</summary>
-    public TrainingOptions Options { get; }
+    /// <inheritdoc />
+    public override TrainingOptions Options { get; }
 
     /// <summary>The model; its parameters change in place at each step.</summary>
-    public Mlp Model { get; private set; }
+    public Mlp<T> Model { get; }
 
-    /// <summary>The in-place optimizer over <see cref="Mlp.Parameters"/>.</summary>
-    public Optimizer<double> Optimizer { get; private set; }
+    /// <summary>The in-place optimizer over <see cref="Mlp{T}.Parameters"/>.</summary>
+    public Optimizer<T> Optimizer { get; private set; }
 
-    /// <summary>Epochs completed (test set evaluated).</summary>
-    public int CompletedEpochs { get; private set; }
+    /// <inheritdoc />
+    public override int CompletedEpochs => _completedEpochs;
 
-    /// <summary>Batches done in the current epoch (0 between epochs).</summary>
-    public int BatchInEpoch { get; private set; }
+    /// <inheritdoc />
+    public override int BatchInEpoch => _batchInEpoch;
 
-    /// <summary>Batches per epoch: <c>ceil(train.Count / BatchSize)</c>.</summary>
-    public int BatchesPerEpoch { get; }
+    /// <inheritdoc />
+    public override int BatchesPerEpoch { get; }
 
-    /// <summary>Optimizer steps since the start of the run.</summary>
-    public long Step { get; private set; }
+    /// <inheritdoc />
+    public override long Step => _step;
 
-    /// <summary>Training time so far, in seconds (see the remarks of <see cref="Trainer"/>).</summary>
-    public double TrainingSeconds => (double)_ticks / Stopwatch.Frequency;
+    /// <inheritdoc />
+    public override double TrainingSeconds => (double)_ticks / Stopwatch.Frequency;
 
-    /// <summary>The reports of the completed epochs.</summary>
-    public IReadOnlyList<EpochReport> History => _history.AsReadOnly();
+    /// <inheritdoc />
+    public override IReadOnlyList<EpochReport> History => _history.AsReadOnly();
 
-    /// <summary>True when <see cref="CompletedEpochs"/> has reached <see cref="TrainingOptions.Epochs"/>.</summary>
-    public bool IsComplete => CompletedEpochs >= Options.Epochs;
+    /// <inheritdoc />
+    public override bool IsComplete => CompletedEpochs >= Options.Epochs;
 
-    /// <summary>The training set.</summary>
-    public ImageSet TrainSet => _train;
+    /// <inheritdoc />
+    public override ImageSet TrainSet => _train;
 
-    /// <summary>The test set.</summary>
-    public ImageSet TestSet => _test;
+    /// <inheritdoc />
+    public override ImageSet TestSet => _test;
 
-    /// <summary>
-    /// Continues a saved run. With <paramref name="options"/>, only <see cref="TrainingOptions.Epochs"/>,
-    /// <see cref="TrainingOptions.EvaluationBatchSize"/> and <see cref="TrainingOptions.EvaluateTrainingSet"/> may
-    /// differ from the checkpoint's (to train longer, say); the training set must be the one the run started with.
-    /// The continued run computes exactly the bits the uninterrupted run would have (same provider, same machine).
-    /// </summary>
-    /// <param name="checkpoint">The checkpoint (from <see cref="CreateCheckpoint"/> or <see cref="Checkpoint.Load"/>); it is not changed.</param>
-    /// <param name="train">The training set of the run.</param>
-    /// <param name="test">The test set.</param>
-    /// <param name="options">Options to continue with; the checkpoint's when null.</param>
-    /// <returns>The trainer, ready to continue.</returns>
-    /// <exception cref="CheckpointException">The checkpoint does not fit the options or the data (<see cref="CheckpointProblem.Mismatch"/>); the message lists what differs.</exception>
-    public static Trainer Resume(Checkpoint checkpoint, ImageSet train, ImageSet test, TrainingOptions? options = null)
+    /// <summary>Continues a saved run (see <see cref="Trainer.Resume"/>); the checks common to both types are done.</summary>
+    internal static Trainer<T> ResumeCore(Checkpoint<T> checkpoint, ImageSet train, ImageSet test, TrainingOptions opts)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(test);
-        var opts = options ?? checkpoint.Options;
         var conflicts = checkpoint.Options.ResumeConflicts(opts);
         if (conflicts.Count > 0)
         {
@@ -145,7 +317,7 @@ public sealed class Trainer
                 null, CheckpointProblem.Mismatch, $"the checkpoint was saved with other options ({string.Join("; ", conflicts)}); only Epochs, EvaluationBatchSize and EvaluateTrainingSet may change on resume.");
         }
 
-        CheckOptions(opts);
+        CheckOptions<T>(opts);
         var done = checkpoint.CompletedEpochs + (checkpoint.BatchInEpoch > 0 ? 1 : 0);
         if (opts.Epochs < done)
         {
@@ -169,7 +341,7 @@ public sealed class Trainer
             throw new CheckpointException(null, CheckpointProblem.Mismatch, $"the checkpoint is at batch {checkpoint.BatchInEpoch}, beyond an epoch of this training set.");
         }
 
-        Mlp model;
+        Mlp<T> model;
         try
         {
             model = Mlp.FromParameters(checkpoint.Parameters);
@@ -186,7 +358,7 @@ public sealed class Trainer
         }
 
         var rng = Xoshiro256StarStar.FromState(checkpoint.EpochStartRng);
-        var trainer = new Trainer(opts, train, test, rng, model);
+        var trainer = new Trainer<T>(opts, train, test, rng, model);
         try
         {
             trainer.Optimizer = Regularization.Optimizer.Create(trainer.Optimizer.Transform, model.Parameters, checkpoint.OptimizerState);
@@ -197,15 +369,15 @@ public sealed class Trainer
                 null, CheckpointProblem.Mismatch, $"the checkpoint's optimizer state does not fit the {opts.Optimizer} optimizer of the options: {e.Message}", e);
         }
 
-        trainer.CompletedEpochs = checkpoint.CompletedEpochs;
-        trainer.Step = checkpoint.Step;
+        trainer._completedEpochs = checkpoint.CompletedEpochs;
+        trainer._step = checkpoint.Step;
         trainer._ticks = (long)Math.Round(checkpoint.TrainingSeconds * Stopwatch.Frequency);
         trainer._epochTicks = (long)Math.Round(checkpoint.EpochTrainingSeconds * Stopwatch.Frequency);
         trainer._history.AddRange(checkpoint.History);
         if (checkpoint.BatchInEpoch > 0)
         {
             trainer.StartEpoch();
-            trainer.BatchInEpoch = checkpoint.BatchInEpoch;
+            trainer._batchInEpoch = checkpoint.BatchInEpoch;
             trainer._lossSum = checkpoint.EpochLossSum;
             trainer._correct = checkpoint.EpochCorrect;
             trainer._seen = checkpoint.EpochSeen;
@@ -214,15 +386,8 @@ public sealed class Trainer
         return trainer;
     }
 
-    /// <summary>
-    /// Runs the remaining epochs (finishing a resumed epoch first) up to <see cref="TrainingOptions.Epochs"/>, then
-    /// summarizes (<see cref="Summarize"/>).
-    /// </summary>
-    /// <param name="onBatch">Called after every batch (for a progress bar).</param>
-    /// <param name="onEpoch">Called after every epoch with its report.</param>
-    /// <param name="cancellationToken">Checked before each batch; on cancellation the trainer stays consistent between two steps (checkpoint it) and <see cref="OperationCanceledException"/> is thrown.</param>
-    /// <returns>The result.</returns>
-    public TrainingResult Run(Action<BatchProgress>? onBatch = null, Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public override TrainingResult Run(Action<BatchProgress>? onBatch = null, Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
     {
         while (!IsComplete)
         {
@@ -233,11 +398,8 @@ public sealed class Trainer
         return Summarize();
     }
 
-    /// <summary>Trains the rest of the current epoch (a whole epoch between epochs), evaluates the test set and returns the epoch's report.</summary>
-    /// <param name="onBatch">Called after every batch.</param>
-    /// <param name="cancellationToken">Checked before each batch.</param>
-    /// <returns>The epoch's report.</returns>
-    public EpochReport RunEpoch(Action<BatchProgress>? onBatch = null, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public override EpochReport RunEpoch(Action<BatchProgress>? onBatch = null, CancellationToken cancellationToken = default)
     {
         while (BatchInEpoch < BatchesPerEpoch)
         {
@@ -256,18 +418,16 @@ public sealed class Trainer
             (double)_epochTicks / Stopwatch.Frequency,
             Step);
         _history.Add(report);
-        CompletedEpochs++;
-        BatchInEpoch = 0;
+        _completedEpochs++;
+        _batchInEpoch = 0;
         _lossSum = 0;
         _correct = _seen = 0;
         _epochTicks = 0;
         return report;
     }
 
-    /// <summary>Evaluates the current model on a data set (batches of <see cref="TrainingOptions.EvaluationBatchSize"/>; not timed).</summary>
-    /// <param name="data">The data set (its images must fit the model).</param>
-    /// <returns>Mean cross-entropy and accuracy.</returns>
-    public Evaluation Evaluate(ImageSet data)
+    /// <inheritdoc />
+    public override Evaluation Evaluate(ImageSet data)
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckData(Options, data, nameof(data));
@@ -288,13 +448,8 @@ public sealed class Trainer
             : new Evaluation(lossSum / data.Count, 100.0 * correct / data.Count, correct, data.Count);
     }
 
-    /// <summary>
-    /// The summary of the run so far: final train and test accuracy and their gap, sum of squares, per-parameter
-    /// Frobenius norms and exact zeros, training time. Evaluates the test set, and the training set when
-    /// <see cref="TrainingOptions.EvaluateTrainingSet"/> is set.
-    /// </summary>
-    /// <returns>The result.</returns>
-    public TrainingResult Summarize()
+    /// <inheritdoc />
+    public override TrainingResult Summarize()
     {
         var test = Evaluate(_test);
         double trainAccuracy, trainLoss;
@@ -309,7 +464,7 @@ public sealed class Trainer
             (trainAccuracy, trainLoss) = (_history[^1].TrainAccuracyPercent, _history[^1].AverageLoss);
         }
 
-        var parameters = Model.Parameters.Select(ParameterReport.Of).ToList();
+        var parameters = Model.Parameters.Select(ParameterReport.Of<T>).ToList();
         var count = parameters.Sum(p => (long)p.Rows * p.Columns);
         var zeros = parameters.Sum(p => p.Zeros);
         var seconds = TrainingSeconds;
@@ -332,12 +487,9 @@ public sealed class Trainer
             LinearAlgebraControl.Provider.ToString() ?? "unknown");
     }
 
-    /// <summary>
-    /// A checkpoint of the run as it stands (between two steps): parameters, optimizer state, epoch, batch, step,
-    /// generator state, the epoch's running sums, history and options. Deep copies; training may continue.
-    /// </summary>
+    /// <summary>A checkpoint of the run as it stands (see <see cref="Trainer.CreateCheckpoint"/>), with the parameters in <typeparamref name="T"/>.</summary>
     /// <returns>The checkpoint; save it with <see cref="Checkpoint.Save"/>.</returns>
-    public Checkpoint CreateCheckpoint() => new(
+    public new Checkpoint<T> CreateCheckpoint() => new(
         Options,
         Model.Parameters.Copy(),
         Optimizer.State,
@@ -354,12 +506,15 @@ public sealed class Trainer
         _train.Count,
         _train.Fingerprint);
 
-    /// <summary>Writes <see cref="CreateCheckpoint"/> to a file, atomically (see <see cref="Checkpoint.Save"/>).</summary>
-    /// <param name="path">The file.</param>
-    public void SaveCheckpoint(string path) => CreateCheckpoint().Save(path);
+    /// <inheritdoc />
+    public override ParamSet<double> CopyParametersAsDouble() =>
+        new(Model.Parameters.Select(p => new Param<double>(p.Name, p.Value.Map(x => double.CreateTruncating(x), MathNet.Numerics.LinearAlgebra.Zeros.Include), p.Rank)));
 
-    /// <summary>One training batch: shuffle if an epoch starts, gather, forward, backward, loss terms, step.</summary>
-    internal BatchProgress TrainBatch()
+    /// <inheritdoc />
+    private protected override Checkpoint CreateCheckpointCore() => CreateCheckpoint();
+
+    /// <inheritdoc />
+    internal override BatchProgress TrainBatch()
     {
         var start = Stopwatch.GetTimestamp();
         if (BatchInEpoch == 0)
@@ -383,8 +538,8 @@ public sealed class Trainer
         _lossSum += loss;
         _correct += result.Correct;
         _seen += size;
-        BatchInEpoch++;
-        Step++;
+        _batchInEpoch++;
+        _step++;
         return new BatchProgress(CompletedEpochs + 1, BatchInEpoch, BatchesPerEpoch, Step, loss, penalty, _lossSum / BatchInEpoch, 100.0 * _correct / _seen);
     }
 
@@ -406,33 +561,13 @@ public sealed class Trainer
     {
         if (!_batches.TryGetValue(size, out var batch))
         {
-            batch = new Batch(Matrix<double>.Build.Dense(_train.FeatureCount, size), new int[size]);
+            batch = new Batch(Matrix<T>.Build.Dense(_train.FeatureCount, size), new int[size]);
             _batches.Add(size, batch);
         }
 
         return batch;
     }
 
-    private static TrainingOptions CheckOptions(TrainingOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
-    }
 
-    private static void CheckData(TrainingOptions options, ImageSet data, string name)
-    {
-        if (data.FeatureCount != options.LayerSizes[0])
-        {
-            throw new ArgumentException(
-                $"The images have {data.FeatureCount} pixels ({data.Rows}x{data.Columns}), but the model's input layer has {options.LayerSizes[0]}.", name);
-        }
-
-        if (data.ClassCount > options.LayerSizes[^1])
-        {
-            throw new ArgumentException($"The data has {data.ClassCount} classes, but the model's output layer has {options.LayerSizes[^1]}.", name);
-        }
-    }
-
-    private sealed record Batch(Matrix<double> Inputs, int[] Labels);
+    private sealed record Batch(Matrix<T> Inputs, int[] Labels);
 }

@@ -8,7 +8,7 @@ namespace Regularization.Training;
 
 /// <summary>
 /// Everything that defines a training run. The defaults are the first seed's configuration: SimpleNet (784-128-10),
-/// <c>SGD(lr=0.01, weight_decay=1e-4)</c>, batch 64, shuffled every epoch, 5 epochs, seed 0.
+/// <c>SGD(lr=0.01, weight_decay=1e-4)</c>, float32, batch 64, shuffled every epoch, 5 epochs, seed 0.
 /// </summary>
 /// <remarks>
 /// <para>Regularization, all combinable:</para>
@@ -70,6 +70,7 @@ public sealed record TrainingOptions
     /// <param name="excludeBiases">Exempt biases from weight decay, the loss terms and the proximal step.</param>
     /// <param name="evaluationBatchSize">Batch size for evaluation, &gt;= 1 (does not change any result).</param>
     /// <param name="evaluateTrainingSet">Evaluate the final model on the whole training set for the summary.</param>
+    /// <param name="elementType">The element type of the model, gradients and optimizer state (default float32, PyTorch's default dtype).</param>
     public TrainingOptions(
         IReadOnlyList<int>? layerSizes = null,
         ulong seed = 0,
@@ -90,7 +91,8 @@ public sealed record TrainingOptions
         double proximalL1 = 0,
         bool excludeBiases = false,
         int evaluationBatchSize = 1000,
-        bool evaluateTrainingSet = true)
+        bool evaluateTrainingSet = true,
+        ElementType elementType = ElementType.Float32)
     {
         LayerSizes = layerSizes ?? Mlp.SimpleNetLayers;
         Seed = seed;
@@ -112,6 +114,7 @@ public sealed record TrainingOptions
         ExcludeBiases = excludeBiases;
         EvaluationBatchSize = evaluationBatchSize;
         EvaluateTrainingSet = evaluateTrainingSet;
+        ElementType = elementType;
     }
 
     /// <summary>The first seed's configuration (the defaults).</summary>
@@ -123,6 +126,12 @@ public sealed record TrainingOptions
         get => _layerSizes;
         init => _layerSizes = new ReadOnlyCollection<int>((value ?? throw new ArgumentNullException(nameof(value))).ToArray());
     }
+
+    /// <summary>
+    /// The element type the run trains in (<see cref="ElementType.Float32"/> by default, as the seed's PyTorch code
+    /// runs): the model, its gradients, the loss and the optimizer state are all of this type.
+    /// </summary>
+    public ElementType ElementType { get; init; }
 
     /// <summary>Seed of the generator that draws the initial weights and then the per-epoch shuffles.</summary>
     public ulong Seed { get; init; }
@@ -209,6 +218,7 @@ public sealed record TrainingOptions
             throw new ArgumentException($"Invalid training option: LayerSizes: {e.Message}", nameof(LayerSizes), e);
         }
 
+        Require(Enum.IsDefined(ElementType), nameof(ElementType), $"ElementType {(int)ElementType} is not an element type (Float32, Float64).");
         Require(Epochs >= 0, nameof(Epochs), $"Epochs must be >= 0 (it is {Epochs}).");
         Require(BatchSize >= 1, nameof(BatchSize), $"BatchSize must be >= 1 (it is {BatchSize}).");
         Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), $"EvaluationBatchSize must be >= 1 (it is {EvaluationBatchSize}).");

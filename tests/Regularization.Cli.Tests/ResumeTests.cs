@@ -126,6 +126,26 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(ExitCodes.Checkpoint, several.ExitCode);
         Assert.Contains("the run was saved with --lr 0.01, not 0.5; --exclude-biases off, not on; --batch-size 64, not 32; on resume", Assert.Single(several.ErrLines), StringComparison.Ordinal);
         Assert.DoesNotContain("LearningRate", several.Err, StringComparison.Ordinal);
+
+        // The element type is part of the run: a float32 checkpoint does not continue in float64.
+        var dtype = CliRunner.Run(["train", "--resume", part, "--dtype", "float64", .. Common]);
+        Assert.Equal(ExitCodes.Checkpoint, dtype.ExitCode);
+        Assert.Contains("the run was saved with --dtype float32, not float64; on resume", Assert.Single(dtype.ErrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_float64_run_resumes_bit_for_bit()
+    {
+        var whole = _folder.File("whole64.ckpt");
+        var part = _folder.File("part64.ckpt");
+        Assert.Equal(0, CliRunner.Run(["train", "--dtype", "float64", "--epochs", "2", "--save", whole, .. Common]).ExitCode);
+        Assert.Equal(0, CliRunner.Run(["train", "--dtype", "float64", "--epochs", "1", "--save", part, .. Common]).ExitCode);
+        var resumed = CliRunner.Run(["train", "--resume", part, "--epochs", "2", "--save", part, .. Common]);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.StartsWith("SimpleNet 784-128-10, float64, on ", resumed.OutLines[0], StringComparison.Ordinal);
+        var (a, b) = (Checkpoint.Load(whole), Checkpoint.Load(part));
+        Assert.IsType<Checkpoint<double>>(a);
+        AssertSameBits(a, b);
     }
 
     [Fact]
@@ -154,15 +174,25 @@ public sealed class ResumeTests : IDisposable
         Assert.Matches(TrainTests.TrainTimeLine(), r.OutLines[^1]);
     }
 
+    private static ParamSet<double> Widened(Checkpoint c) => c switch
+    {
+        Checkpoint<double> d => d.Parameters,
+        Checkpoint<float> f => ParamSet.Of(f.Parameters.Select(p => new Param<double>(p.Name, p.Value.Map(v => (double)v), p.Rank))),
+        _ => throw new InvalidOperationException(c.GetType().Name),
+    };
+
     private static void AssertSameBits(Checkpoint expected, Checkpoint actual)
     {
         Assert.Equal(expected.Step, actual.Step);
         Assert.Equal(expected.CompletedEpochs, actual.CompletedEpochs);
-        Assert.Equal(expected.Parameters.Count, actual.Parameters.Count);
-        foreach (var p in expected.Parameters)
+        Assert.Equal(expected.ElementType, actual.ElementType);
+        var (x, y) = (Widened(expected), Widened(actual));
+        Assert.Equal(x.Count, y.Count);
+        foreach (var p in x)
         {
+            // Widening float to double is exact and one-to-one, so equal doubles are equal floats.
             var a = p.Value.AsColumnMajorArray().Select(BitConverter.DoubleToInt64Bits);
-            var b = actual.Parameters[p.Name].Value.AsColumnMajorArray().Select(BitConverter.DoubleToInt64Bits);
+            var b = y[p.Name].Value.AsColumnMajorArray().Select(BitConverter.DoubleToInt64Bits);
             Assert.True(a.SequenceEqual(b), $"{p.Name} differs");
         }
 

@@ -138,11 +138,11 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public void Library_option_errors_are_shown_in_the_command_lines_names()
     {
-        var e = Assert.Throws<ArgumentException>(() => new TrainingOptions(learningRate: -1).Validate());
+        var e = Assert.Throws<ArgumentException>(() => new TrainingOptions(elementType: ElementType.Float64, learningRate: -1).Validate());
         Assert.Equal("--lr must be finite and > 0 (it is -1).", OptionNames.Translate(e));
-        e = Assert.Throws<ArgumentException>(() => new TrainingOptions(proximalL1: double.NaN).Validate());
+        e = Assert.Throws<ArgumentException>(() => new TrainingOptions(elementType: ElementType.Float64, proximalL1: double.NaN).Validate());
         Assert.Equal("--proximal-l1 must be finite and >= 0 (it is NaN).", OptionNames.Translate(e));
-        e = Assert.Throws<ArgumentException>(() => new TrainingOptions(momentum: 2).Validate());
+        e = Assert.Throws<ArgumentException>(() => new TrainingOptions(elementType: ElementType.Float64, momentum: 2).Validate());
         Assert.StartsWith("--momentum must be in [0, 1) (it is 2)", OptionNames.Translate(e), StringComparison.Ordinal);
     }
 

@@ -38,15 +38,20 @@ public sealed partial class TrainTests
         Assert.DoesNotContain('\u001b', r.Out);
     }
 
-    [Fact]
-    public void Train_prints_what_the_library_computes()
+    [Theory]
+    [InlineData(null, ElementType.Float32)]
+    [InlineData("float32", ElementType.Float32)]
+    [InlineData("float64", ElementType.Float64)]
+    public void Train_prints_what_the_library_computes(string? dtype, ElementType type)
     {
-        var r = CliRunner.Run(["train", .. Slice]);
+        var r = CliRunner.Run(["train", .. dtype is null ? Array.Empty<string>() : ["--dtype", dtype], .. Slice]);
         Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.StartsWith($"SimpleNet 784-128-10, {(type == ElementType.Float32 ? "float32" : "float64")}, on ", r.OutLines[0], StringComparison.Ordinal);
 
         Mkl.MklControl.UseManaged();
         var mnist = MnistDataset.LoadDefault();
-        var trainer = new Trainer(new TrainingOptions(epochs: 1), mnist.Train.Take(2000), mnist.Test.Take(500));
+        var trainer = Trainer.Create(new TrainingOptions(epochs: 1, elementType: type), mnist.Train.Take(2000), mnist.Test.Take(500));
+        Assert.Equal(type, trainer.ElementType);
         var result = trainer.Run();
 
         Assert.Equal(result.Epochs[0].SeedLines.Split(Environment.NewLine), r.EpochLines);

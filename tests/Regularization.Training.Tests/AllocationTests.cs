@@ -30,23 +30,29 @@ namespace Regularization.Training.Tests;
 public sealed class AllocationTests(ITestOutputHelper output)
 {
     [Fact]
-    public void ATrainingStepAllocatesNothingBeyondTheManagedProvidersProductCopies()
+    public void ATrainingStepAllocatesNothingBeyondTheManagedProvidersProductCopiesFloat32() => StepAllocations<float>(ElementType.Float32);
+
+    [Fact]
+    public void ATrainingStepAllocatesNothingBeyondTheManagedProvidersProductCopiesFloat64() => StepAllocations<double>(ElementType.Float64);
+
+    private void StepAllocations<T>(ElementType type)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var (train, test) = TestUtil.Slice(640, 10);
         var options = new TrainingOptions(
-            epochs: 1, learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4, l1: 1e-6, l2: 1e-5, proximalL1: 1e-5, excludeBiases: true);
+            epochs: 1, learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4, l1: 1e-6, l2: 1e-5, proximalL1: 1e-5, excludeBiases: true, elementType: type);
         var parallelism = MathNet.Numerics.Control.MaxDegreeOfParallelism;
         MathNet.Numerics.Control.MaxDegreeOfParallelism = 1;
         try
         {
-            var trainer = new Trainer(options, train, test);
+            var trainer = new Trainer<T>(options, train, test);
             Assert.True(trainer.Optimizer.IsFused);
             for (var i = 0; i < 3; i++)
             {
                 trainer.TrainBatch(); // warm-up: buffers for batch 64, JIT
             }
 
-            var products = ProductBytes(64);
+            var products = ProductBytes<T>(64);
             var shares = new List<long>();
             for (var i = 0; i < 5; i++)
             {
@@ -75,15 +81,21 @@ public sealed class AllocationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EvaluationAndGatherAllocateNothingThemselves()
+    public void EvaluationAndGatherAllocateNothingThemselvesFloat32() => GatherAllocations<float>();
+
+    [Fact]
+    public void EvaluationAndGatherAllocateNothingThemselvesFloat64() => GatherAllocations<double>();
+
+    private static void GatherAllocations<T>()
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var (train, _) = TestUtil.Slice(640, 10);
-        var inputs = Matrix<double>.Build.Dense(784, 64);
+        var inputs = Matrix<T>.Build.Dense(784, 64);
         var labels = new int[64];
         var indices = Enumerable.Range(100, 64).Reverse().ToArray();
         train.Gather(indices, inputs, labels);
-        var logits = Matrix<double>.Build.Dense(10, 64, (i, j) => i - j);
-        var gradient = Matrix<double>.Build.Dense(10, 64);
+        var logits = Matrix<T>.Build.Dense(10, 64, (i, j) => T.CreateTruncating(i - j));
+        var gradient = Matrix<T>.Build.Dense(10, 64);
         SoftmaxCrossEntropy.Compute(logits, labels, gradient);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -94,17 +106,19 @@ public sealed class AllocationTests(ITestOutputHelper output)
     }
 
     /// <summary>The bytes the five products of a 784-128-10 step at this batch size allocate, measured alone.</summary>
-    private static long ProductBytes(int batch)
+    private static long ProductBytes<T>(int batch)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var w1 = Matrix<double>.Build.Dense(128, 784, 0.5);
-        var w2 = Matrix<double>.Build.Dense(10, 128, 0.5);
-        var x = Matrix<double>.Build.Dense(784, batch, 0.5);
-        var h = Matrix<double>.Build.Dense(128, batch);
-        var z = Matrix<double>.Build.Dense(10, batch);
-        var d2 = Matrix<double>.Build.Dense(10, batch, 0.5);
-        var d1 = Matrix<double>.Build.Dense(128, batch);
-        var g1 = Matrix<double>.Build.Dense(128, 784);
-        var g2 = Matrix<double>.Build.Dense(10, 128);
+        var half = T.One / (T.One + T.One);
+        var w1 = Matrix<T>.Build.Dense(128, 784, half);
+        var w2 = Matrix<T>.Build.Dense(10, 128, half);
+        var x = Matrix<T>.Build.Dense(784, batch, half);
+        var h = Matrix<T>.Build.Dense(128, batch);
+        var z = Matrix<T>.Build.Dense(10, batch);
+        var d2 = Matrix<T>.Build.Dense(10, batch, half);
+        var d1 = Matrix<T>.Build.Dense(128, batch);
+        var g1 = Matrix<T>.Build.Dense(128, 784);
+        var g2 = Matrix<T>.Build.Dense(10, 128);
 
         void Products()
         {

@@ -13,12 +13,12 @@ public sealed class CheckpointRobustnessTests : IDisposable
     private readonly string _dir = TestUtil.TempDirectory();
     private readonly ImageSet _train;
     private readonly ImageSet _test;
-    private readonly Checkpoint _adam;
+    private readonly Checkpoint<double> _adam;
 
     public CheckpointRobustnessTests()
     {
         (_train, _test) = TestUtil.Slice(600, 100); // 10 batches per epoch
-        var trainer = new Trainer(new TrainingOptions(layerSizes: [784, 3, 10], optimizer: OptimizerKind.Adam, learningRate: 1e-3, epochs: 3, evaluateTrainingSet: false), _train, _test);
+        var trainer = new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, layerSizes: [784, 3, 10], optimizer: OptimizerKind.Adam, learningRate: 1e-3, epochs: 3, evaluateTrainingSet: false), _train, _test);
         trainer.RunEpoch();
         for (var i = 0; i < 4; i++)
         {
@@ -40,8 +40,8 @@ public sealed class CheckpointRobustnessTests : IDisposable
     [Fact]
     public void A_checkpoint_taken_after_the_last_batch_of_an_epoch_before_its_evaluation_loads_and_resumes()
     {
-        var options = new TrainingOptions(layerSizes: [784, 3, 10], epochs: 2, evaluateTrainingSet: false);
-        var trainer = new Trainer(options, _train, _test);
+        var options = new TrainingOptions(elementType: ElementType.Float64, layerSizes: [784, 3, 10], epochs: 2, evaluateTrainingSet: false);
+        var trainer = new Trainer<double>(options, _train, _test);
         Checkpoint? atEnd = null;
         trainer.RunEpoch(onBatch: b => atEnd = b.Batch == b.BatchesPerEpoch ? trainer.CreateCheckpoint() : atEnd);
         Assert.Equal((0, 10, 10L), (atEnd!.CompletedEpochs, atEnd.BatchInEpoch, atEnd.Step));
@@ -193,18 +193,18 @@ public sealed class CheckpointRobustnessTests : IDisposable
     [Fact]
     public void Momentum_of_one_or_more_is_refused_and_named()
     {
-        var e = Assert.Throws<ArgumentException>(() => new TrainingOptions(momentum: 1.5).Validate());
+        var e = Assert.Throws<ArgumentException>(() => new TrainingOptions(elementType: ElementType.Float64, momentum: 1.5).Validate());
         Assert.Equal("Momentum", e.ParamName);
         Assert.StartsWith("Invalid training option: Momentum must be in [0, 1) (it is 1.5)", e.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new TrainingOptions(momentum: 1).Validate());
-        Assert.Throws<ArgumentException>(() => new TrainingOptions(momentum: double.NaN).Validate());
-        new TrainingOptions(momentum: 0.999).Validate();
+        Assert.Throws<ArgumentException>(() => new TrainingOptions(elementType: ElementType.Float64, momentum: 1).Validate());
+        Assert.Throws<ArgumentException>(() => new TrainingOptions(elementType: ElementType.Float64, momentum: double.NaN).Validate());
+        new TrainingOptions(elementType: ElementType.Float64, momentum: 0.999).Validate();
     }
 
     [Fact]
     public void Json_of_a_result_with_non_finite_numbers_does_not_throw()
     {
-        var result = new Trainer(new TrainingOptions(layerSizes: [784, 3, 10], epochs: 0), _train, _test).Summarize() with { TrainLoss = double.NaN, TestLoss = double.PositiveInfinity };
+        var result = new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, layerSizes: [784, 3, 10], epochs: 0), _train, _test).Summarize() with { TrainLoss = double.NaN, TestLoss = double.PositiveInfinity };
         var json = result.ToJson();
         Assert.Contains("\"TrainLoss\": \"NaN\"", json, StringComparison.Ordinal);
         Assert.Contains("\"TestLoss\": \"Infinity\"", json, StringComparison.Ordinal);

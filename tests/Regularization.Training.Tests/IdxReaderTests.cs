@@ -46,7 +46,7 @@ public sealed class IdxReaderTests : IDisposable
     public void PixelsAreScaledAsToTensorDoes()
     {
         var test = TestUtil.FullMnist.Test;
-        var m = test.Take(3).ToMatrix();
+        var m = test.Take(3).ToMatrix<double>();
         Assert.Equal(784, m.RowCount);
         var raw = test.Pixels.Span;
         for (var k = 0; k < 3 * 784; k++)

@@ -8,7 +8,7 @@ public sealed class MlpTests(ITestOutputHelper output)
     [Fact]
     public void SimpleNetHasPyTorchNamesShapesAndDefaultInitialization()
     {
-        var model = Mlp.Create(Mlp.SimpleNetLayers, seed: 0);
+        var model = Mlp.Create<double>(Mlp.SimpleNetLayers, seed: 0);
         Assert.Equal(["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"], model.Parameters.Names);
         Assert.Equal(["128x784", "128", "10x128", "10"], model.Parameters.Select(p => p.Shape));
         Assert.Equal([2, 1, 2, 1], model.Parameters.Select(p => p.Rank));
@@ -36,7 +36,7 @@ public sealed class MlpTests(ITestOutputHelper output)
         }
 
         // The same seed gives the same bits; weights are drawn in PyTorch's row-major order from the seed's stream.
-        Assert.True(TestUtil.BitwiseEqual(model.Parameters, Mlp.Create(Mlp.SimpleNetLayers, seed: 0).Parameters));
+        Assert.True(TestUtil.BitwiseEqual(model.Parameters, Mlp.Create<double>(Mlp.SimpleNetLayers, seed: 0).Parameters));
         var rng = new Xoshiro256StarStar(0);
         var b1 = 1 / Math.Sqrt(784);
         Assert.Equal(rng.NextDouble(-b1, b1), model.Parameters["fc1.weight"].Value[0, 0]);
@@ -46,7 +46,7 @@ public sealed class MlpTests(ITestOutputHelper output)
     [Fact]
     public void FromParametersChecksNamesAndShapes()
     {
-        var good = Mlp.Create([4, 3, 2], seed: 1).Parameters;
+        var good = Mlp.Create<double>([4, 3, 2], seed: 1).Parameters;
         var model = Mlp.FromParameters(good);
         Assert.Equal([4, 3, 2], model.LayerSizes);
         Assert.NotSame(good["fc1.weight"].Value, model.Parameters["fc1.weight"].Value); // copied
@@ -119,7 +119,7 @@ public sealed class MlpTests(ITestOutputHelper output)
         const double H = 1e-6;
         const double L1 = 0.003;
         const double L2 = 0.01;
-        var model = Mlp.Create([5, 4, 3, 3], seed: 11);
+        var model = Mlp.Create<double>([5, 4, 3, 3], seed: 11);
         var rng = new Xoshiro256StarStar(12);
         var inputs = Matrix<double>.Build.Dense(5, 6, (_, _) => rng.NextDouble(-1, 1));
         int[] labels = [0, 1, 2, 2, 1, 0];
@@ -163,7 +163,7 @@ public sealed class MlpTests(ITestOutputHelper output)
     [Fact]
     public void PenaltiesAddTheSeedTermsInPlaceAndRespectTheMask()
     {
-        var model = Mlp.Create([3, 2, 2], seed: 5);
+        var model = Mlp.Create<double>([3, 2, 2], seed: 5);
         var inputs = Matrix<double>.Build.Dense(3, 2, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
         model.ForwardBackward(inputs, [0, 1]);
         var before = model.Gradients.Copy();

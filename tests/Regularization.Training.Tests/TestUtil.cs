@@ -18,7 +18,8 @@ internal static class TestUtil
         (FullMnist.Train.Take(train), FullMnist.Test.Take(test));
 
     /// <summary>True when every element has the same bits.</summary>
-    public static bool BitwiseEqual(ParamSet<double> a, ParamSet<double> b) => a.BitwiseEquals(b);
+    public static bool BitwiseEqual<T>(ParamSet<T> a, ParamSet<T> b)
+        where T : struct, IEquatable<T>, IFormattable => a.BitwiseEquals(b);
 
     /// <summary>Largest absolute element-wise difference of two sets of the same layout.</summary>
     public static double MaxAbsDifference(ParamSet<double> a, ParamSet<double> b)

@@ -26,9 +26,9 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void PipelineLearnsOnASlice(ulong seed)
     {
         var (train, test) = TestUtil.Slice();
-        var options = new TrainingOptions(epochs: 1, seed: seed, learningRate: 0.1, momentum: 0.9, evaluateTrainingSet: true);
+        var options = new TrainingOptions(elementType: ElementType.Float64, epochs: 1, seed: seed, learningRate: 0.1, momentum: 0.9, evaluateTrainingSet: true);
         var batches = new List<BatchProgress>();
-        var trainer = new Trainer(options, train, test);
+        var trainer = new Trainer<double>(options, train, test);
         var result = trainer.Run(onBatch: batches.Add);
 
         output.WriteLine(result.Epochs[0].SeedLines);
@@ -58,7 +58,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void FirstSeedConfigurationOnASliceMatchesPyTorch(ulong seed)
     {
         var (train, test) = TestUtil.Slice();
-        var result = new Trainer(new TrainingOptions(epochs: 1, seed: seed, evaluateTrainingSet: false), train, test).Run();
+        var result = new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, epochs: 1, seed: seed, evaluateTrainingSet: false), train, test).Run();
         output.WriteLine(result.Epochs[0].SeedLines);
         Assert.InRange(result.Epochs[0].AverageLoss, 2.25, 2.31);
         Assert.InRange(result.TestAccuracyPercent, 10, 45);
@@ -68,7 +68,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void AverageLossIsTheMeanOfBatchLossesAndTheLastBatchIsPartial()
     {
         var (train, test) = TestUtil.Slice(150, 50);
-        var trainer = new Trainer(new TrainingOptions(epochs: 1, batchSize: 64, l2: 0.001, weightDecay: 0), train, test);
+        var trainer = new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, epochs: 1, batchSize: 64, l2: 0.001, weightDecay: 0), train, test);
         var batches = new List<BatchProgress>();
         var report = trainer.RunEpoch(batches.Add);
 
@@ -88,7 +88,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
         var (train, test) = TestUtil.Slice(300, 50);
         ParamSet<double> Train(ulong seed)
         {
-            var t = new Trainer(new TrainingOptions(epochs: 2, seed: seed, momentum: 0.9, evaluateTrainingSet: false), train, test);
+            var t = new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, epochs: 2, seed: seed, momentum: 0.9, evaluateTrainingSet: false), train, test);
             t.Run();
             return t.Model.Parameters;
         }
@@ -117,8 +117,8 @@ public sealed class TrainerTests(ITestOutputHelper output)
     {
         const double Tolerance = 1e-14;
         var (train, test) = TestUtil.Slice(2000, 10);
-        var withL2 = Trajectory(new TrainingOptions(epochs: 1, weightDecay: 0, l2: 0.0005, momentum: momentum), train, test);
-        var withDecay = Trajectory(new TrainingOptions(epochs: 1, weightDecay: 0.001, momentum: momentum), train, test);
+        var withL2 = Trajectory(new TrainingOptions(elementType: ElementType.Float64, epochs: 1, weightDecay: 0, l2: 0.0005, momentum: momentum), train, test);
+        var withDecay = Trajectory(new TrainingOptions(elementType: ElementType.Float64, epochs: 1, weightDecay: 0.001, momentum: momentum), train, test);
 
         Assert.Equal(withL2.Count, withDecay.Count);
         var maxParam = 0.0;
@@ -140,8 +140,8 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void ExcludeBiasesKeepsBiasesFromDecayAndProximalL1MakesExactZeros()
     {
         var (train, test) = TestUtil.Slice(640, 10);
-        var options = new TrainingOptions(epochs: 1, optimizer: OptimizerKind.AdamW, learningRate: 1e-3, weightDecay: 0.5, proximalL1: 2, excludeBiases: true, evaluateTrainingSet: false);
-        var trainer = new Trainer(options, train, test);
+        var options = new TrainingOptions(elementType: ElementType.Float64, epochs: 1, optimizer: OptimizerKind.AdamW, learningRate: 1e-3, weightDecay: 0.5, proximalL1: 2, excludeBiases: true, evaluateTrainingSet: false);
+        var trainer = new Trainer<double>(options, train, test);
         Assert.True(trainer.Optimizer.IsFused);
         var result = trainer.Run();
 
@@ -163,20 +163,24 @@ public sealed class TrainerTests(ITestOutputHelper output)
     /// (chance is 10 %).
     /// </summary>
     [Theory]
-    [InlineData(OptimizerKind.Sgd)]
-    [InlineData(OptimizerKind.SgdW)]
-    [InlineData(OptimizerKind.Adam)]
-    [InlineData(OptimizerKind.AdamW)]
-    public void EveryOptimizerTrainsFusedAndLearns(OptimizerKind kind)
+    [InlineData(OptimizerKind.Sgd, ElementType.Float32)]
+    [InlineData(OptimizerKind.SgdW, ElementType.Float32)]
+    [InlineData(OptimizerKind.Adam, ElementType.Float32)]
+    [InlineData(OptimizerKind.AdamW, ElementType.Float32)]
+    [InlineData(OptimizerKind.Sgd, ElementType.Float64)]
+    [InlineData(OptimizerKind.SgdW, ElementType.Float64)]
+    [InlineData(OptimizerKind.Adam, ElementType.Float64)]
+    [InlineData(OptimizerKind.AdamW, ElementType.Float64)]
+    public void EveryOptimizerTrainsFusedAndLearns(OptimizerKind kind, ElementType type)
     {
         var (train, test) = TestUtil.Slice(1000, 200);
         var sgd = kind is OptimizerKind.Sgd or OptimizerKind.SgdW;
         var options = new TrainingOptions(
-            epochs: 1, optimizer: kind, learningRate: sgd ? 0.05 : 1e-3, momentum: sgd ? 0.9 : 0, nesterov: sgd, weightDecay: 1e-3, l1: 1e-5, evaluateTrainingSet: false);
-        var trainer = new Trainer(options, train, test);
-        Assert.True(trainer.Optimizer.IsFused);
+            epochs: 1, optimizer: kind, learningRate: sgd ? 0.05 : 1e-3, momentum: sgd ? 0.9 : 0, nesterov: sgd, weightDecay: 1e-3, l1: 1e-5, evaluateTrainingSet: false, elementType: type);
+        var trainer = Trainer.Create(options, train, test);
+        Assert.True(type == ElementType.Float32 ? ((Trainer<float>)trainer).Optimizer.IsFused : ((Trainer<double>)trainer).Optimizer.IsFused);
         var result = trainer.Run();
-        output.WriteLine($"{kind}: {result.Epochs[0].SeedLines.Replace(Environment.NewLine, " | ", StringComparison.Ordinal)}");
+        output.WriteLine($"{kind} {type}: {result.Epochs[0].SeedLines.Replace(Environment.NewLine, " | ", StringComparison.Ordinal)}");
         Assert.True(result.TestAccuracyPercent > 45, $"{kind}: {result.TestAccuracyPercent} %");
     }
 
@@ -184,7 +188,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void ResultSerializesToJson()
     {
         var (train, test) = TestUtil.Slice(200, 50);
-        var result = new Trainer(new TrainingOptions(epochs: 1, evaluateTrainingSet: false), train, test).Run();
+        var result = new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, epochs: 1, evaluateTrainingSet: false), train, test).Run();
         var json = result.ToJson();
         using var doc = JsonDocument.Parse(json);
         Assert.Equal("Sgd", doc.RootElement.GetProperty("Options").GetProperty("Optimizer").GetString());
@@ -207,7 +211,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     {
         var (train, test) = TestUtil.Slice(640, 10);
         using var cts = new CancellationTokenSource();
-        var trainer = new Trainer(new TrainingOptions(epochs: 1, evaluateTrainingSet: false), train, test);
+        var trainer = new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, epochs: 1, evaluateTrainingSet: false), train, test);
         Assert.Throws<OperationCanceledException>(() => trainer.Run(onBatch: b =>
         {
             if (b.Batch == 4)
@@ -226,24 +230,24 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void OptionsAreValidatedWithClearMessages()
     {
         var (train, test) = TestUtil.Slice(64, 10);
-        var e1 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(optimizer: OptimizerKind.Adam, momentum: 0.9), train, test));
+        var e1 = Assert.Throws<ArgumentException>(() => new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, optimizer: OptimizerKind.Adam, momentum: 0.9), train, test));
         Assert.StartsWith("Invalid training option: Momentum, Dampening and Nesterov apply to SGD and SGDW, not Adam.", e1.Message, StringComparison.Ordinal);
-        var e2 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(learningRate: -1), train, test));
+        var e2 = Assert.Throws<ArgumentException>(() => new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, learningRate: -1), train, test));
         Assert.StartsWith("Invalid training option: LearningRate must be finite and > 0 (it is -1).", e2.Message, StringComparison.Ordinal);
-        var e3 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(layerSizes: [100, 10]), train, test));
+        var e3 = Assert.Throws<ArgumentException>(() => new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, layerSizes: [100, 10]), train, test));
         Assert.Contains("784 pixels (28x28), but the model's input layer has 100", e3.Message, StringComparison.Ordinal);
-        var e5 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(layerSizes: [784]), train, test));
+        var e5 = Assert.Throws<ArgumentException>(() => new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, layerSizes: [784]), train, test));
         Assert.StartsWith("Invalid training option: LayerSizes: An MLP needs at least two layer sizes (inputs and classes); got 1.", e5.Message, StringComparison.Ordinal);
-        var e6 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(l2: double.NaN), train, test));
+        var e6 = Assert.Throws<ArgumentException>(() => new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, l2: double.NaN), train, test));
         Assert.StartsWith("Invalid training option: L2 must be finite and >= 0 (it is NaN).", e6.Message, StringComparison.Ordinal);
-        var e4 = Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions(nesterov: true), train, test));
+        var e4 = Assert.Throws<ArgumentException>(() => new Trainer<double>(new TrainingOptions(elementType: ElementType.Float64, nesterov: true), train, test));
         Assert.StartsWith("Invalid training option: Nesterov momentum needs Momentum > 0 and Dampening 0.", e4.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void OptionsRoundTripThroughJsonAndCompareByValue()
     {
-        var options = new TrainingOptions(layerSizes: [784, 64, 32, 10], seed: ulong.MaxValue, optimizer: OptimizerKind.AdamW, learningRate: 3e-4, weightDecay: 0.1, l1: 1e-6, l2: 1.0 / 3, proximalL1: 1e-7, excludeBiases: true);
+        var options = new TrainingOptions(elementType: ElementType.Float64, layerSizes: [784, 64, 32, 10], seed: ulong.MaxValue, optimizer: OptimizerKind.AdamW, learningRate: 3e-4, weightDecay: 0.1, l1: 1e-6, l2: 1.0 / 3, proximalL1: 1e-7, excludeBiases: true);
         var back = TrainingOptions.FromJson(options.ToJson());
         Assert.Equal(options, back);
         Assert.Empty(options.Differences(back));
@@ -258,7 +262,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void EveryOptionIsComparedAndSerialized()
     {
         // Guards Differences/ToJson against an option added later and forgotten: change each one and look.
-        var options = new TrainingOptions();
+        var options = new TrainingOptions(elementType: ElementType.Float64);
         foreach (var property in typeof(TrainingOptions).GetProperties().Where(p => p.CanWrite))
         {
             var changed = property.PropertyType switch
@@ -268,6 +272,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
                 Type t when t == typeof(ulong) => (ulong)property.GetValue(options)! + 1,
                 Type t when t == typeof(bool) => !(bool)property.GetValue(options)!,
                 Type t when t == typeof(OptimizerKind) => OptimizerKind.AdamW,
+                Type t when t == typeof(ElementType) => ElementType.Float32,
                 Type t when t == typeof(IReadOnlyList<int>) => new[] { 784, 10 },
                 _ => throw new InvalidOperationException($"Option {property.Name} of type {property.PropertyType} is not covered by this test."),
             };
@@ -281,7 +286,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     private static List<(ParamSet<double> Parameters, double Loss, double Penalty)> Trajectory(TrainingOptions options, ImageSet train, ImageSet test)
     {
         var steps = new List<(ParamSet<double>, double, double)>();
-        var trainer = new Trainer(options, train, test);
+        var trainer = new Trainer<double>(options, train, test);
         trainer.RunEpoch(b => steps.Add((trainer.Model.Parameters.Copy(), b.Loss, b.PenaltyTerm)));
         return steps;
     }

@@ -63,13 +63,14 @@ internal static class CompareCommand
         var data = Options.Data();
         var json = Options.Json("the comparison (every run's result and per-epoch history)");
         var plot = Options.Path("--plot", "Write an SVG chart of test accuracy and weight norm per epoch for every run to FILE.svg.", "file.svg");
+        var dtype = Options.DType();
         var command = new Command(
             "compare",
             $"Train SimpleNet on MNIST six times from the same seed: no regularization; L2 term {Text.Py(L2)}*sum(w^2) in the loss; " +
             $"SGD weight_decay={Text.Py(WeightDecay)} (= 2 x {Text.Py(L2)}, the same trajectory); L1 term {Text.Py(L1)}*sum(|w|) in the loss; " +
             $"proximal L1 {Text.Py(ProximalL1)} (exact zeros); AdamW(lr={Text.Py(AdamWLearningRate)}, weight_decay={Text.Py(AdamWWeightDecay)}). " +
             "SGD runs use lr=0.01, batch 64. Prints a table (accuracies, gap, sum of squares, exact zeros, seconds per epoch).");
-        foreach (var option in new Option[] { epochs, seed, trainLimit, testLimit, provider, threads, data, json, plot })
+        foreach (var option in new Option[] { epochs, seed, dtype, trainLimit, testLimit, provider, threads, data, json, plot })
         {
             command.Add(option);
         }
@@ -78,6 +79,7 @@ internal static class CompareCommand
             host,
             parse.GetValue(epochs),
             parse.GetValue(seed),
+            Options.ParseDType(parse.GetValue(dtype)),
             parse.GetValue(trainLimit),
             parse.GetValue(testLimit),
             parse.GetValue(provider),
@@ -89,17 +91,17 @@ internal static class CompareCommand
     }
 
     private static int Execute(
-        CliHost host, int epochs, ulong seed, int? trainLimit, int? testLimit, string? providerOption, int threads, string? dataDirectory, bool json, string? plotPath)
+        CliHost host, int epochs, ulong seed, ElementType elementType, int? trainLimit, int? testLimit, string? providerOption, int threads, string? dataDirectory, bool json, string? plotPath)
     {
         // Before any training: a chart that cannot be written would otherwise lose the whole comparison.
         OutputPath.Check("--plot", plotPath, ExitCodes.Output, string.Empty, overwritesInPlace: true);
         var data = DataSetup.Load(dataDirectory, trainLimit, testLimit);
         var layers = new[] { data.Train.FeatureCount, TrainCommand.HiddenUnits, data.Train.ClassCount };
-        var runs = Runs(layers, epochs, seed);
+        var runs = Runs(layers, epochs, seed).Select(r => r with { Options = r.Options with { ElementType = elementType } }).ToList();
         var provider = ProviderSetup.Select(providerOption, threads, host);
         if (!json)
         {
-            host.Out.WriteLine($"Comparing {runs.Count} regularizations of SimpleNet {string.Join('-', layers)} on {data.Describe()}");
+            host.Out.WriteLine($"Comparing {runs.Count} regularizations of SimpleNet {string.Join('-', layers)}, {Options.DTypeName(elementType)}, on {data.Describe()}");
             host.Out.WriteLine($"{Text.Count(epochs, "epoch")} per run, batch 64, seed {seed}: every run starts from the same weights and sees the same shuffles");
             host.Out.WriteLine($"Provider: {provider.Summary}");
         }
@@ -115,7 +117,7 @@ internal static class CompareCommand
                 foreach (var run in runs)
                 {
                     current++;
-                    var trainer = new Trainer(run.Options, data.Train, data.Test);
+                    var trainer = Trainer.Create(run.Options, data.Train, data.Test);
                     view.Line(string.Empty);
                     view.Line($"[{current}/{runs.Count}] {run.Name}: {Text.Describe(run.Options)}");
                     var initial = trainer.Evaluate(data.Test);
@@ -135,7 +137,7 @@ internal static class CompareCommand
                             $"{report.SeedLines.Replace(Environment.NewLine, ", ", StringComparison.Ordinal)}, weight norm {Text.F(point.WeightNorm, 4)}");
                     }
 
-                    results.Add((run, trainer.Summarize(), history, trainer.Model.Parameters.Copy()));
+                    results.Add((run, trainer.Summarize(), history, trainer.CopyParametersAsDouble()));
                 }
 
                 return 0;
@@ -238,7 +240,7 @@ internal static class CompareCommand
     private static double WeightNorm(Trainer trainer)
     {
         double sum = 0;
-        foreach (var p in trainer.Model.Parameters)
+        foreach (var p in trainer.CopyParametersAsDouble())
         {
             foreach (var x in p.Value.AsColumnMajorArray())
             {

@@ -17,7 +17,7 @@ internal static class TrainCommand
         var s = new Symbols();
         var command = new Command(
             "train",
-            "Train SimpleNet (784-128-10 ReLU) on MNIST. Defaults are the first seed: SGD(lr=0.01, weight_decay=1e-4), batch 64, 5 epochs, seed 0. " +
+            "Train SimpleNet (784-128-10 ReLU) on MNIST. Defaults are the first seed: SGD(lr=0.01, weight_decay=1e-4), float32, batch 64, 5 epochs, seed 0. " +
             "Prints 'Epoch N, Average Loss: x' and 'Test Accuracy: y%' per epoch, then a summary ending with 'Train time: t s'.");
         foreach (var option in s.All)
         {
@@ -96,7 +96,7 @@ internal static class TrainCommand
         Trainer trainer;
         try
         {
-            trainer = checkpoint is null ? new Trainer(options, data.Train, data.Test) : Trainer.Resume(checkpoint, data.Train, data.Test, options);
+            trainer = checkpoint is null ? Trainer.Create(options, data.Train, data.Test) : Trainer.Resume(checkpoint, data.Train, data.Test, options);
         }
         catch (CheckpointException e)
         {
@@ -119,7 +119,7 @@ internal static class TrainCommand
 
         if (!json)
         {
-            host.Out.WriteLine($"SimpleNet {string.Join('-', options.LayerSizes)} on {data.Describe()}");
+            host.Out.WriteLine($"SimpleNet {string.Join('-', options.LayerSizes)}, {Options.DTypeName(options.ElementType)}, on {data.Describe()}");
             host.Out.WriteLine($"{Text.Describe(options)}, batch {options.BatchSize}, {Text.Count(options.Epochs, "epoch")}, seed {options.Seed}");
             host.Out.WriteLine($"Provider: {provider.Summary}");
             if (checkpoint is not null)
@@ -348,6 +348,7 @@ internal static class TrainCommand
         Set(s.Epochs, parse.GetValue(s.Epochs), x => x.Epochs, (x, v) => x with { Epochs = v }, v => v.ToString(CultureInfo.InvariantCulture));
         Set(s.BatchSize, parse.GetValue(s.BatchSize), x => x.BatchSize, (x, v) => x with { BatchSize = v }, v => v.ToString(CultureInfo.InvariantCulture));
         Set(s.Seed, parse.GetValue(s.Seed), x => x.Seed, (x, v) => x with { Seed = v }, v => v.ToString(CultureInfo.InvariantCulture));
+        Set(s.DType, Options.ParseDType(parse.GetValue(s.DType)), x => x.ElementType, (x, v) => x with { ElementType = v }, Options.DTypeName);
         conflicts = found;
         return o;
     }
@@ -413,6 +414,8 @@ internal static class TrainCommand
 
         public Option<ulong> Seed { get; } = Options.Seed();
 
+        public Option<string> DType { get; } = Options.DType();
+
         public Option<string?> Provider { get; } = Options.Provider();
 
         public Option<int> Threads { get; } = Options.Threads();
@@ -434,7 +437,7 @@ internal static class TrainCommand
 
         public IEnumerable<Option> All =>
         [
-            Optimizer, LearningRate, Momentum, Nesterov, WeightDecay, L1, L2, ProximalL1, ExcludeBiases, Epochs, BatchSize, Seed,
+            Optimizer, LearningRate, Momentum, Nesterov, WeightDecay, L1, L2, ProximalL1, ExcludeBiases, Epochs, BatchSize, Seed, DType,
             Provider, Threads, Data, TrainLimit, TestLimit, Json, Save, Resume,
         ];
     }

@@ -45,15 +45,16 @@ internal static class SeedCorpus
         var (train, test) = Data();
         var configs = new Dictionary<string, (TrainingOptions Options, int Batches)>
         {
-            ["sgd-epoch1"] = (new TrainingOptions(layerSizes: [4, 3, 10], epochs: 3, batchSize: 8), 3),
-            ["sgd-nesterov-mid-epoch"] = (new TrainingOptions(layerSizes: [4, 3, 10], epochs: 3, batchSize: 8, momentum: 0.9, nesterov: true, l2: 1e-3), 4),
-            ["adam-mid-epoch"] = (new TrainingOptions(layerSizes: [4, 3, 10], epochs: 2, batchSize: 8, optimizer: OptimizerKind.Adam, learningRate: 1e-3, l1: 1e-4), 5),
-            ["adamw-exclude-biases-proximal-done"] = (new TrainingOptions(layerSizes: [4, 3, 10], epochs: 2, batchSize: 6, optimizer: OptimizerKind.AdamW, learningRate: 1e-3, weightDecay: 0.01, proximalL1: 1e-3, excludeBiases: true), 8),
-            ["sgdw-fresh"] = (new TrainingOptions(layerSizes: [4, 3, 10], epochs: 2, batchSize: 7, optimizer: OptimizerKind.SgdW, momentum: 0.5, dampening: 0.1, weightDecay: 0.01), 0),
+            ["sgd-epoch1"] = (new TrainingOptions(elementType: ElementType.Float64, layerSizes: [4, 3, 10], epochs: 3, batchSize: 8), 3),
+            ["sgd-nesterov-mid-epoch"] = (new TrainingOptions(elementType: ElementType.Float64, layerSizes: [4, 3, 10], epochs: 3, batchSize: 8, momentum: 0.9, nesterov: true, l2: 1e-3), 4),
+            ["adam-mid-epoch"] = (new TrainingOptions(elementType: ElementType.Float64, layerSizes: [4, 3, 10], epochs: 2, batchSize: 8, optimizer: OptimizerKind.Adam, learningRate: 1e-3, l1: 1e-4), 5),
+            ["adamw-exclude-biases-proximal-done"] = (new TrainingOptions(elementType: ElementType.Float64, layerSizes: [4, 3, 10], epochs: 2, batchSize: 6, optimizer: OptimizerKind.AdamW, learningRate: 1e-3, weightDecay: 0.01, proximalL1: 1e-3, excludeBiases: true), 8),
+            ["sgdw-fresh"] = (new TrainingOptions(elementType: ElementType.Float64, layerSizes: [4, 3, 10], epochs: 2, batchSize: 7, optimizer: OptimizerKind.SgdW, momentum: 0.5, dampening: 0.1, weightDecay: 0.01), 0),
+            ["adamw-float32-mid-epoch"] = (new TrainingOptions(layerSizes: [4, 3, 10], epochs: 2, batchSize: 8, optimizer: OptimizerKind.AdamW, learningRate: 1e-3, weightDecay: 0.01), 5),
         };
         foreach (var (name, (options, batches)) in configs)
         {
-            var trainer = new Trainer(options, train, test);
+            var trainer = Trainer.Create(options, train, test);
             for (var b = 0; b < batches; b++)
             {
                 if (trainer.BatchInEpoch == trainer.BatchesPerEpoch - 1)
@@ -107,10 +108,19 @@ internal static class SeedCorpus
 
             case 10:
                 {
-                    var parameters = c.Parameters.Copy();
+                    if (c is Checkpoint<float> single)
+                    {
+                        var floats = single.Parameters.Copy();
+                        var q = floats[random.Next(floats.Count)];
+                        q.Value.AsColumnMajorArray()[random.Next(q.Count)] = (float)d;
+                        return single with { Parameters = floats };
+                    }
+
+                    var typed = (Checkpoint<double>)c;
+                    var parameters = typed.Parameters.Copy();
                     var p = parameters[random.Next(parameters.Count)];
                     p.Value.AsColumnMajorArray()[random.Next(p.Count)] = d;
-                    return c with { Parameters = parameters };
+                    return typed with { Parameters = parameters };
                 }
 
             case 11: return c with { OptimizerState = MutateState(c.OptimizerState, random, d, l) };

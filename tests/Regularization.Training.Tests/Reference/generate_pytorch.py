@@ -2,9 +2,11 @@
 """Writes PyTorch reference data for Regularization.Training's tests, as JSON next to this script.
 
 Run with Debian's PyTorch (apt-get install python3-torch):
-    /usr/bin/python3 tests/Regularization.Training.Tests/Reference/generate_pytorch.py
+    /usr/bin/python3 tests/Regularization.Training.Tests/Reference/generate_pytorch.py            # float64
+    /usr/bin/python3 tests/Regularization.Training.Tests/Reference/generate_pytorch.py float32    # float32
 
-Output: mlp_training.json. For each configuration below: a tiny ReLU MLP (6-5-4-3, nn.Linear layers, float64,
+Output: mlp_training.json (float64) or mlp_training_float32.json (the same configurations in float32: the model,
+batches and optimizer in torch.float32, every value a float32 written exactly as a double). For each configuration below: a tiny ReLU MLP (6-5-4-3, nn.Linear layers, float64,
 PyTorch's default initialisation from torch.manual_seed), and STEPS steps on fixed batches of BATCH samples
 (inputs uniform in [0, 1), as ToTensor pixels; labels 0-2). Each step does what the seeds do:
 
@@ -21,11 +23,15 @@ MathNet's dense matrices; a bias of length n is an n x 1 column; the inputs x ar
 import json
 import os
 import platform
+import sys
 
 import torch
 import torch.nn as nn
 
-torch.set_default_dtype(torch.float64)
+DTYPE = sys.argv[1] if len(sys.argv) > 1 else "float64"
+if DTYPE not in ("float32", "float64"):
+    sys.exit(f"dtype must be float32 or float64, not {DTYPE}")
+torch.set_default_dtype(torch.float64 if DTYPE == "float64" else torch.float32)
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIZES = [6, 5, 4, 3]
 BATCH = 7
@@ -125,13 +131,13 @@ def main():
             "generator": "tests/Regularization.Training.Tests/Reference/generate_pytorch.py",
             "torch": torch.__version__,
             "python": platform.python_version(),
-            "dtype": "float64",
+            "dtype": DTYPE,
             "sizes": SIZES,
             "batch": BATCH,
         },
         "configs": [run(i, *c) for i, c in enumerate(CONFIGS)],
     }
-    path = os.path.join(HERE, "mlp_training.json")
+    path = os.path.join(HERE, "mlp_training.json" if DTYPE == "float64" else "mlp_training_float32.json")
     with open(path, "w") as f:
         json.dump(data, f, indent=1)
         f.write("\n")
