@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Text;
+using Regularization.Mpi;
 
 namespace Regularization.Cli;
 
@@ -48,14 +50,35 @@ public static class Program
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+
+        // Under mpirun (read from the environment; nothing of MPI is loaded here) only rank 0 writes to standard output,
+        // as plain lines (a rank's standard output is a pseudo-terminal: no progress bar, and the raw stream, so that
+        // .NET's terminal set-up writes no escape sequence); the other ranks write errors only.
+        var underMpi = MpiLaunch.IsUnderMpi;
+        var output = !underMpi ? Console.Out
+            : MpiLaunch.Rank == 0 ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true }
+            : TextWriter.Null;
+        var error = underMpi ? new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true } : Console.Error;
         var host = new CliHost(
-            Console.Out,
-            Console.Error,
-            OutIsTerminal: !Console.IsOutputRedirected,
-            ErrIsTerminal: !Console.IsErrorRedirected,
+            output,
+            error,
+            OutIsTerminal: !underMpi && !Console.IsOutputRedirected,
+            ErrIsTerminal: !underMpi && !Console.IsErrorRedirected,
             interrupt,
             Environment.GetEnvironmentVariable);
-        return Cli.Run(args, host);
+        var code = Cli.Run(args, host);
+        if (MpiWorld.Current is { } world)
+        {
+            if (code != ExitCodes.Success)
+            {
+                // This rank failed (its message is written): end every rank now, whatever collective they wait in.
+                world.Abort(code);
+            }
+
+            world.Dispose();
+        }
+
+        return code;
     }
 
     /// <summary>

@@ -123,6 +123,15 @@ public abstract class Trainer
     }
 
     /// <summary>
+    /// The data-parallel group this trainer is one rank of, or null (the default) for a single process. With a group
+    /// of N ranks, every rank runs the same trainer (same options, data and seed, so the same shuffles), trains on its
+    /// share of each global batch of <see cref="TrainingOptions.BatchSize"/> (<see cref="DataParallel.Share"/>) and
+    /// steps with the gradient summed over the ranks: the single-process run, to rounding. Set it before training; a
+    /// checkpoint does not depend on it, so a run may resume with another number of ranks.
+    /// </summary>
+    public IDataParallelGroup? Group { get; set; }
+
+    /// <summary>
     /// Runs the remaining epochs (finishing a resumed epoch first) up to <see cref="TrainingOptions.Epochs"/>, then
     /// summarizes (<see cref="Summarize"/>).
     /// </summary>
@@ -525,10 +534,20 @@ public sealed class Trainer<T> : Trainer
         var options = Options;
         var first = BatchInEpoch * options.BatchSize;
         var size = Math.Min(options.BatchSize, _train.Count - first);
-        var batch = BatchFor(size);
-        _train.Gather(_order.AsSpan(first, size), batch.Inputs, batch.Labels);
-        var result = Model.ForwardBackward(batch.Inputs, batch.Labels);
-        var penalty = Model.AddPenalties(options.L1, options.L2, _mask);
+        BatchResult result;
+        double penalty;
+        if (Group is { } group)
+        {
+            (result, penalty) = DataParallelBackward(group, first, size);
+        }
+        else
+        {
+            var batch = BatchFor(size);
+            _train.Gather(_order.AsSpan(first, size), batch.Inputs, batch.Labels);
+            result = Model.ForwardBackward(batch.Inputs, batch.Labels);
+            penalty = Model.AddPenalties(options.L1, options.L2, _mask);
+        }
+
         Optimizer.Step(Model.Gradients);
         var elapsed = Stopwatch.GetTimestamp() - start;
         _ticks += elapsed;
@@ -542,6 +561,51 @@ public sealed class Trainer<T> : Trainer
         _step++;
         return new BatchProgress(CompletedEpochs + 1, BatchInEpoch, BatchesPerEpoch, Step, loss, penalty, _lossSum / BatchInEpoch, 100.0 * _correct / _seen);
     }
+
+    /// <summary>
+    /// This rank's share of the global batch (<see cref="DataParallel.Share"/>): forward and backward on it, the
+    /// gradient scaled from its own mean to <c>(1 / global batch) * sum of its losses</c>, the loss terms' gradient
+    /// added on rank 0 only, then one sum over the ranks of the gradients and one of the statistics (loss, correct
+    /// predictions, loss terms). Every rank then holds the single-process gradient of the global batch, to rounding,
+    /// and steps its replicated optimizer: decay and proximal steps run in the optimizer, so once.
+    /// </summary>
+    private (BatchResult Result, double Penalty) DataParallelBackward(IDataParallelGroup group, int first, int size)
+    {
+        var share = DataParallel.Share(size, group.Rank, group.Size);
+        BatchResult local = default;
+        if (share.Count > 0)
+        {
+            var batch = BatchFor(share.Count);
+            _train.Gather(_order.AsSpan(first + share.Start, share.Count), batch.Inputs, batch.Labels);
+            local = Model.ForwardBackward(batch.Inputs, batch.Labels);
+            if (share.Count != size)
+            {
+                var scale = T.CreateChecked((double)share.Count / size);
+                foreach (var g in Model.Gradients)
+                {
+                    g.Value.Multiply(scale, g.Value);
+                }
+            }
+        }
+        else
+        {
+            foreach (var g in Model.Gradients)
+            {
+                g.Value.Clear();
+            }
+        }
+
+        var penalty = group.Rank == 0 ? Model.AddPenalties(Options.L1, Options.L2, _mask) : 0;
+        var stats = _groupStatistics;
+        stats[0] = local.Loss * share.Count / size;
+        stats[1] = local.Correct;
+        stats[2] = penalty;
+        group.SumInPlace(Model.Gradients);
+        group.SumInPlace(stats);
+        return (new BatchResult(stats[0], (int)stats[1], size), stats[2]);
+    }
+
+    private readonly double[] _groupStatistics = new double[3];
 
     private void StartEpoch()
     {

@@ -98,6 +98,11 @@ internal static class TrainCommand
         try
         {
             trainer = checkpoint is null ? Trainer.Create(options, data.Train, data.Test) : Trainer.Resume(checkpoint, data.Train, data.Test, options);
+            if (Regularization.Mpi.MpiLaunch.IsUnderMpi)
+            {
+                // mpirun -np N: this process is one rank; the global batch is split over the ranks (DataParallel.Share).
+                trainer.Group = new MpiGroup(Regularization.Mpi.MpiWorld.Initialize());
+            }
         }
         catch (CheckpointException e)
         {
@@ -135,7 +140,7 @@ internal static class TrainCommand
         var savedAtStep = -1L;
         void Save()
         {
-            if (savePath is not null)
+            if (savePath is not null && (trainer.Group?.Rank ?? 0) == 0)
             {
                 var checkpointNow = trainer.CreateCheckpoint();
                 checkpointNow.SaveCore(savePath, pause is null ? null : pause.AtSave);
