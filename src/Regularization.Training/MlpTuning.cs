@@ -32,6 +32,7 @@ public sealed record MlpFinalResult(
 /// Tunable parameters (by name): <see cref="WeightDecay"/>, <see cref="L2"/>, <see cref="L1"/>, <see cref="ProximalL1"/>
 /// (all regularize: larger is simpler) and <see cref="LearningRate"/>. Every trial starts from the same initial
 /// weights and shuffles (<see cref="TrainingOptions.Seed"/>), so configurations are compared on common random numbers.
+/// A trial whose gradient becomes NaN or infinite (a learning rate too large) scores 0 % from then on.
 /// </para>
 /// <para>
 /// Only the training set goes in: the objective cannot read the test set. After the search, <see cref="Retrain"/>
@@ -185,6 +186,7 @@ public static class MlpTuning
     {
         private TrainerRun? _run;
         private double _score = double.NaN;
+        private bool _diverged;
 
         public double TrainTo(int budget)
         {
@@ -194,11 +196,19 @@ public static class MlpTuning
                 throw new ArgumentOutOfRangeException(nameof(budget), budget, $"The session has trained {_run.CompletedEpochs} epochs already.");
             }
 
-            while (_run.CompletedEpochs < budget)
+            while (!_diverged && _run.CompletedEpochs < budget)
             {
-                var report = _run.Epoch(null, context.CancellationToken);
-                _score = report.TestAccuracyPercent;
-                onEpoch?.Invoke(context, report);
+                try
+                {
+                    var report = _run.Epoch(null, context.CancellationToken);
+                    _score = report.TestAccuracyPercent;
+                    onEpoch?.Invoke(context, report);
+                }
+                catch (NonFiniteGradientException)
+                {
+                    // A diverged configuration is the worst possible: 0 % validation accuracy, at this and every later budget.
+                    (_diverged, _score) = (true, 0);
+                }
             }
 
             return _score;
