@@ -21,6 +21,7 @@ internal static class Cli
         root.Add(ProvidersCommand.Create(host));
         root.Add(DemoCommand.Create(host));
         root.Add(PathCommand.Create(host));
+        root.Add(TuneCommand.Create(host));
         return root;
     }
 
@@ -71,6 +72,7 @@ internal static class Cli
         CliException c => (c.ExitCode, "error: " + c.Message),
         IdxFormatException or DirectoryNotFoundException => (ExitCodes.Data, "error: data: " + e.Message),
         CheckpointException => (ExitCodes.Checkpoint, "error: checkpoint: " + e.Message),
+        Regularization.Tuning.TrialLogException => (ExitCodes.Checkpoint, "error: trial log: " + e.Message),
         MklUnavailableException => (ExitCodes.Provider, "error: provider: " + e.Message),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted."),
         _ => (ExitCodes.InternalError, $"error: internal error ({e.GetType().Name}): {e.Message}"),

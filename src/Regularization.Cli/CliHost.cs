@@ -19,6 +19,9 @@ internal sealed record CliHost(
     /// <summary>Called after every training batch, on the training thread (tests use it to interrupt at a given step).</summary>
     public Action<BatchProgress>? BatchObserver { get; init; }
 
+    /// <summary>Replaces the loaded data sets (tests wrap them to observe reads, for example that <c>tune</c> reads the test set only once, after the search).</summary>
+    public Func<DataSets, DataSets>? DataHook { get; init; }
+
     /// <summary>For a live display on a writer that is not the process console (tests): force ANSI and interaction.</summary>
     public bool ForceAnsi { get; init; }
 }

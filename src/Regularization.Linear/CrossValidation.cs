@@ -103,23 +103,20 @@ public static class CrossValidation
             throw new ArgumentException($"foldIds has {foldIds.Count} values; x has {x.RowCount} rows.", nameof(foldIds));
         }
 
-        var folds = foldIds.Distinct().Order().ToArray();
-        if (folds.Length < 2)
-        {
-            throw new ArgumentException($"Cross-validation needs at least 2 folds; foldIds has {folds.Length}.", nameof(foldIds));
-        }
+        // Split f validates on the rows of the f-th smallest id, in row order (the shared fold code of Regularization.Tuning).
+        var splits = Tuning.Folds.FromIds(foldIds);
 
         measure = Resolve(measure, options.Family);
         var path = ElasticNetPath.Fit(x, y, options);
         var n = x.RowCount;
         var weights = options.Weights?.ToArray() ?? Enumerable.Repeat(1.0, n).ToArray();
         var lambdas = path.Lambdas.ToArray();
-        var foldMean = new double[folds.Length, lambdas.Length];
-        var foldWeight = new double[folds.Length];
-        for (var f = 0; f < folds.Length; f++)
+        var foldMean = new double[splits.Count, lambdas.Length];
+        var foldWeight = new double[splits.Count];
+        for (var f = 0; f < splits.Count; f++)
         {
-            var test = Enumerable.Range(0, n).Where(i => foldIds[i] == folds[f]).ToArray();
-            var train = Enumerable.Range(0, n).Where(i => foldIds[i] != folds[f]).ToArray();
+            var test = splits[f].Validation.ToArray();
+            var train = splits[f].Train.ToArray();
             var xTrain = Rows(x, train);
             var yTrain = Vector<double>.Build.Dense(train.Length, i => y[train[i]]);
             var foldOptions = options with
@@ -156,28 +153,28 @@ public static class CrossValidation
         for (var k = 0; k < lambdas.Length; k++)
         {
             double m = 0;
-            for (var f = 0; f < folds.Length; f++)
+            for (var f = 0; f < splits.Count; f++)
             {
                 m += foldWeight[f] * foldMean[f, k];
             }
 
             m /= total;
             double v = 0;
-            for (var f = 0; f < folds.Length; f++)
+            for (var f = 0; f < splits.Count; f++)
             {
                 var d = foldMean[f, k] - m;
                 v += foldWeight[f] * d * d;
             }
 
             mean[k] = m;
-            se[k] = Math.Sqrt(v / total / (folds.Length - 1));
+            se[k] = Math.Sqrt(v / total / (splits.Count - 1));
         }
 
         var ids = foldIds.ToArray();
-        return new CrossValidatedPath(path, measure, ids, folds.Length, mean, se);
+        return new CrossValidatedPath(path, measure, ids, splits.Count, mean, se);
     }
 
-    private static CvMeasure Resolve(CvMeasure measure, Family family)
+    internal static CvMeasure Resolve(CvMeasure measure, Family family)
     {
         if (measure == CvMeasure.Misclassification && family == Family.Gaussian)
         {
@@ -192,7 +189,7 @@ public static class CrossValidation
         };
     }
 
-    private static double Error(CvMeasure measure, Family family, double y, double prediction)
+    internal static double Error(CvMeasure measure, Family family, double y, double prediction)
     {
         if (family == Family.Gaussian)
         {
@@ -214,6 +211,6 @@ public static class CrossValidation
         }
     }
 
-    private static Matrix<double> Rows(Matrix<double> x, int[] rows) =>
+    internal static Matrix<double> Rows(Matrix<double> x, int[] rows) =>
         Matrix<double>.Build.Dense(rows.Length, x.ColumnCount, (i, j) => x[rows[i], j]);
 }

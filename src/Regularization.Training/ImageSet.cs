@@ -16,6 +16,7 @@ public sealed class ImageSet
 {
     private readonly byte[] _pixels;
     private readonly byte[] _labels;
+    private readonly Action<string>? _readObserver;
     private ulong? _fingerprint;
 
     /// <summary>Creates a set from pixels and labels (the arrays are copied).</summary>
@@ -30,9 +31,10 @@ public sealed class ImageSet
     {
     }
 
-    private ImageSet(byte[] pixels, byte[] labels, int rows, int columns, int classCount, bool owned)
+    private ImageSet(byte[] pixels, byte[] labels, int rows, int columns, int classCount, bool owned, Action<string>? readObserver = null)
     {
         _ = owned;
+        _readObserver = readObserver;
         _pixels = pixels;
         _labels = labels;
         Rows = rows;
@@ -56,16 +58,37 @@ public sealed class ImageSet
     public int ClassCount { get; }
 
     /// <summary>The pixels, image after image (read-only view).</summary>
-    public ReadOnlyMemory<byte> Pixels => _pixels;
+    public ReadOnlyMemory<byte> Pixels
+    {
+        get
+        {
+            _readObserver?.Invoke(nameof(Pixels));
+            return _pixels;
+        }
+    }
 
     /// <summary>The labels (read-only view).</summary>
-    public ReadOnlyMemory<byte> Labels => _labels;
+    public ReadOnlyMemory<byte> Labels
+    {
+        get
+        {
+            _readObserver?.Invoke(nameof(Labels));
+            return _labels;
+        }
+    }
 
     /// <summary>
     /// A 64-bit FNV-1a hash of the shape, the labels and the pixels. Checkpoints record it to refuse resuming a run
     /// on different training data (the shuffles would no longer be the same run).
     /// </summary>
-    public ulong Fingerprint => _fingerprint ??= ComputeFingerprint();
+    public ulong Fingerprint
+    {
+        get
+        {
+            _readObserver?.Invoke(nameof(Fingerprint));
+            return _fingerprint ??= ComputeFingerprint();
+        }
+    }
 
     /// <summary>Builds a set in place from arrays this library owns (no copy, no checks beyond the debug ones).</summary>
     internal static ImageSet Wrap(byte[] pixels, byte[] labels, int rows, int columns, int classCount) =>
@@ -73,13 +96,58 @@ public sealed class ImageSet
 
     /// <summary>The label of an image.</summary>
     /// <param name="index">The image, 0 to <see cref="Count"/> - 1.</param>
-    public int Label(int index) => _labels[index];
+    public int Label(int index)
+    {
+        _readObserver?.Invoke(nameof(Label));
+        return _labels[index];
+    }
+
+    /// <summary>
+    /// The images at <paramref name="indices"/>, in that order, as a new set (pixels and labels copied; an index may
+    /// repeat). Cross-validation uses it to cut a training fold and a validation fold out of the training set.
+    /// </summary>
+    /// <param name="indices">Image indices, each in [0, <see cref="Count"/>).</param>
+    /// <returns>The subset: image j is image <c>indices[j]</c> of this set.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the set; the message names it and its position.</exception>
+    /// <example>
+    /// <code>
+    /// var evens = mnist.Train.Subset([0, 2, 4, 6]);   // 4 images: 0, 2, 4 and 6
+    /// </code>
+    /// </example>
+    public ImageSet Subset(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        _readObserver?.Invoke(nameof(Subset));
+        var n = FeatureCount;
+        var pixels = new byte[(long)indices.Count * n];
+        var labels = new byte[indices.Count];
+        for (var j = 0; j < indices.Count; j++)
+        {
+            var index = indices[j];
+            if ((uint)index >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Index {index} at position {j} is outside the set of {Count} images.");
+            }
+
+            _pixels.AsSpan(index * n, n).CopyTo(pixels.AsSpan(j * n, n));
+            labels[j] = _labels[index];
+        }
+
+        return new ImageSet(pixels, labels, Rows, Columns, ClassCount, owned: true);
+    }
+
+    /// <summary>
+    /// This set, sharing its arrays, calling <paramref name="observer"/> with the member's name before every read of its
+    /// pixels or labels (tests use it to prove that a set is not read, or read once).
+    /// </summary>
+    internal ImageSet ObserveReads(Action<string> observer) => new(_pixels, _labels, Rows, Columns, ClassCount, owned: true, observer);
 
     /// <summary>The images <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1, as a new set.</summary>
     /// <param name="start">First image.</param>
     /// <param name="count">Number of images.</param>
     public ImageSet Slice(int start, int count)
     {
+        _readObserver?.Invoke(nameof(Slice));
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (start + (long)count > Count)
@@ -111,6 +179,7 @@ public sealed class ImageSet
     public void Gather<T>(ReadOnlySpan<int> indices, Matrix<T> destination, Span<int> labels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        _readObserver?.Invoke(nameof(Gather));
         var data = Destination(destination, indices.Length, labels.Length);
         var n = FeatureCount;
         for (var j = 0; j < indices.Length; j++)
@@ -134,6 +203,7 @@ public sealed class ImageSet
     public void GatherRange<T>(int start, Matrix<T> destination, Span<int> labels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        _readObserver?.Invoke(nameof(GatherRange));
         ArgumentNullException.ThrowIfNull(destination);
         var count = destination.ColumnCount;
         if (start < 0 || start + (long)count > Count)
@@ -155,6 +225,7 @@ public sealed class ImageSet
     public Matrix<T> ToMatrix<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        _readObserver?.Invoke(nameof(ToMatrix));
         var m = Matrix<T>.Build.Dense(FeatureCount, Count);
         Convert(_pixels, m.AsColumnMajorArray());
         return m;

@@ -38,7 +38,8 @@ internal static class CliRunner
         Func<string, string?>? environment = null,
         Action<BatchProgress>? observer = null,
         CancellationToken interrupt = default,
-        bool terminal = false)
+        bool terminal = false,
+        Func<DataSets, DataSets>? dataHook = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -47,6 +48,7 @@ internal static class CliRunner
         {
             BatchObserver = observer,
             ForceAnsi = terminal,
+            DataHook = dataHook,
         };
         var code = Cli.Run(args, host);
         return new CliResult(code, output.ToString(), error.ToString());

@@ -319,7 +319,7 @@ internal static class TrainCommand
     /// <paramref name="conflicts"/> lists, in the command line's words, every given option other than <c>--epochs</c>
     /// whose value differs from the basis (for example <c>--lr 0.01, not 0.1</c>): on resume they are errors.
     /// </summary>
-    private static TrainingOptions Override(TrainingOptions basis, ParseResult parse, Symbols s, out List<string> conflicts)
+    internal static TrainingOptions Override(TrainingOptions basis, ParseResult parse, Symbols s, out List<string> conflicts)
     {
         var o = basis;
         var found = new List<string>();
@@ -386,7 +386,7 @@ internal static class TrainCommand
         Enum.GetValues<OptimizerKind>().Single(k => string.Equals(k.ToString(), name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Options that do not go together, in the command line's words; then the library's own checks.</summary>
-    private static void CheckCombinations(TrainingOptions o)
+    internal static void CheckCombinations(TrainingOptions o)
     {
         var name = o.Optimizer.ToString().ToLowerInvariant();
         if (o.Optimizer is not (OptimizerKind.Sgd or OptimizerKind.SgdW or OptimizerKind.RmsProp or OptimizerKind.Lars) && o.Momentum != 0)

@@ -36,6 +36,12 @@ internal abstract class ProgressView
     /// <summary>Prints a line of the normal output (epoch lines); nothing with <c>--json</c>.</summary>
     public abstract void Line(string text);
 
+    /// <summary>Reports a job counted in units rather than batches (<c>tune</c>: the epochs of all trials); one bar.</summary>
+    /// <param name="description">What is going on (for example <c>trial 5/16</c>).</param>
+    /// <param name="done">Units done.</param>
+    /// <param name="total">Units in all.</param>
+    public abstract void Units(string description, double done, double total);
+
     private static IAnsiConsole CreateConsole(TextWriter writer, bool force) =>
         AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -50,6 +56,10 @@ internal abstract class ProgressView
         public override T Run<T>(Func<T> body) => body();
 
         public override void Batch(string label, in BatchProgress progress, int epochs)
+        {
+        }
+
+        public override void Units(string description, double done, double total)
         {
         }
 
@@ -120,6 +130,19 @@ internal abstract class ProgressView
                 // The epoch's training is done; the test evaluation follows, then the epoch lines.
                 _task.Description = Markup.Escape($"{label}Epoch {progress.Epoch}/{epochs} evaluating");
             }
+        }
+
+        public override void Units(string description, double done, double total)
+        {
+            if (_context is null)
+            {
+                return;
+            }
+
+            _task ??= _context.AddTask(Markup.Escape(description), autoStart: true, maxValue: Math.Max(1, total));
+            _task.MaxValue = Math.Max(1, total);
+            _task.Description = Markup.Escape(description);
+            _task.Value = Math.Min(done, _task.MaxValue);
         }
 
         public override void Line(string text)

@@ -217,7 +217,7 @@ internal static class SvgChart
         w.WriteEndElement();
     }
 
-    private static void Rect(XmlWriter w, double x, double y, double width, double height, string fill, string? stroke)
+    internal static void Rect(XmlWriter w, double x, double y, double width, double height, string fill, string? stroke)
     {
         w.WriteStartElement("rect", Ns);
         Attr(w, "x", x);
@@ -233,7 +233,7 @@ internal static class SvgChart
         w.WriteEndElement();
     }
 
-    private static void LineSegment(XmlWriter w, double x1, double y1, double x2, double y2, string stroke, double width)
+    internal static void LineSegment(XmlWriter w, double x1, double y1, double x2, double y2, string stroke, double width)
     {
         w.WriteStartElement("line", Ns);
         Attr(w, "x1", x1);
@@ -245,7 +245,7 @@ internal static class SvgChart
         w.WriteEndElement();
     }
 
-    private static void TextAt(XmlWriter w, double x, double y, string content, int size, string anchor, string? weight, string? fill = null)
+    internal static void TextAt(XmlWriter w, double x, double y, string content, int size, string anchor, string? weight, string? fill = null)
     {
         w.WriteStartElement("text", Ns);
         Attr(w, "x", x);
