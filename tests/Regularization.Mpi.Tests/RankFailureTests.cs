@@ -15,7 +15,8 @@ public sealed class RankFailureTests
         var run = MpiRun.Ranks(ranks, "die", "throw", "1");
         Assert.True(run.ExitCode != 0, run.ToString());
         Assert.Contains($"rank 1 of {ranks}: unhandled exception, aborting the MPI job (MPI_Abort): System.InvalidOperationException: simulated failure on rank 1", run.Err, StringComparison.Ordinal);
-        Assert.Contains("MPI_ABORT was invoked on rank 1 in communicator MPI_COMM_WORLD", run.Out + run.Err, StringComparison.Ordinal);
+        // Open MPI's own MPI_ABORT notice is printed by mpirun only when it gets to it before the job is torn down (it was
+        // missing in one CI run with 2 ranks), so it is not asserted: our line, the status and the bound are.
         Assert.DoesNotContain("the all-reduce returned", run.Out, StringComparison.Ordinal);
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(30), run.ToString());
     }
