@@ -128,7 +128,7 @@ public sealed class ProviderAndCheckpointLaws : IDisposable
             var options = new TrainingOptions(
                 layerSizes: [4, x.hidden, 3], seed: (ulong)x.seed, epochs: 2, batchSize: x.batch, optimizer: x.kind,
                 learningRate: isSgd ? 0.05 : 0.01, momentum: isSgd ? x.momentum : 0, weightDecay: 1e-3,
-                l1: x.l1, l2: x.l2, proximalL1: x.prox, excludeBiases: x.exclude, evaluationBatchSize: 16);
+                l1: x.l1, l2: x.l2, proximalL1: x.prox, excludeBiases: x.exclude, evaluationBatchSize: 16, elementType: ElementType.Float64);
             var (train, test) = (Images(20, x.seed), Images(8, x.seed + 1));
 
             var whole = new Trainer<double>(options, train, test);
