@@ -11,7 +11,7 @@ namespace Regularization.Bench;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The arithmetic is PyTorch's (as in <see cref="Optimizers.Sgd(double, double, double, bool, double, bool)"/> and
+/// The arithmetic is PyTorch's (as in <see cref="Optimizers.Sgd(double, double, double, double, bool, bool)"/> and
 /// <see cref="Optimizers.AdamW(double, double, double, double, double, bool, bool)"/>), but the roundings differ:
 /// MKL decides where to fuse multiply-adds (<c>cblas_daxpy</c> fuses on AVX-512, <c>cblas_daxpby</c> does not), the
 /// learning rate is folded into the last axpy, and Adam's bias corrections are applied as reciprocals inside

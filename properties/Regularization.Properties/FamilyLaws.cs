@@ -15,7 +15,7 @@ public sealed record FamilySpec(string Kind, double LearningRate, double WeightD
     public static readonly string[] Decoupled = ["nadamw", "radamw", "lion"];
 
     /// <summary>The members with a decay mask overload.</summary>
-    public static readonly string[] Masked = ["rmsprop", "adagrad", "adadelta", "adamax", "nadam", "radam", "nadamw", "radamw", "lion", "lamb", "lars"];
+    public static readonly string[] Masked = ["rmsprop", "adagrad", "adadelta", "adamax", "nadam", "radam", "asgd", "nadamw", "radamw", "lion", "lamb", "lars"];
 
     public IGradientTransform Build() => Build(WeightDecay);
 
@@ -33,11 +33,11 @@ public sealed record FamilySpec(string Kind, double LearningRate, double WeightD
             "adamax" => Optimizers.Adamax(lr, Beta1, Beta2, Epsilon, decay, decayMask: mask),
             "nadam" => Optimizers.NAdam(lr, Beta1, Beta2, Epsilon, decay, Momentum / 10, decayMask: mask),
             "radam" => Optimizers.RAdam(lr, Beta1, Beta2, Epsilon, decay, decayMask: mask),
-            "asgd" => Optimizers.Asgd(LearningRate, Epsilon * 1e4, Beta1, Flag ? 2 : 1e6, wd),
-            "rprop" => Optimizers.Rprop(LearningRate, maximize: Flag),
-            "nadamw" => Optimizers.NAdamW(lr, decay, DecayScaling.LearningRate, Beta1, Beta2, Epsilon, Momentum / 10, mask),
-            "radamw" => Optimizers.RAdamW(lr, decay, DecayScaling.LearningRate, Beta1, Beta2, Epsilon, mask),
-            "lion" => Optimizers.Lion(lr, decay, DecayScaling.LearningRate, Beta1, Beta2, mask),
+            "asgd" => Optimizers.Asgd(lr, Epsilon * 1e4, Beta1, Flag ? 2 : 1e6, decay, decayMask: mask),
+            "rprop" => Optimizers.Rprop(lr, maximize: Flag),
+            "nadamw" => Optimizers.NAdamW(lr, Beta1, Beta2, Epsilon, decay, Momentum / 10, decayMask: mask),
+            "radamw" => Optimizers.RAdamW(lr, Beta1, Beta2, Epsilon, decay, decayMask: mask),
+            "lion" => Optimizers.Lion(lr, Beta1, Beta2, decay, decayMask: mask),
             "lamb" => Optimizers.Lamb(lr, Beta1, Beta2, Epsilon, decay, biasCorrection: Flag, maxWeightNorm: Flag ? double.PositiveInfinity : 2, decayMask: mask, trustRatioMask: mask),
             _ => Optimizers.Lars(lr, Momentum, decay, trustCoefficient: 0.02, epsilon: Flag ? 0 : Epsilon, nesterov: Flag && Momentum > 0, decayMask: mask, trustRatioMask: mask),
         };
@@ -57,7 +57,7 @@ public sealed record FamilySpec(string Kind, double LearningRate, double WeightD
         from momentum in FsCheck.Fluent.Gen.Frequency((1, FsCheck.Fluent.Gen.Constant(0.0)), (2, Gens.Uniform(0.1, 0.95)))
         from flag in FsCheck.Fluent.Gen.Elements(false, true)
         from exclude in FsCheck.Fluent.Gen.Elements(false, true)
-        select new FamilySpec(kind, lr, kind == "rprop" ? 0 : wd, b1, b2, eps, momentum, flag, exclude && kind is not ("asgd" or "rprop"));
+        select new FamilySpec(kind, lr, kind == "rprop" ? 0 : wd, b1, b2, eps, momentum, flag, exclude && kind != "rprop");
 }
 
 /// <summary>A family optimizer, parameters and 1 to 6 gradients.</summary>

@@ -317,24 +317,17 @@ public sealed record TrainingOptions
             OptimizerKind.Adadelta => Optimizers.Adadelta(lr, Beta2, Epsilon, wd, decayMask: mask),
             OptimizerKind.Adamax => Optimizers.Adamax(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
             OptimizerKind.NAdam => Optimizers.NAdam(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
-            OptimizerKind.NAdamW => Optimizers.NAdamW(lr, wd, DecayScaling.LearningRate, Beta1, Beta2, Epsilon, decayMask: mask),
+            OptimizerKind.NAdamW => Optimizers.NAdamW(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
             OptimizerKind.RAdam => Optimizers.RAdam(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
-            OptimizerKind.RAdamW => Optimizers.RAdamW(lr, wd, DecayScaling.LearningRate, Beta1, Beta2, Epsilon, decayMask: mask),
-            OptimizerKind.Asgd => mask is null ? Optimizers.Asgd(LearningRate, weightDecay: WeightDecay) : MaskedAsgd(mask),
-            OptimizerKind.Rprop => Optimizers.Rprop(LearningRate),
-            OptimizerKind.Lion => Optimizers.Lion(lr, wd, DecayScaling.LearningRate, Beta1, Beta2, mask),
+            OptimizerKind.RAdamW => Optimizers.RAdamW(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
+            OptimizerKind.Asgd => Optimizers.Asgd(lr, weightDecay: wd, decayMask: mask),
+            OptimizerKind.Rprop => Optimizers.Rprop(lr),
+            OptimizerKind.Lion => Optimizers.Lion(lr, Beta1, Beta2, wd, decayMask: mask),
             OptimizerKind.Lamb => Optimizers.Lamb(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
             OptimizerKind.Lars => Optimizers.Lars(lr, Momentum, wd, epsilon: Epsilon, decayMask: mask),
             _ => throw new InvalidOperationException($"Unknown optimizer {Optimizer}."),
         };
     }
-
-    /// <summary>ASGD has no mask overload: with biases excluded, the biases run ASGD without the coupled decay.</summary>
-    private IGradientTransform MaskedAsgd(Mask mask) => Optimizers.Groups(
-    [
-        new ParamGroup("decayed", mask, Optimizers.Asgd(LearningRate, weightDecay: WeightDecay)),
-        new ParamGroup("rest", Mask.All, Optimizers.Asgd(LearningRate)),
-    ]);
 
     /// <summary>
     /// The optimizer these options describe, as a pure transform (the chain <see cref="OptimizerBuilder"/> documents,

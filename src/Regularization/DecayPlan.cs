@@ -67,7 +67,7 @@ public sealed record DecayPlanEntry
 /// </summary>
 /// <example>
 /// <code>
-/// var opt = Optimizers.AdamW(Schedule.Constant(1e-3), Schedule.Constant(0.01), decayMask: Mask.ExcludeVectors);
+/// var opt = Optimizers.AdamW(Schedule.Constant(1e-3), weightDecay: Schedule.Constant(0.01), decayMask: Mask.ExcludeVectors);
 /// Console.WriteLine(DecayPlan.Of(opt, parameters));
 /// // parameter   shape    kind       per-step shrink  description
 /// // fc1.weight  128x784  decoupled  0.99999          decoupled decay lambda=0.01, c = lr*lambda = 1e-3*0.01

@@ -297,6 +297,53 @@ public static class Optimizer
     /// <returns>The builder.</returns>
     public static OptimizerBuilder RAdamW(double learningRate = 1e-3) => OptimizerBuilder.Create(BuilderFamily.RAdamW, learningRate, 1e-2);
 
+    /// <summary>
+    /// Builder for ASGD (<see cref="Optimizers.Asgd(double, double, double, double, double, bool)"/>, coupled decay);
+    /// options <c>Lambd</c>, <c>Alpha</c> (the power of the step-size decay), <c>T0</c>.
+    /// </summary>
+    /// <example><code>var opt = Optimizer.Asgd(0.05).T0(100).WeightDecay(1e-4).ExcludeBiases().Build(parameters);</code></example>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 1e-2).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Asgd(double learningRate = 1e-2) => OptimizerBuilder.Create(BuilderFamily.Asgd, learningRate, 0);
+
+    /// <summary>
+    /// Builder for Rprop (<see cref="Optimizers.Rprop(double, double, double, double, double, bool)"/>, no weight decay, as
+    /// PyTorch's); options <c>Etas</c>, <c>StepSizes</c>, and a learning-rate schedule (its multiplier scales the update).
+    /// </summary>
+    /// <example><code>var opt = Optimizer.Rprop(0.01).Etas(0.5, 1.2).StepSizes(1e-6, 1).Build(parameters);</code></example>
+    /// <param name="learningRate">The initial step size, &gt; 0 (default 1e-2).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Rprop(double learningRate = 1e-2) => OptimizerBuilder.Create(BuilderFamily.Rprop, learningRate, 0);
+
+    /// <summary>
+    /// Builder for Lion (<see cref="Optimizers.Lion(double, double, double, double)"/>, decoupled decay on the sign update,
+    /// default decay 0); options <c>Betas</c> (default (0.9, 0.99)), <c>DecayScaling</c>.
+    /// </summary>
+    /// <example><code>var opt = Optimizer.Lion(3e-4).WeightDecay(0.1).ExcludeBiases().Build(parameters);</code></example>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 1e-4).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Lion(double learningRate = 1e-4) => OptimizerBuilder.Create(BuilderFamily.Lion, learningRate, 0);
+
+    /// <summary>
+    /// Builder for LAMB (<see cref="Optimizers.Lamb(double, double, double, double, double, bool, double)"/>, decay inside
+    /// the trust ratio); options <c>Betas</c>, <c>Epsilon</c> (default 1e-6), <c>BiasCorrection</c>, <c>MaxWeightNorm</c>,
+    /// <c>TrustRatioOnly</c>.
+    /// </summary>
+    /// <example><code>var opt = Optimizer.Lamb(1e-3).WeightDecay(0.01).ExcludeBiases().TrustRatioOnly(Mask.ExcludeVectors).Build(parameters);</code></example>
+    /// <param name="learningRate">The learning rate, &gt; 0 (default 1e-3).</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Lamb(double learningRate = 1e-3) => OptimizerBuilder.Create(BuilderFamily.Lamb, learningRate, 0);
+
+    /// <summary>
+    /// Builder for LARS (<see cref="Optimizers.Lars(double, double, double, double, double, bool)"/>, coupled decay through
+    /// the trust ratio); options <c>Momentum</c> (default 0.9; Nesterov allowed, no dampening), <c>TrustCoefficient</c>,
+    /// <c>Epsilon</c> (default 0), <c>TrustRatioOnly</c>.
+    /// </summary>
+    /// <example><code>var opt = Optimizer.Lars(0.2).WeightDecay(1.5e-6).ExcludeBiases().TrustRatioOnly(Mask.ExcludeVectors).Build(parameters);</code></example>
+    /// <param name="learningRate">The learning rate, &gt; 0.</param>
+    /// <returns>The builder.</returns>
+    public static OptimizerBuilder Lars(double learningRate) => OptimizerBuilder.Create(BuilderFamily.Lars, learningRate, 0);
+
     /// <summary>An optimizer that runs <paramref name="transform"/> on <paramref name="parameters"/>, starting from <c>transform.Init</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="transform">Any transform, for example <c>Optimizers.Sgd(0.01, weightDecay: 1e-4)</c>.</param>

@@ -29,7 +29,7 @@ public sealed record OptimizerBuilder
     /// <summary>The learning rate.</summary>
     internal Schedule LearningRateSchedule { get; private init; }
 
-    /// <summary>The weight decay: coupled for SGD and Adam, decoupled for SGDW and AdamW.</summary>
+    /// <summary>The weight decay: coupled for SGD, Adam and the PyTorch family, decoupled for SGDW, AdamW, NAdamW, RAdamW and Lion, inside the trust ratio for LAMB.</summary>
     internal Schedule WeightDecaySchedule { get; private init; }
 
     /// <summary>How decoupled decay and proximal steps follow the learning rate.</summary>
@@ -38,13 +38,13 @@ public sealed record OptimizerBuilder
     /// <summary>Which parameters are regularized, by weight decay and by the proximal step (null: all).</summary>
     internal Mask? DecayMask { get; private init; }
 
-    /// <summary>Momentum factor (SGD and SGDW).</summary>
+    /// <summary>Momentum factor (SGD, SGDW, RMSprop, LARS).</summary>
     internal double MomentumFactor { get; private init; }
 
     /// <summary>Dampening (SGD and SGDW).</summary>
     internal double DampeningFactor { get; private init; }
 
-    /// <summary>Nesterov momentum (SGD and SGDW).</summary>
+    /// <summary>Nesterov momentum (SGD, SGDW, LARS).</summary>
     internal bool UseNesterov { get; private init; }
 
     /// <summary>Adam's first-moment decay.</summary>
@@ -71,6 +71,29 @@ public sealed record OptimizerBuilder
 
     internal double NAdamMomentumDecay { get; private init; } = 4e-3;
 
+    internal double AsgdLambd { get; private init; } = 1e-4;
+
+    internal double AsgdAlpha { get; private init; } = 0.75;
+
+    internal double AsgdT0 { get; private init; } = 1e6;
+
+    internal double RpropEtaMinus { get; private init; } = 0.5;
+
+    internal double RpropEtaPlus { get; private init; } = 1.2;
+
+    internal double RpropStepSizeMin { get; private init; } = 1e-6;
+
+    internal double RpropStepSizeMax { get; private init; } = 50;
+
+    internal bool LambBiasCorrection { get; private init; } = true;
+
+    internal double LambMaxWeightNorm { get; private init; } = double.PositiveInfinity;
+
+    internal double LarsTrustCoefficient { get; private init; } = 1e-3;
+
+    /// <summary>Which parameters the trust ratio scales (LAMB, LARS; null: all).</summary>
+    internal Mask? TrustMask { get; private init; }
+
     /// <summary>Maximize instead of minimize.</summary>
     internal bool IsMaximizing { get; private init; }
 
@@ -89,8 +112,11 @@ public sealed record OptimizerBuilder
     internal static OptimizerBuilder Create(BuilderFamily kind, double learningRate, double weightDecay) =>
         new(kind, Schedule.Constant(Validate.Positive(learningRate, nameof(learningRate))), Schedule.Constant(Validate.NonNegative(weightDecay, nameof(weightDecay))))
         {
-            // PyTorch's default epsilons: Adagrad 1e-10, Adadelta 1e-6, the others 1e-8.
-            Eps = kind switch { BuilderFamily.Adagrad => 1e-10, BuilderFamily.Adadelta => 1e-6, _ => 1e-8 },
+            // The factories' defaults where they differ: epsilon (Adagrad 1e-10, Adadelta and LAMB 1e-6, LARS 0, the
+            // others 1e-8), Lion's beta2 0.99, LARS' momentum 0.9.
+            Eps = kind switch { BuilderFamily.Adagrad => 1e-10, BuilderFamily.Adadelta or BuilderFamily.Lamb => 1e-6, BuilderFamily.Lars => 0, _ => 1e-8 },
+            Beta2 = kind == BuilderFamily.Lion ? 0.99 : 0.999,
+            MomentumFactor = kind == BuilderFamily.Lars ? 0.9 : 0,
         };
 
     /// <summary>Uses a learning-rate schedule.</summary>
@@ -99,11 +125,23 @@ public sealed record OptimizerBuilder
     public OptimizerBuilder LearningRate(Schedule schedule) =>
         this with { LearningRateSchedule = Validate.Schedule(schedule, "learningRate", positive: true) };
 
-    /// <summary>Sets the weight decay (decoupled for SGDW, AdamW, NAdamW and RAdamW, coupled for the others); a schedule is allowed.</summary>
+    /// <summary>
+    /// Sets the weight decay (decoupled for SGDW, AdamW, NAdamW, RAdamW and Lion, inside the trust ratio for LAMB, coupled
+    /// for the others); a schedule is allowed. Rprop has none (PyTorch's has none): only 0 is accepted for it.
+    /// </summary>
     /// <param name="weightDecay">The decay.</param>
     [Pure]
-    public OptimizerBuilder WeightDecay(Schedule weightDecay) =>
-        this with { WeightDecaySchedule = Validate.Schedule(weightDecay, nameof(weightDecay)) };
+    public OptimizerBuilder WeightDecay(Schedule weightDecay)
+    {
+        Validate.Schedule(weightDecay, nameof(weightDecay));
+        if (Kind == BuilderFamily.Rprop && !(weightDecay.IsConstant && weightDecay.At(0) == 0))
+        {
+            throw new InvalidOperationException(
+                $"{nameof(WeightDecay)} does not apply to Rprop (PyTorch's Rprop has no weight decay); chain Transforms.AddDecayedWeights before Optimizers.Rprop for a coupled one.");
+        }
+
+        return this with { WeightDecaySchedule = weightDecay };
+    }
 
     /// <summary>Sets how decoupled decay and proximal steps follow the learning rate.</summary>
     /// <param name="scaling">The scaling.</param>
@@ -123,24 +161,40 @@ public sealed record OptimizerBuilder
     [Pure]
     public OptimizerBuilder DecayOnly(Mask mask) => this with { DecayMask = mask ?? throw new ArgumentNullException(nameof(mask)) };
 
-    /// <summary>Sets momentum (SGD, SGDW, and RMSprop without dampening or Nesterov; PyTorch semantics).</summary>
+    /// <summary>
+    /// Sets momentum (PyTorch semantics): SGD and SGDW; RMSprop without dampening or Nesterov; LARS without dampening
+    /// (its default is 0.9; 0 for none).
+    /// </summary>
     /// <param name="momentum">Momentum factor, &gt;= 0.</param>
     /// <param name="dampening">Dampening, in [0, 1] (SGD and SGDW only).</param>
-    /// <param name="nesterov">Nesterov momentum (SGD and SGDW only).</param>
+    /// <param name="nesterov">Nesterov momentum (SGD, SGDW and LARS).</param>
     [Pure]
     public OptimizerBuilder Momentum(double momentum, double dampening = 0, bool nesterov = false)
     {
-        if (Kind == BuilderFamily.RmsProp && dampening == 0 && !nesterov)
+        var allowed = Kind switch
+        {
+            BuilderFamily.Sgd or BuilderFamily.SgdW => true,
+            BuilderFamily.RmsProp => dampening == 0 && !nesterov,
+            BuilderFamily.Lars => dampening == 0,
+            _ => false,
+        };
+        if (!allowed)
+        {
+            throw new InvalidOperationException(
+                $"{nameof(Momentum)}({Validate.Format(momentum)}, dampening {Validate.Format(dampening)}, nesterov {nesterov}) does not apply to {Kind}: " +
+                "momentum applies to SGD and SGDW, to RMSprop without dampening or Nesterov, and to LARS without dampening.");
+        }
+
+        if (Kind == BuilderFamily.RmsProp)
         {
             return this with { MomentumFactor = Validate.NonNegative(momentum, nameof(momentum)) };
         }
 
-        RequireSgd(nameof(Momentum));
         _ = new TracePrimitive(momentum, dampening, nesterov);
         return this with { MomentumFactor = momentum, DampeningFactor = dampening, UseNesterov = nesterov };
     }
 
-    /// <summary>Sets the moment decays (Adam, AdamW, Adamax, NAdam, NAdamW, RAdam, RAdamW).</summary>
+    /// <summary>Sets the moment decays (Adam, AdamW, Adamax, NAdam, NAdamW, RAdam, RAdamW, Lion, LAMB).</summary>
     /// <param name="beta1">First-moment decay, in [0, 1).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1).</param>
     [Pure]
@@ -150,17 +204,20 @@ public sealed record OptimizerBuilder
         return this with { Beta1 = Validate.UnitHalfOpen(beta1, nameof(beta1)), Beta2 = Validate.UnitHalfOpen(beta2, nameof(beta2)) };
     }
 
-    /// <summary>Sets the denominator's epsilon (every optimizer but SGD and SGDW).</summary>
-    /// <param name="epsilon">The epsilon, &gt; 0.</param>
+    /// <summary>
+    /// Sets the denominator's epsilon, &gt; 0 (every optimizer with one: not SGD, SGDW, ASGD, Rprop or Lion); for LARS
+    /// the term added to the update norm, &gt;= 0 (default 0).
+    /// </summary>
+    /// <param name="epsilon">The epsilon.</param>
     [Pure]
     public OptimizerBuilder Epsilon(double epsilon)
     {
-        if (Kind is BuilderFamily.Sgd or BuilderFamily.SgdW)
+        if (Kind is BuilderFamily.Sgd or BuilderFamily.SgdW or BuilderFamily.Asgd or BuilderFamily.Rprop or BuilderFamily.Lion)
         {
             throw new InvalidOperationException($"{nameof(Epsilon)} does not apply to {Kind}.");
         }
 
-        return this with { Eps = Validate.Epsilon(epsilon, nameof(epsilon)) };
+        return this with { Eps = Kind == BuilderFamily.Lars ? Validate.NonNegative(epsilon, nameof(epsilon)) : Validate.Epsilon(epsilon, nameof(epsilon)) };
     }
 
     /// <summary>Turns AMSGrad on or off (Adam and AdamW).</summary>
@@ -176,21 +233,110 @@ public sealed record OptimizerBuilder
         return this with { UseAmsGrad = enabled };
     }
 
-    /// <summary>Maximizes the objective instead of minimizing it (not NAdam and RAdam, which have no <c>maximize</c> in PyTorch 1.13).</summary>
+    /// <summary>
+    /// Maximizes the objective instead of minimizing it (not NAdam, RAdam and their decoupled forms, which have no
+    /// <c>maximize</c> in PyTorch 1.13, nor Lion, LAMB and LARS, whose reference code has none).
+    /// </summary>
     /// <param name="enabled">Whether to maximize.</param>
     [Pure]
     public OptimizerBuilder Maximize(bool enabled = true) =>
-        Kind is BuilderFamily.NAdam or BuilderFamily.RAdam or BuilderFamily.NAdamW or BuilderFamily.RAdamW && enabled
-            ? throw new InvalidOperationException($"{nameof(Maximize)} does not apply to {Kind} (PyTorch 1.13's has no maximize).")
+        Kind is BuilderFamily.NAdam or BuilderFamily.RAdam or BuilderFamily.NAdamW or BuilderFamily.RAdamW or BuilderFamily.Lion or BuilderFamily.Lamb or BuilderFamily.Lars && enabled
+            ? throw new InvalidOperationException($"{nameof(Maximize)} does not apply to {Kind} (its PyTorch or reference code has no maximize).")
             : this with { IsMaximizing = enabled };
 
-    /// <summary>Sets RMSprop's smoothing constant (PyTorch's <c>alpha</c>, default 0.99).</summary>
+    /// <summary>
+    /// Sets PyTorch's <c>alpha</c>: RMSprop's smoothing constant (default 0.99) or ASGD's power of the step-size decay
+    /// (default 0.75).
+    /// </summary>
     /// <param name="alpha">The constant, &gt;= 0.</param>
     [Pure]
     public OptimizerBuilder Alpha(double alpha)
     {
-        Require(nameof(Alpha), BuilderFamily.RmsProp);
-        return this with { RmsAlpha = Validate.NonNegative(alpha, nameof(alpha)) };
+        Require(nameof(Alpha), BuilderFamily.RmsProp, BuilderFamily.Asgd);
+        Validate.NonNegative(alpha, nameof(alpha));
+        return Kind == BuilderFamily.Asgd ? this with { AsgdAlpha = alpha } : this with { RmsAlpha = alpha };
+    }
+
+    /// <summary>Sets ASGD's decay term <c>lambd</c> (default 1e-4): the iterate shrinks by <c>1 - lambd*eta_t</c> each step.</summary>
+    /// <param name="lambd">The term, &gt;= 0.</param>
+    [Pure]
+    public OptimizerBuilder Lambd(double lambd)
+    {
+        Require(nameof(Lambd), BuilderFamily.Asgd);
+        return this with { AsgdLambd = Validate.NonNegative(lambd, nameof(lambd)) };
+    }
+
+    /// <summary>Sets the step after which ASGD averages (PyTorch's <c>t0</c>, default 1e6).</summary>
+    /// <param name="t0">The step, &gt;= 0.</param>
+    [Pure]
+    public OptimizerBuilder T0(double t0)
+    {
+        Require(nameof(T0), BuilderFamily.Asgd);
+        return this with { AsgdT0 = Validate.NonNegative(t0, nameof(t0)) };
+    }
+
+    /// <summary>Sets Rprop's step-size factors (PyTorch's <c>etas</c>, default (0.5, 1.2)).</summary>
+    /// <param name="etaMinus">Decrease factor, in (0, 1).</param>
+    /// <param name="etaPlus">Increase factor, &gt; 1.</param>
+    [Pure]
+    public OptimizerBuilder Etas(double etaMinus, double etaPlus)
+    {
+        Require(nameof(Etas), BuilderFamily.Rprop);
+        _ = new RpropPrimitive(LearningRateSchedule, etaMinus, etaPlus, RpropStepSizeMin, RpropStepSizeMax);
+        return this with { RpropEtaMinus = etaMinus, RpropEtaPlus = etaPlus };
+    }
+
+    /// <summary>Sets Rprop's step-size bounds (PyTorch's <c>step_sizes</c>, default (1e-6, 50)).</summary>
+    /// <param name="stepSizeMin">Smallest step size, &gt;= 0.</param>
+    /// <param name="stepSizeMax">Largest step size, &gt;= stepSizeMin.</param>
+    [Pure]
+    public OptimizerBuilder StepSizes(double stepSizeMin, double stepSizeMax)
+    {
+        Require(nameof(StepSizes), BuilderFamily.Rprop);
+        _ = new RpropPrimitive(LearningRateSchedule, RpropEtaMinus, RpropEtaPlus, stepSizeMin, stepSizeMax);
+        return this with { RpropStepSizeMin = stepSizeMin, RpropStepSizeMax = stepSizeMax };
+    }
+
+    /// <summary>Turns LAMB's bias correction of the moments on (the default: the paper, Optax) or off (<c>cybertronai/pytorch-lamb</c>).</summary>
+    /// <param name="enabled">Whether to correct the bias.</param>
+    [Pure]
+    public OptimizerBuilder BiasCorrection(bool enabled = true)
+    {
+        Require(nameof(BiasCorrection), BuilderFamily.Lamb);
+        return this with { LambBiasCorrection = enabled };
+    }
+
+    /// <summary>Clips the weight norm in LAMB's trust ratio at <paramref name="maxWeightNorm"/> (the paper's <c>phi</c>; default none).</summary>
+    /// <param name="maxWeightNorm">The clip, &gt; 0 (infinity: none).</param>
+    [Pure]
+    public OptimizerBuilder MaxWeightNorm(double maxWeightNorm)
+    {
+        Require(nameof(MaxWeightNorm), BuilderFamily.Lamb);
+        _ = new ScaleByTrustRatioTransform(1, 0, maxWeightNorm);
+        return this with { LambMaxWeightNorm = maxWeightNorm };
+    }
+
+    /// <summary>Sets LARS' trust coefficient <c>eta</c> (default 1e-3).</summary>
+    /// <param name="trustCoefficient">The coefficient, &gt; 0.</param>
+    [Pure]
+    public OptimizerBuilder TrustCoefficient(double trustCoefficient)
+    {
+        Require(nameof(TrustCoefficient), BuilderFamily.Lars);
+        _ = new ScaleByTrustRatioTransform(trustCoefficient, 0, double.PositiveInfinity);
+        return this with { LarsTrustCoefficient = trustCoefficient };
+    }
+
+    /// <summary>
+    /// Scales only the parameters <paramref name="mask"/> includes by the trust ratio (LAMB, LARS); the others take the
+    /// plain step. With <see cref="ExcludeBiases"/> this is the reference code's filters:
+    /// <c>.ExcludeBiases().TrustRatioOnly(Mask.ExcludeVectors)</c>.
+    /// </summary>
+    /// <param name="mask">The mask.</param>
+    [Pure]
+    public OptimizerBuilder TrustRatioOnly(Mask mask)
+    {
+        Require(nameof(TrustRatioOnly), BuilderFamily.Lamb, BuilderFamily.Lars);
+        return this with { TrustMask = mask ?? throw new ArgumentNullException(nameof(mask)) };
     }
 
     /// <summary>Turns centered RMSprop on or off (normalize by the estimated variance).</summary>
@@ -274,18 +420,23 @@ public sealed record OptimizerBuilder
         var wd = WeightDecaySchedule;
         var optimizer = Kind switch
         {
-            BuilderFamily.Sgd => Optimizers.Sgd(lr, MomentumFactor, DampeningFactor, UseNesterov, wd, IsMaximizing, DecayMask),
-            BuilderFamily.SgdW => Optimizers.SgdW(lr, wd, Scaling, MomentumFactor, DampeningFactor, UseNesterov, IsMaximizing, DecayMask),
+            BuilderFamily.Sgd => Optimizers.Sgd(lr, MomentumFactor, DampeningFactor, wd, UseNesterov, IsMaximizing, DecayMask),
+            BuilderFamily.SgdW => Optimizers.SgdW(lr, wd, MomentumFactor, DampeningFactor, UseNesterov, IsMaximizing, Scaling, DecayMask),
             BuilderFamily.Adam => Optimizers.Adam(lr, Beta1, Beta2, Eps, wd, UseAmsGrad, IsMaximizing, DecayMask),
-            BuilderFamily.AdamW => Optimizers.AdamW(lr, wd, Scaling, Beta1, Beta2, Eps, UseAmsGrad, IsMaximizing, DecayMask),
+            BuilderFamily.AdamW => Optimizers.AdamW(lr, Beta1, Beta2, Eps, wd, UseAmsGrad, IsMaximizing, Scaling, DecayMask),
             BuilderFamily.RmsProp => Optimizers.RmsProp(lr, RmsAlpha, Eps, wd, MomentumFactor, IsCentered, IsMaximizing, DecayMask),
             BuilderFamily.Adagrad => Optimizers.Adagrad(lr, AdagradLrDecay, wd, AdagradInitialAccumulator, Eps, IsMaximizing, DecayMask),
             BuilderFamily.Adadelta => Optimizers.Adadelta(lr, AdadeltaRho, Eps, wd, IsMaximizing, DecayMask),
             BuilderFamily.Adamax => Optimizers.Adamax(lr, Beta1, Beta2, Eps, wd, IsMaximizing, DecayMask),
             BuilderFamily.NAdam => Optimizers.NAdam(lr, Beta1, Beta2, Eps, wd, NAdamMomentumDecay, DecayMask),
             BuilderFamily.RAdam => Optimizers.RAdam(lr, Beta1, Beta2, Eps, wd, DecayMask),
-            BuilderFamily.NAdamW => Optimizers.NAdamW(lr, wd, Scaling, Beta1, Beta2, Eps, NAdamMomentumDecay, DecayMask),
-            BuilderFamily.RAdamW => Optimizers.RAdamW(lr, wd, Scaling, Beta1, Beta2, Eps, DecayMask),
+            BuilderFamily.NAdamW => Optimizers.NAdamW(lr, Beta1, Beta2, Eps, wd, NAdamMomentumDecay, Scaling, DecayMask),
+            BuilderFamily.RAdamW => Optimizers.RAdamW(lr, Beta1, Beta2, Eps, wd, Scaling, DecayMask),
+            BuilderFamily.Asgd => Optimizers.Asgd(lr, AsgdLambd, AsgdAlpha, AsgdT0, wd, IsMaximizing, DecayMask),
+            BuilderFamily.Rprop => Optimizers.Rprop(lr, RpropEtaMinus, RpropEtaPlus, RpropStepSizeMin, RpropStepSizeMax, IsMaximizing),
+            BuilderFamily.Lion => Optimizers.Lion(lr, Beta1, Beta2, wd, Scaling, DecayMask),
+            BuilderFamily.Lamb => Optimizers.Lamb(lr, Beta1, Beta2, Eps, wd, LambBiasCorrection, LambMaxWeightNorm, DecayMask, TrustMask),
+            BuilderFamily.Lars => Optimizers.Lars(lr, MomentumFactor, wd, LarsTrustCoefficient, Eps, UseNesterov, DecayMask, TrustMask),
             _ => throw new InvalidOperationException($"Unknown optimizer family {Kind}."),
         };
         if (ProximalStrength > 0)
@@ -305,16 +456,10 @@ public sealed record OptimizerBuilder
     public Optimizer<T> Build<T>(ParamSet<T> parameters)
         where T : struct, IEquatable<T>, IFormattable => Optimizer.Create(ToTransform(), parameters);
 
-    private void RequireSgd(string method)
-    {
-        if (Kind is not (BuilderFamily.Sgd or BuilderFamily.SgdW))
-        {
-            throw new InvalidOperationException($"{method} applies to SGD and SGDW, not {Kind}.");
-        }
-    }
-
     private void RequireAdam(string method) =>
-        Require(method, BuilderFamily.Adam, BuilderFamily.AdamW, BuilderFamily.Adamax, BuilderFamily.NAdam, BuilderFamily.NAdamW, BuilderFamily.RAdam, BuilderFamily.RAdamW);
+        Require(
+            method, BuilderFamily.Adam, BuilderFamily.AdamW, BuilderFamily.Adamax, BuilderFamily.NAdam, BuilderFamily.NAdamW, BuilderFamily.RAdam, BuilderFamily.RAdamW,
+            BuilderFamily.Lion, BuilderFamily.Lamb);
 
     private void Require(string method, params BuilderFamily[] kinds)
     {
@@ -340,4 +485,9 @@ internal enum BuilderFamily
     RAdam = 9,
     NAdamW = 10,
     RAdamW = 11,
+    Asgd = 12,
+    Rprop = 13,
+    Lion = 14,
+    Lamb = 15,
+    Lars = 16,
 }

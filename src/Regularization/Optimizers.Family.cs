@@ -49,7 +49,12 @@ public static partial class Optimizers
         bool centered = false,
         bool maximize = false,
         Mask? decayMask = null) =>
-        Coupled(learningRate, weightDecay, decayMask, maximize, new ScaleByRmsPropPrimitive(alpha, epsilon, momentum, centered), scaleByLearningRate: true);
+        Chain(
+            learningRate,
+            maximize,
+            CoupledDecay(weightDecay, decayMask),
+            new ScaleByRmsPropPrimitive(alpha, epsilon, momentum, centered),
+            Transforms.ScaleByLearningRate(learningRate));
 
     /// <summary>
     /// Adagrad as PyTorch's <c>torch.optim.Adagrad</c> (coupled weight decay):
@@ -90,7 +95,7 @@ public static partial class Optimizers
         double epsilon = 1e-10,
         bool maximize = false,
         Mask? decayMask = null) =>
-        Coupled(learningRate, weightDecay, decayMask, maximize, new AdagradPrimitive(learningRate, lrDecay, initialAccumulatorValue, epsilon), scaleByLearningRate: false);
+        Chain(learningRate, maximize, CoupledDecay(weightDecay, decayMask), new AdagradPrimitive(learningRate, lrDecay, initialAccumulatorValue, epsilon));
 
     /// <summary>
     /// Adadelta as PyTorch's <c>torch.optim.Adadelta</c> (coupled weight decay):
@@ -120,7 +125,7 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform Adadelta(
         Schedule learningRate, double rho = 0.9, double epsilon = 1e-6, Schedule? weightDecay = null, bool maximize = false, Mask? decayMask = null) =>
-        Coupled(learningRate, weightDecay, decayMask, maximize, new ScaleByAdadeltaPrimitive(rho, epsilon), scaleByLearningRate: true);
+        Chain(learningRate, maximize, CoupledDecay(weightDecay, decayMask), new ScaleByAdadeltaPrimitive(rho, epsilon), Transforms.ScaleByLearningRate(learningRate));
 
     /// <summary>
     /// Adamax as PyTorch's <c>torch.optim.Adamax</c> (coupled weight decay):
@@ -153,7 +158,7 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform Adamax(
         Schedule learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, Schedule? weightDecay = null, bool maximize = false, Mask? decayMask = null) =>
-        Coupled(learningRate, weightDecay, decayMask, maximize, new ScaleByAdamaxPrimitive(beta1, beta2, epsilon), scaleByLearningRate: true);
+        Chain(learningRate, maximize, CoupledDecay(weightDecay, decayMask), new ScaleByAdamaxPrimitive(beta1, beta2, epsilon), Transforms.ScaleByLearningRate(learningRate));
 
     /// <summary>
     /// NAdam as PyTorch 1.13's <c>torch.optim.NAdam</c> (coupled weight decay; 1.13 has no <c>maximize</c>):
@@ -188,7 +193,12 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform NAdam(
         Schedule learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, Schedule? weightDecay = null, double momentumDecay = 4e-3, Mask? decayMask = null) =>
-        Coupled(learningRate, weightDecay, decayMask, maximize: false, new ScaleByNAdamPrimitive(beta1, beta2, epsilon, momentumDecay), scaleByLearningRate: true);
+        Chain(
+            learningRate,
+            maximize: false,
+            CoupledDecay(weightDecay, decayMask),
+            new ScaleByNAdamPrimitive(beta1, beta2, epsilon, momentumDecay),
+            Transforms.ScaleByLearningRate(learningRate));
 
     /// <summary>
     /// RAdam as PyTorch 1.13's <c>torch.optim.RAdam</c> (coupled weight decay; no <c>maximize</c> in 1.13):
@@ -220,7 +230,7 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform RAdam(
         Schedule learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, Schedule? weightDecay = null, Mask? decayMask = null) =>
-        Coupled(learningRate, weightDecay, decayMask, maximize: false, new ScaleByRAdamPrimitive(beta1, beta2, epsilon), scaleByLearningRate: true);
+        Chain(learningRate, maximize: false, CoupledDecay(weightDecay, decayMask), new ScaleByRAdamPrimitive(beta1, beta2, epsilon), Transforms.ScaleByLearningRate(learningRate));
 
     /// <summary>
     /// Averaged SGD as PyTorch's <c>torch.optim.ASGD</c> (coupled weight decay):
@@ -230,6 +240,7 @@ public static partial class Optimizers
     /// keeps the average <c>ax = ax + (p' - ax)*mu_t</c>, <c>mu_t = 1/max(1, t-1-t0)</c> (a copy of <c>p'</c> while
     /// <c>mu_t = 1</c>). State: <c>ax</c>. The optimizer's parameters are the SGD iterate; read the average from the state.
     /// </summary>
+    /// <example><code>var asgd = Optimizers.Asgd(learningRate: 0.05, t0: 100, weightDecay: 1e-4);</code></example>
     /// <param name="learningRate">Learning rate, &gt; 0 (default 1e-2).</param>
     /// <param name="lambd">Decay term, &gt;= 0 (default 1e-4).</param>
     /// <param name="alpha">Power of the step-size decay, &gt;= 0 (default 0.75).</param>
@@ -241,15 +252,42 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform Asgd(
         double learningRate = 1e-2, double lambd = 1e-4, double alpha = 0.75, double t0 = 1e6, double weightDecay = 0, bool maximize = false) =>
-        Coupled(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), null, maximize, new AsgdPrimitive(learningRate, lambd, alpha, t0), scaleByLearningRate: false);
+        Asgd(LearningRate(learningRate), lambd, alpha, t0, Decay(weightDecay, nameof(weightDecay)), maximize);
 
     /// <summary>
-    /// Rprop as PyTorch's <c>torch.optim.Rprop</c> (no weight decay in PyTorch 1.13):
+    /// ASGD with schedules and an optional decay mask. See <see cref="Asgd(double, double, double, double, double, bool)"/>.
+    /// The step size follows the schedule as PyTorch's <c>ASGD</c> follows an <c>lr_scheduler</c>: PyTorch computes
+    /// <c>eta</c> at the end of each step from that step's rate, so step <c>t</c> (counting from 0) uses
+    /// <c>eta = lr(t-1) / (1 + lambd*lr(t-1)*t)^alpha</c>, and the first step <c>eta = lr(0)</c>.
+    /// </summary>
+    /// <example><code>var asgd = Optimizers.Asgd(Schedule.Step(0.05, stepSize: 100, gamma: 0.5), weightDecay: 1e-4, decayMask: Mask.ExcludeVectors);</code></example>
+    /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
+    /// <param name="lambd">Decay term, &gt;= 0.</param>
+    /// <param name="alpha">Power of the step-size decay, &gt;= 0.</param>
+    /// <param name="t0">Step after which averaging starts, &gt;= 0.</param>
+    /// <param name="weightDecay">Coupled decay schedule; none when null.</param>
+    /// <param name="maximize">Maximize instead of minimize.</param>
+    /// <param name="decayMask">Parameters that get the coupled decay; all when null. ASGD's own <c>lambd</c> shrink applies to every parameter.</param>
+    /// <returns>The optimizer.</returns>
+    [Pure]
+    public static IGradientTransform Asgd(
+        Schedule learningRate,
+        double lambd = 1e-4,
+        double alpha = 0.75,
+        double t0 = 1e6,
+        Schedule? weightDecay = null,
+        bool maximize = false,
+        Mask? decayMask = null) =>
+        Chain(learningRate, maximize, CoupledDecay(weightDecay, decayMask), new AsgdPrimitive(learningRate, lambd, alpha, t0));
+
+    /// <summary>
+    /// Rprop as PyTorch's <c>torch.optim.Rprop</c> (no weight decay, as in PyTorch):
     /// <c>Chain([Scale(-1) if maximize], Rprop(learningRate, etaMinus, etaPlus, stepSizeMin, stepSizeMax))</c>: each
     /// element's step size (starting at the learning rate) is multiplied by <c>etaPlus</c> where <c>g*prev &gt; 0</c>, by
     /// <c>etaMinus</c> where <c>g*prev &lt; 0</c> (and that gradient is taken as 0, so the next step does not adapt),
     /// clamped to <c>[stepSizeMin, stepSizeMax]</c>; update <c>-sign(g) * step_size</c>. State: <c>prev</c>, <c>step_size</c>.
     /// </summary>
+    /// <example><code>var rprop = Optimizers.Rprop(learningRate: 0.01, etaMinus: 0.5, etaPlus: 1.2);</code></example>
     /// <param name="learningRate">Initial step size, &gt; 0 (default 1e-2).</param>
     /// <param name="etaMinus">Decrease factor, in (0, 1) (default 0.5).</param>
     /// <param name="etaPlus">Increase factor, &gt; 1 (default 1.2).</param>
@@ -261,7 +299,28 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform Rprop(
         double learningRate = 1e-2, double etaMinus = 0.5, double etaPlus = 1.2, double stepSizeMin = 1e-6, double stepSizeMax = 50, bool maximize = false) =>
-        Coupled(LearningRate(learningRate), null, null, maximize, new RpropPrimitive(learningRate, etaMinus, etaPlus, stepSizeMin, stepSizeMax), scaleByLearningRate: false);
+        Rprop(LearningRate(learningRate), etaMinus, etaPlus, stepSizeMin, stepSizeMax, maximize);
+
+    /// <summary>
+    /// Rprop with a learning-rate schedule. See <see cref="Rprop(double, double, double, double, double, bool)"/>.
+    /// PyTorch's Rprop has no weight decay, so there is no decay schedule and no decay mask (add one by chain position,
+    /// <see cref="Transforms.AddDecayedWeights"/> before it). The schedule's base value is the initial step size, and its
+    /// multiplier <c>eta(t)</c> scales each step's update: <c>-sign(g) * step_size * eta(t)</c>, the step sizes adapting
+    /// as without the schedule. PyTorch reads its learning rate only once, when it fills the step sizes, so an
+    /// <c>lr_scheduler</c> does nothing to its Rprop; with a constant schedule this is PyTorch's Rprop bit for bit.
+    /// </summary>
+    /// <example><code>var rprop = Optimizers.Rprop(Schedule.Cosine(0.01, totalSteps: 1_000));</code></example>
+    /// <param name="learningRate">Learning-rate schedule: base value the initial step size (&gt; 0), multiplier the update's scale.</param>
+    /// <param name="etaMinus">Decrease factor, in (0, 1).</param>
+    /// <param name="etaPlus">Increase factor, &gt; 1.</param>
+    /// <param name="stepSizeMin">Smallest step size, &gt;= 0.</param>
+    /// <param name="stepSizeMax">Largest step size, &gt;= stepSizeMin.</param>
+    /// <param name="maximize">Maximize instead of minimize.</param>
+    /// <returns>The optimizer.</returns>
+    [Pure]
+    public static IGradientTransform Rprop(
+        Schedule learningRate, double etaMinus = 0.5, double etaPlus = 1.2, double stepSizeMin = 1e-6, double stepSizeMax = 50, bool maximize = false) =>
+        Chain(learningRate, maximize, new RpropPrimitive(learningRate, etaMinus, etaPlus, stepSizeMin, stepSizeMax));
 
     /// <summary>
     /// NAdam with decoupled weight decay, as PyTorch 2.x's <c>torch.optim.NAdam(decoupled_weight_decay=True)</c>:
@@ -283,29 +342,30 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform NAdamW(
         double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2, double momentumDecay = 4e-3) =>
-        NAdamW(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), DecayScaling.LearningRate, beta1, beta2, epsilon, momentumDecay);
+        NAdamW(LearningRate(learningRate), beta1, beta2, epsilon, Decay(weightDecay, nameof(weightDecay)), momentumDecay);
 
     /// <summary>NAdamW with schedules, a decay scaling mode and an optional decay mask. See <see cref="NAdamW(double, double, double, double, double, double)"/>.</summary>
+    /// <example><code>var nadamw = Optimizers.NAdamW(Schedule.Cosine(2e-3, 10_000), weightDecay: 0.05, decayMask: Mask.ExcludeVectors);</code></example>
     /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
-    /// <param name="weightDecay">Decoupled decay schedule.</param>
-    /// <param name="decayScaling">How the decay follows the learning rate.</param>
     /// <param name="beta1">First-moment decay, in [0, 1).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1).</param>
     /// <param name="epsilon">Denominator term, &gt; 0.</param>
+    /// <param name="weightDecay">Decoupled decay schedule; when null, the default 1e-2 (<c>0</c> for none).</param>
     /// <param name="momentumDecay">Momentum decay, &gt;= 0.</param>
+    /// <param name="decayScaling">How the decay follows the learning rate.</param>
     /// <param name="decayMask">Parameters that get decay; all when null.</param>
     /// <returns>The optimizer.</returns>
     [Pure]
     public static IGradientTransform NAdamW(
         Schedule learningRate,
-        Schedule weightDecay,
-        DecayScaling decayScaling = DecayScaling.LearningRate,
         double beta1 = 0.9,
         double beta2 = 0.999,
         double epsilon = 1e-8,
+        Schedule? weightDecay = null,
         double momentumDecay = 4e-3,
+        DecayScaling decayScaling = DecayScaling.LearningRate,
         Mask? decayMask = null) =>
-        Decoupled(learningRate, weightDecay, decayScaling, decayMask, new ScaleByNAdamPrimitive(beta1, beta2, epsilon, momentumDecay));
+        Decoupled(learningRate, new ScaleByNAdamPrimitive(beta1, beta2, epsilon, momentumDecay), weightDecay ?? DefaultDecoupledDecay, decayScaling, decayMask);
 
     /// <summary>
     /// RAdam with decoupled weight decay, as PyTorch 2.x's <c>torch.optim.RAdam(decoupled_weight_decay=True)</c>:
@@ -324,64 +384,30 @@ public static partial class Optimizers
     /// <returns>The optimizer.</returns>
     [Pure]
     public static IGradientTransform RAdamW(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2) =>
-        RAdamW(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), DecayScaling.LearningRate, beta1, beta2, epsilon);
+        RAdamW(LearningRate(learningRate), beta1, beta2, epsilon, Decay(weightDecay, nameof(weightDecay)));
 
     /// <summary>RAdamW with schedules, a decay scaling mode and an optional decay mask. See <see cref="RAdamW(double, double, double, double, double)"/>.</summary>
+    /// <example><code>var radamw = Optimizers.RAdamW(Schedule.Cosine(1e-3, 10_000), weightDecay: 0.05, decayMask: Mask.ExcludeVectors);</code></example>
     /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
-    /// <param name="weightDecay">Decoupled decay schedule.</param>
-    /// <param name="decayScaling">How the decay follows the learning rate.</param>
     /// <param name="beta1">First-moment decay, in [0, 1).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1).</param>
     /// <param name="epsilon">Denominator term, &gt; 0.</param>
+    /// <param name="weightDecay">Decoupled decay schedule; when null, the default 1e-2 (<c>0</c> for none).</param>
+    /// <param name="decayScaling">How the decay follows the learning rate.</param>
     /// <param name="decayMask">Parameters that get decay; all when null.</param>
     /// <returns>The optimizer.</returns>
     [Pure]
     public static IGradientTransform RAdamW(
         Schedule learningRate,
-        Schedule weightDecay,
-        DecayScaling decayScaling = DecayScaling.LearningRate,
         double beta1 = 0.9,
         double beta2 = 0.999,
         double epsilon = 1e-8,
+        Schedule? weightDecay = null,
+        DecayScaling decayScaling = DecayScaling.LearningRate,
         Mask? decayMask = null) =>
-        Decoupled(learningRate, weightDecay, decayScaling, decayMask, new ScaleByRAdamPrimitive(beta1, beta2, epsilon));
+        Decoupled(learningRate, new ScaleByRAdamPrimitive(beta1, beta2, epsilon), weightDecay ?? DefaultDecoupledDecay, decayScaling, decayMask);
 
-    /// <summary><c>primitive ScaleByLearningRate [AddDecoupledWeightDecay]</c>, guarded.</summary>
-    private static IGradientTransform Decoupled(Schedule learningRate, Schedule weightDecay, DecayScaling decayScaling, Mask? decayMask, IGradientTransform primitive)
-    {
-        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
-        Validate.Schedule(weightDecay, nameof(weightDecay));
-        var chain = new List<IGradientTransform> { primitive, Transforms.ScaleByLearningRate(learningRate) };
-        if (HasDecay(weightDecay))
-        {
-            chain.Add(MaskIf(Transforms.AddDecoupledWeightDecay(weightDecay, learningRate, decayScaling), decayMask));
-        }
-
-        return Guard(chain);
-    }
-
-    /// <summary><c>[Scale(-1)] [AddDecayedWeights] primitive [ScaleByLearningRate]</c>, guarded.</summary>
-    private static IGradientTransform Coupled(
-        Schedule learningRate, Schedule? weightDecay, Mask? decayMask, bool maximize, IGradientTransform primitive, bool scaleByLearningRate)
-    {
-        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
-        var chain = new List<IGradientTransform>();
-        if (maximize)
-        {
-            chain.Add(Transforms.Scale(-1));
-        }
-
-        if (HasDecay(weightDecay))
-        {
-            chain.Add(MaskIf(Transforms.AddDecayedWeights(weightDecay!), decayMask));
-        }
-
-        chain.Add(primitive);
-        if (scaleByLearningRate)
-        {
-            chain.Add(Transforms.ScaleByLearningRate(learningRate));
-        }
-
-        return Guard(chain);
-    }
+    /// <summary><c>primitive ScaleByLearningRate [AddDecoupledWeightDecay]</c>, guarded: NAdamW, RAdamW, Lion.</summary>
+    private static IGradientTransform Decoupled(Schedule learningRate, IGradientTransform primitive, Schedule weightDecay, DecayScaling decayScaling, Mask? decayMask) =>
+        Chain(learningRate, maximize: false, primitive, Transforms.ScaleByLearningRate(learningRate), DecoupledDecay(weightDecay, learningRate, decayScaling, decayMask));
 }

@@ -29,26 +29,26 @@ public static partial class Optimizers
     /// <exception cref="ArgumentException">An argument is out of range, NaN or infinite.</exception>
     [Pure]
     public static IGradientTransform Lion(double learningRate = 1e-4, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0) =>
-        Lion(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), DecayScaling.LearningRate, beta1, beta2);
+        Lion(LearningRate(learningRate), beta1, beta2, Decay(weightDecay, nameof(weightDecay)));
 
     /// <summary>Lion with schedules, a decay scaling mode and an optional decay mask. See <see cref="Lion(double, double, double, double)"/>.</summary>
-    /// <example><code>var opt = Optimizers.Lion(Schedule.Cosine(3e-4, 10_000), Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors);</code></example>
+    /// <example><code>var opt = Optimizers.Lion(Schedule.Cosine(3e-4, 10_000), weightDecay: 0.1, decayMask: Mask.ExcludeVectors);</code></example>
     /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
-    /// <param name="weightDecay">Decoupled decay schedule; none when null.</param>
-    /// <param name="decayScaling">How the decay follows the learning rate.</param>
     /// <param name="beta1">Interpolation of the update direction, in [0, 1).</param>
     /// <param name="beta2">Momentum decay, in [0, 1).</param>
+    /// <param name="weightDecay">Decoupled decay schedule; none when null.</param>
+    /// <param name="decayScaling">How the decay follows the learning rate.</param>
     /// <param name="decayMask">Parameters that get decay; all when null.</param>
     /// <returns>The optimizer.</returns>
     [Pure]
     public static IGradientTransform Lion(
         Schedule learningRate,
-        Schedule? weightDecay = null,
-        DecayScaling decayScaling = DecayScaling.LearningRate,
         double beta1 = 0.9,
         double beta2 = 0.99,
+        Schedule? weightDecay = null,
+        DecayScaling decayScaling = DecayScaling.LearningRate,
         Mask? decayMask = null) =>
-        Decoupled(learningRate, weightDecay ?? Schedule.Constant(0), decayScaling, decayMask, new ScaleByLionPrimitive(beta1, beta2));
+        Decoupled(learningRate, new ScaleByLionPrimitive(beta1, beta2), weightDecay ?? Schedule.Constant(0), decayScaling, decayMask);
 
     /// <summary>
     /// LAMB (You et al. 2020, "Large Batch Optimization for Deep Learning: Training BERT in 76 minutes"), the decay inside
@@ -117,19 +117,14 @@ public static partial class Optimizers
         bool biasCorrection = true,
         double maxWeightNorm = double.PositiveInfinity,
         Mask? decayMask = null,
-        Mask? trustRatioMask = null)
-    {
-        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
-        var chain = new List<IGradientTransform> { new ScaleByAdamPrimitive(beta1, beta2, epsilon, amsGrad: false, biasCorrection) };
-        if (HasDecay(weightDecay))
-        {
-            chain.Add(MaskIf(Transforms.AddDecayedWeights(weightDecay!), decayMask));
-        }
-
-        chain.Add(MaskIf(new ScaleByTrustRatioTransform(1, 0, maxWeightNorm), trustRatioMask));
-        chain.Add(Transforms.ScaleByLearningRate(learningRate));
-        return Guard(chain);
-    }
+        Mask? trustRatioMask = null) =>
+        Chain(
+            learningRate,
+            maximize: false,
+            new ScaleByAdamPrimitive(beta1, beta2, epsilon, amsGrad: false, biasCorrection),
+            CoupledDecay(weightDecay, decayMask),
+            MaskIf(new ScaleByTrustRatioTransform(1, 0, maxWeightNorm), trustRatioMask),
+            Transforms.ScaleByLearningRate(learningRate));
 
     /// <summary>
     /// LARS (You, Gitman and Ginsburg 2017, "Large Batch Training of Convolutional Networks"):
@@ -185,24 +180,12 @@ public static partial class Optimizers
         double epsilon = 0,
         bool nesterov = false,
         Mask? decayMask = null,
-        Mask? trustRatioMask = null)
-    {
-        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
-        var trust = new ScaleByTrustRatioTransform(trustCoefficient, epsilon, double.PositiveInfinity);
-        Validate.NonNegative(momentum, nameof(momentum));
-        var chain = new List<IGradientTransform>();
-        if (HasDecay(weightDecay))
-        {
-            chain.Add(MaskIf(Transforms.AddDecayedWeights(weightDecay!), decayMask));
-        }
-
-        chain.Add(MaskIf(trust, trustRatioMask));
-        if (momentum > 0 || nesterov)
-        {
-            chain.Add(Transforms.Trace(momentum, 0, nesterov));
-        }
-
-        chain.Add(Transforms.ScaleByLearningRate(learningRate));
-        return Guard(chain);
-    }
+        Mask? trustRatioMask = null) =>
+        Chain(
+            learningRate,
+            maximize: false,
+            CoupledDecay(weightDecay, decayMask),
+            MaskIf(new ScaleByTrustRatioTransform(trustCoefficient, epsilon, double.PositiveInfinity), trustRatioMask),
+            Validate.NonNegative(momentum, nameof(momentum)) > 0 || nesterov ? Transforms.Trace(momentum, 0, nesterov) : null,
+            Transforms.ScaleByLearningRate(learningRate));
 }

@@ -4,17 +4,23 @@ using Regularization.Internal;
 namespace Regularization;
 
 /// <summary>
-/// Optimizers as documented chains of <see cref="Transforms"/>, with PyTorch's argument names (in camelCase), defaults
-/// and argument rules. Each result is wrapped in <see cref="Transforms.GuardNonFinite"/> with
+/// Optimizers as documented chains of <see cref="Transforms"/>, with PyTorch's argument names (in camelCase), defaults,
+/// argument order and argument rules. Each result is wrapped in <see cref="Transforms.GuardNonFinite"/> with
 /// <see cref="NonFinitePolicy.Throw"/>; change that with <see cref="WithNonFinitePolicy"/>.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Coupled decay (<see cref="Sgd(double, double, double, bool, double, bool)"/>, <see cref="Adam(double, double, double, double, double, bool, bool)"/>)
+/// Coupled decay (<see cref="Sgd(double, double, double, double, bool, bool)"/>, <see cref="Adam(double, double, double, double, double, bool, bool)"/>)
 /// adds <c>weightDecay * p</c> to the gradient before momentum or Adam; it is the gradient of
 /// <c>(weightDecay / 2) * sum(p^2)</c>, so <c>Sgd(weightDecay: 2 * lambda)</c> equals SGD on <c>loss + lambda * sum(p^2)</c>.
 /// Decoupled decay (<see cref="SgdW(double, double, double, double, bool, bool)"/>, <see cref="AdamW(double, double, double, double, double, bool, bool)"/>)
 /// shrinks the weights by <c>1 - c(t)</c> outside the gradient statistics (see <see cref="DecayScaling"/>).
+/// </para>
+/// <para>
+/// Every factory's overloads order their positional parameters the same way, PyTorch's: the schedule overload takes a
+/// <see cref="Schedule"/> where the number overload takes the learning rate and the weight decay, and adds what PyTorch
+/// has no argument for (<c>decayScaling</c>, <c>decayMask</c>, <c>trustRatioMask</c>) after PyTorch's parameters. So
+/// <c>AdamW(schedule, 0.9)</c> sets <c>beta1</c>, as <c>AdamW(1e-3, 0.9)</c> does (a test over every overload keeps it so).
 /// </para>
 /// <example>
 /// The first seed's optimizer, <c>torch.optim.SGD(model.parameters(), lr=0.01, weight_decay=1e-4)</c>:
@@ -26,31 +32,34 @@ namespace Regularization;
 public static partial class Optimizers
 {
     /// <summary>
-    /// Stochastic gradient descent as PyTorch's <c>torch.optim.SGD</c> (coupled weight decay):
-    /// <c>Chain([Scale(-1) if maximize], [AddDecayedWeights(weightDecay)], [Trace(momentum, dampening, nesterov)], ScaleByLearningRate(learningRate))</c>.
+    /// Stochastic gradient descent as PyTorch's <c>torch.optim.SGD</c> (coupled weight decay), same parameter order:
+    /// <c>g = grad + weightDecay*p</c>; with momentum <c>b = momentum*b + (1 - dampening)*g</c> (<c>b = g</c> at the
+    /// first step) and <c>d = g + momentum*b</c> (Nesterov) or <c>d = b</c>, else <c>d = g</c>; <c>p &lt;- p - lr*d</c>.
+    /// Chain: <c>[Scale(-1) if maximize], [AddDecayedWeights(weightDecay)], [Trace(momentum, dampening, nesterov)], ScaleByLearningRate(learningRate)</c>.
     /// </summary>
     /// <param name="learningRate">Learning rate, &gt; 0 (PyTorch accepts 0; a zero rate is rejected here).</param>
     /// <param name="momentum">Momentum factor, &gt;= 0 (0: no momentum buffer, as PyTorch).</param>
     /// <param name="dampening">Dampening for momentum, in [0, 1].</param>
-    /// <param name="nesterov">Nesterov momentum; requires momentum &gt; 0 and dampening 0.</param>
     /// <param name="weightDecay">Coupled decay (PyTorch's L2 <c>weight_decay</c>), &gt;= 0.</param>
+    /// <param name="nesterov">Nesterov momentum; requires momentum &gt; 0 and dampening 0.</param>
     /// <param name="maximize">Maximize the objective instead of minimizing it.</param>
     /// <returns>The optimizer.</returns>
     /// <exception cref="ArgumentException">An argument breaks PyTorch's rules or is NaN, infinite or negative.</exception>
     [Pure]
     public static IGradientTransform Sgd(
-        double learningRate, double momentum = 0, double dampening = 0, bool nesterov = false, double weightDecay = 0, bool maximize = false) =>
-        Sgd(LearningRate(learningRate), momentum, dampening, nesterov, Decay(weightDecay, nameof(weightDecay)), maximize);
+        double learningRate, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false, bool maximize = false) =>
+        Sgd(LearningRate(learningRate), momentum, dampening, Decay(weightDecay, nameof(weightDecay)), nesterov, maximize);
 
     /// <summary>
     /// SGD with schedules for the learning rate and the coupled decay, and an optional decay mask.
-    /// See <see cref="Sgd(double, double, double, bool, double, bool)"/>.
+    /// See <see cref="Sgd(double, double, double, double, bool, bool)"/>.
     /// </summary>
+    /// <example><code>var sgd = Optimizers.Sgd(Schedule.Cosine(0.1, totalSteps: 10_000), momentum: 0.9, weightDecay: 5e-4, decayMask: Mask.ExcludeVectors);</code></example>
     /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
     /// <param name="momentum">Momentum factor, &gt;= 0.</param>
     /// <param name="dampening">Dampening, in [0, 1].</param>
-    /// <param name="nesterov">Nesterov momentum.</param>
     /// <param name="weightDecay">Coupled decay schedule; none when null.</param>
+    /// <param name="nesterov">Nesterov momentum.</param>
     /// <param name="maximize">Maximize instead of minimize.</param>
     /// <param name="decayMask">Parameters that get decay (for example <see cref="Mask.ExcludeVectors"/>); all when null.</param>
     /// <returns>The optimizer.</returns>
@@ -59,40 +68,22 @@ public static partial class Optimizers
         Schedule learningRate,
         double momentum = 0,
         double dampening = 0,
-        bool nesterov = false,
         Schedule? weightDecay = null,
+        bool nesterov = false,
         bool maximize = false,
-        Mask? decayMask = null)
-    {
-        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
-        var chain = new List<IGradientTransform>();
-        if (maximize)
-        {
-            chain.Add(Transforms.Scale(-1));
-        }
-
-        if (HasDecay(weightDecay))
-        {
-            chain.Add(MaskIf(Transforms.AddDecayedWeights(weightDecay!), decayMask));
-        }
-
-        var trace = new TracePrimitive(momentum, dampening, nesterov);
-        if (momentum != 0)
-        {
-            chain.Add(trace);
-        }
-
-        chain.Add(Transforms.ScaleByLearningRate(learningRate));
-        return Guard(chain);
-    }
+        Mask? decayMask = null) =>
+        Chain(learningRate, maximize, CoupledDecay(weightDecay, decayMask), Momentum(momentum, dampening, nesterov), Transforms.ScaleByLearningRate(learningRate));
 
     /// <summary>
-    /// SGD with decoupled weight decay (SGDW, Loshchilov and Hutter): PyTorch-style momentum, then
-    /// <c>p &lt;- p - lr*b - c(t)*p</c>. Chain: <c>[Scale(-1)], [Trace], ScaleByLearningRate, AddDecoupledWeightDecay(weightDecay, learningRate, LearningRate)</c>.
+    /// SGD with decoupled weight decay (SGDW, Loshchilov and Hutter): PyTorch-style momentum <c>d</c> (as
+    /// <see cref="Sgd(double, double, double, double, bool, bool)"/>, without the decay in the gradient), then
+    /// <c>p &lt;- p - lr*d - c(t)*p</c> with <c>c(t) = lr*weightDecay</c>. Chain:
+    /// <c>[Scale(-1)], [Trace], ScaleByLearningRate, AddDecoupledWeightDecay(weightDecay, learningRate, LearningRate)</c>.
     /// </summary>
     /// <remarks>
-    /// The paper puts the learning rate inside the momentum buffer (<c>m = beta*m + eta*alpha*g</c>); here it is outside,
-    /// as in PyTorch. The two agree while the learning rate is constant.
+    /// PyTorch has no SGDW; the weight decay comes second here because it is required. The paper puts the learning rate
+    /// inside the momentum buffer (<c>m = beta*m + eta*alpha*g</c>); here it is outside, as in PyTorch. The two agree
+    /// while the learning rate is constant.
     /// </remarks>
     /// <param name="learningRate">Learning rate, &gt; 0.</param>
     /// <param name="weightDecay">Decoupled decay <c>lambda</c>, &gt;= 0; each step shrinks weights by <c>1 - learningRate*lambda</c>.</param>
@@ -104,55 +95,41 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform SgdW(
         double learningRate, double weightDecay, double momentum = 0, double dampening = 0, bool nesterov = false, bool maximize = false) =>
-        SgdW(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), DecayScaling.LearningRate, momentum, dampening, nesterov, maximize);
+        SgdW(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), momentum, dampening, nesterov, maximize);
 
     /// <summary>SGDW with schedules, a decay scaling mode and an optional decay mask. See <see cref="SgdW(double, double, double, double, bool, bool)"/>.</summary>
+    /// <example><code>var sgdw = Optimizers.SgdW(Schedule.Cosine(0.1, 10_000), 5e-4, momentum: 0.9, decayScaling: DecayScaling.ScheduleMultiplier);</code></example>
     /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
     /// <param name="weightDecay">Decoupled decay schedule <c>lambda(t)</c>.</param>
-    /// <param name="decayScaling">How the decay follows the learning rate (<see cref="DecayScaling.ScheduleMultiplier"/> is the paper's).</param>
     /// <param name="momentum">Momentum factor, &gt;= 0.</param>
     /// <param name="dampening">Dampening, in [0, 1].</param>
     /// <param name="nesterov">Nesterov momentum.</param>
     /// <param name="maximize">Maximize instead of minimize.</param>
+    /// <param name="decayScaling">How the decay follows the learning rate (<see cref="DecayScaling.ScheduleMultiplier"/> is the paper's).</param>
     /// <param name="decayMask">Parameters that get decay; all when null.</param>
     /// <returns>The optimizer.</returns>
     [Pure]
     public static IGradientTransform SgdW(
         Schedule learningRate,
         Schedule weightDecay,
-        DecayScaling decayScaling = DecayScaling.LearningRate,
         double momentum = 0,
         double dampening = 0,
         bool nesterov = false,
         bool maximize = false,
-        Mask? decayMask = null)
-    {
-        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
-        Validate.Schedule(weightDecay, nameof(weightDecay));
-        var chain = new List<IGradientTransform>();
-        if (maximize)
-        {
-            chain.Add(Transforms.Scale(-1));
-        }
-
-        var trace = new TracePrimitive(momentum, dampening, nesterov);
-        if (momentum != 0)
-        {
-            chain.Add(trace);
-        }
-
-        chain.Add(Transforms.ScaleByLearningRate(learningRate));
-        if (HasDecay(weightDecay))
-        {
-            chain.Add(MaskIf(Transforms.AddDecoupledWeightDecay(weightDecay, learningRate, decayScaling), decayMask));
-        }
-
-        return Guard(chain);
-    }
+        DecayScaling decayScaling = DecayScaling.LearningRate,
+        Mask? decayMask = null) =>
+        Chain(
+            learningRate,
+            maximize,
+            Momentum(momentum, dampening, nesterov),
+            Transforms.ScaleByLearningRate(learningRate),
+            DecoupledDecay(Validate.Schedule(weightDecay, nameof(weightDecay)), learningRate, decayScaling, decayMask));
 
     /// <summary>
-    /// Adam as PyTorch's <c>torch.optim.Adam</c> (coupled weight decay, "L2 penalty"):
-    /// <c>Chain([Scale(-1)], [AddDecayedWeights(weightDecay)], ScaleByAdam(beta1, beta2, epsilon, amsgrad), ScaleByLearningRate(learningRate))</c>.
+    /// Adam as PyTorch's <c>torch.optim.Adam</c> (coupled weight decay, "L2 penalty"): <c>g = grad + weightDecay*p</c>,
+    /// <c>m = b1*m + (1-b1)*g</c>, <c>v = b2*v + (1-b2)*g^2</c> (AMSGrad: <c>vmax = max(vmax, v)</c> in place of
+    /// <c>v</c>), <c>p &lt;- p - lr * (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps)</c>. Chain:
+    /// <c>[Scale(-1)], [AddDecayedWeights(weightDecay)], ScaleByAdam(beta1, beta2, epsilon, amsgrad), ScaleByLearningRate(learningRate)</c>.
     /// </summary>
     /// <remarks>
     /// Coupled decay goes through Adam's normalization, so it is not a weight shrink; for that use
@@ -172,6 +149,7 @@ public static partial class Optimizers
         Adam(LearningRate(learningRate), beta1, beta2, epsilon, Decay(weightDecay, nameof(weightDecay)), amsgrad, maximize);
 
     /// <summary>Adam with schedules and an optional decay mask. See <see cref="Adam(double, double, double, double, double, bool, bool)"/>.</summary>
+    /// <example><code>var adam = Optimizers.Adam(Schedule.Cosine(1e-3, 10_000).WithWarmup(500), weightDecay: 1e-4, decayMask: Mask.ExcludeVectors);</code></example>
     /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
     /// <param name="beta1">First-moment decay, in [0, 1).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1).</param>
@@ -190,29 +168,20 @@ public static partial class Optimizers
         Schedule? weightDecay = null,
         bool amsgrad = false,
         bool maximize = false,
-        Mask? decayMask = null)
-    {
-        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
-        var chain = new List<IGradientTransform>();
-        if (maximize)
-        {
-            chain.Add(Transforms.Scale(-1));
-        }
-
-        if (HasDecay(weightDecay))
-        {
-            chain.Add(MaskIf(Transforms.AddDecayedWeights(weightDecay!), decayMask));
-        }
-
-        chain.Add(Transforms.ScaleByAdam(beta1, beta2, epsilon, amsgrad));
-        chain.Add(Transforms.ScaleByLearningRate(learningRate));
-        return Guard(chain);
-    }
+        Mask? decayMask = null) =>
+        Chain(
+            learningRate,
+            maximize,
+            CoupledDecay(weightDecay, decayMask),
+            Transforms.ScaleByAdam(beta1, beta2, epsilon, amsgrad),
+            Transforms.ScaleByLearningRate(learningRate));
 
     /// <summary>
     /// AdamW as PyTorch's <c>torch.optim.AdamW</c> (decoupled decay scaled by the learning rate, default 1e-2):
-    /// <c>Chain([Scale(-1)], ScaleByAdam(...), ScaleByLearningRate(learningRate), AddDecoupledWeightDecay(weightDecay, learningRate, LearningRate))</c>;
-    /// each step shrinks weights by <c>1 - learningRate * weightDecay</c> and adds the Adam step.
+    /// <c>p &lt;- p*(1 - lr*weightDecay) - lr*adam(grad)</c>, with Adam's step <c>adam(g)</c> as in
+    /// <see cref="Adam(double, double, double, double, double, bool, bool)"/> (without decay in the gradient). Chain:
+    /// <c>[Scale(-1)], ScaleByAdam(...), ScaleByLearningRate(learningRate), AddDecoupledWeightDecay(weightDecay, learningRate, LearningRate)</c>
+    /// (PyTorch multiplies first and adds after; the chain adds <c>-lr*adam - lr*wd*p</c> in one fused rounding).
     /// </summary>
     /// <param name="learningRate">Learning rate, &gt; 0 (default 1e-3).</param>
     /// <param name="beta1">First-moment decay, in [0, 1) (default 0.9).</param>
@@ -225,52 +194,41 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform AdamW(
         double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false) =>
-        AdamW(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), DecayScaling.LearningRate, beta1, beta2, epsilon, amsgrad, maximize);
+        AdamW(LearningRate(learningRate), beta1, beta2, epsilon, Decay(weightDecay, nameof(weightDecay)), amsgrad, maximize);
 
     /// <summary>
     /// AdamW with schedules, a decay scaling mode (<see cref="DecayScaling.ScheduleMultiplier"/> is the paper's
-    /// <c>theta &lt;- theta - eta(t) * (alpha * adam + lambda * theta)</c>) and an optional decay mask.
-    /// See <see cref="AdamW(double, double, double, double, double, bool, bool)"/>.
+    /// <c>theta &lt;- theta - eta(t) * (alpha * adam + lambda * theta)</c>) and an optional decay mask, parameters in
+    /// the order of <see cref="AdamW(double, double, double, double, double, bool, bool)"/>.
     /// </summary>
+    /// <example><code>var adamw = Optimizers.AdamW(Schedule.Cosine(1e-3, 10_000), weightDecay: 0.05, decayScaling: DecayScaling.ScheduleMultiplier, decayMask: Mask.ExcludeVectors);</code></example>
     /// <param name="learningRate">Learning-rate schedule <c>alpha * eta(t)</c> (base value &gt; 0).</param>
-    /// <param name="weightDecay">Decoupled decay schedule <c>lambda(t)</c>.</param>
-    /// <param name="decayScaling">How the decay follows the learning rate.</param>
     /// <param name="beta1">First-moment decay, in [0, 1).</param>
     /// <param name="beta2">Second-moment decay, in [0, 1).</param>
     /// <param name="epsilon">Denominator term, &gt; 0.</param>
+    /// <param name="weightDecay">Decoupled decay schedule <c>lambda(t)</c>; when null, PyTorch's default 1e-2 (<c>0</c> for none).</param>
     /// <param name="amsgrad">AMSGrad.</param>
     /// <param name="maximize">Maximize instead of minimize.</param>
+    /// <param name="decayScaling">How the decay follows the learning rate.</param>
     /// <param name="decayMask">Parameters that get decay; all when null.</param>
     /// <returns>The optimizer.</returns>
     [Pure]
     public static IGradientTransform AdamW(
         Schedule learningRate,
-        Schedule weightDecay,
-        DecayScaling decayScaling = DecayScaling.LearningRate,
         double beta1 = 0.9,
         double beta2 = 0.999,
         double epsilon = 1e-8,
+        Schedule? weightDecay = null,
         bool amsgrad = false,
         bool maximize = false,
-        Mask? decayMask = null)
-    {
-        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
-        Validate.Schedule(weightDecay, nameof(weightDecay));
-        var chain = new List<IGradientTransform>();
-        if (maximize)
-        {
-            chain.Add(Transforms.Scale(-1));
-        }
-
-        chain.Add(Transforms.ScaleByAdam(beta1, beta2, epsilon, amsgrad));
-        chain.Add(Transforms.ScaleByLearningRate(learningRate));
-        if (HasDecay(weightDecay))
-        {
-            chain.Add(MaskIf(Transforms.AddDecoupledWeightDecay(weightDecay, learningRate, decayScaling), decayMask));
-        }
-
-        return Guard(chain);
-    }
+        DecayScaling decayScaling = DecayScaling.LearningRate,
+        Mask? decayMask = null) =>
+        Chain(
+            learningRate,
+            maximize,
+            Transforms.ScaleByAdam(beta1, beta2, epsilon, amsgrad),
+            Transforms.ScaleByLearningRate(learningRate),
+            DecoupledDecay(weightDecay ?? DefaultDecoupledDecay, learningRate, decayScaling, decayMask));
 
     /// <summary>
     /// Appends a proximal L1 step to an optimizer (inside its non-finite guard), giving exact zeros for any optimizer:
@@ -374,6 +332,9 @@ public static partial class Optimizers
         return new NonFiniteGuardTransform(new PartitionTransform(unguarded.ToArray()), policy);
     }
 
+    /// <summary>AdamW's default decoupled decay (PyTorch's), also NAdamW's and RAdamW's.</summary>
+    private static readonly Schedule DefaultDecoupledDecay = Schedule.Constant(1e-2);
+
     private static Schedule LearningRate(double learningRate) => Schedule.Constant(Validate.Positive(learningRate, nameof(learningRate)));
 
     private static Schedule Decay(double weightDecay, string name) => Schedule.Constant(Validate.NonNegative(weightDecay, name));
@@ -383,8 +344,39 @@ public static partial class Optimizers
     private static IGradientTransform MaskIf(IGradientTransform transform, Mask? mask) =>
         mask is null || ReferenceEquals(mask, Mask.All) ? transform : Transforms.Masked(transform, mask);
 
-    private static IGradientTransform Guard(List<IGradientTransform> chain) =>
-        new NonFiniteGuardTransform(new ChainTransform(chain.ToArray()), NonFinitePolicy.Throw);
+    /// <summary>
+    /// Every optimizer's chain, the one place they are built: <c>[Scale(-1) if maximize]</c>, then the steps that are
+    /// not null in their order, inside the non-finite guard (<see cref="NonFinitePolicy.Throw"/>).
+    /// </summary>
+    private static IGradientTransform Chain(Schedule learningRate, bool maximize, params IGradientTransform?[] steps)
+    {
+        Validate.Schedule(learningRate, nameof(learningRate), positive: true);
+        var chain = new List<IGradientTransform>(steps.Length + 1);
+        if (maximize)
+        {
+            chain.Add(Transforms.Scale(-1));
+        }
+
+        chain.AddRange(steps.OfType<IGradientTransform>());
+        return new NonFiniteGuardTransform(new ChainTransform(chain.ToArray()), NonFinitePolicy.Throw);
+    }
+
+    /// <summary>Coupled decay <c>g + lambda(t)*p</c> (masked), or null when there is none.</summary>
+    private static IGradientTransform? CoupledDecay(Schedule? weightDecay, Mask? decayMask) =>
+        HasDecay(weightDecay) ? MaskIf(Transforms.AddDecayedWeights(weightDecay!), decayMask) : null;
+
+    /// <summary>Decoupled decay after the learning rate (masked), or null when there is none.</summary>
+    private static IGradientTransform? DecoupledDecay(Schedule weightDecay, Schedule learningRate, DecayScaling scaling, Mask? decayMask) =>
+        HasDecay(Validate.Schedule(weightDecay, nameof(weightDecay)))
+            ? MaskIf(Transforms.AddDecoupledWeightDecay(weightDecay, learningRate, scaling), decayMask)
+            : null;
+
+    /// <summary>PyTorch's momentum buffer (the arguments checked), or null when <paramref name="momentum"/> is 0.</summary>
+    private static IGradientTransform? Momentum(double momentum, double dampening, bool nesterov)
+    {
+        var trace = new TracePrimitive(momentum, dampening, nesterov);
+        return momentum != 0 ? trace : null;
+    }
 
     /// <summary>Appends <paramref name="next"/> after <paramref name="optimizer"/>, inside its guard when it has one.</summary>
     private static IGradientTransform Then(IGradientTransform optimizer, IGradientTransform next)

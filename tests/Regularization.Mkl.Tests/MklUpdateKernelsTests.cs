@@ -28,7 +28,7 @@ public sealed class MklUpdateKernelsTests
     {
         MklRequirement.Assert();
         const double lr = 0.05;
-        var optimizer = Optimizers.Sgd(lr, momentum, dampening, nesterov, weightDecay);
+        var optimizer = Optimizers.Sgd(lr, momentum, dampening, weightDecay, nesterov);
         var (parameters, gradients) = Problem(70);
         var state = optimizer.Init(parameters);
         var raw = parameters.Select(p => p.Value.ToColumnMajorArray()).ToArray();

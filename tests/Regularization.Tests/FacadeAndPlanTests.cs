@@ -221,7 +221,7 @@ public sealed class FacadeAndPlanTests
         Assert.All(prox.Entries, e => Assert.Equal(DecayKind.Proximal, e.Kind));
         Assert.Contains("0.001", prox.ToString());
 
-        var paper = DecayPlan.Of(Optimizers.AdamW(Schedule.Step(0.01, 1, 0.5), Schedule.Constant(0.1), DecayScaling.ScheduleMultiplier), Model(), step: 1);
+        var paper = DecayPlan.Of(Optimizers.AdamW(Schedule.Step(0.01, 1, 0.5), weightDecay: Schedule.Constant(0.1), decayScaling: DecayScaling.ScheduleMultiplier), Model(), step: 1);
         Assert.All(paper.Entries, e => Assert.Equal(1 - 0.05, e.Shrink, 15));
     }
 

@@ -23,7 +23,7 @@ public sealed class MisuseTests
         Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => Transforms.ScaleByLearningRate(Schedule.Constant(0))).ParamName);
         Assert.Equal("weightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => Optimizer.Sgd(0.1).WeightDecay(double.PositiveInfinity)).ParamName);
         Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => Optimizer.Sgd(0.1).LearningRate(-0.5)).ParamName);
-        Assert.Equal("weightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => Optimizers.AdamW(Schedule.Constant(1e-3), double.NaN)).ParamName);
+        Assert.Equal("weightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => Optimizers.AdamW(Schedule.Constant(1e-3), weightDecay: double.NaN)).ParamName);
         Assert.Equal("l1", Assert.Throws<ArgumentOutOfRangeException>(() => Transforms.ProximalL1(-1, 0.1)).ParamName);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Optimizers.Sgd(Schedule.Constant(0.1), weightDecay: double.NaN));
         Assert.Equal("weightDecay", e.ParamName);

@@ -105,8 +105,8 @@ public sealed class OptimizerFamilyTests
         var plan = DecayPlan.Of(Decoupled(0.1), Model());
         Assert.All(plan.Entries, e => Assert.Equal((DecayKind.Decoupled, 1 - (0.01 * 0.1)), (e.Kind, e.Shrink)));
         var masked = name == "nadam"
-            ? Optimizers.NAdamW(Schedule.Constant(0.01), Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors)
-            : Optimizers.RAdamW(Schedule.Constant(0.01), Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors);
+            ? Optimizers.NAdamW(Schedule.Constant(0.01), weightDecay: Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors)
+            : Optimizers.RAdamW(Schedule.Constant(0.01), weightDecay: Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors);
         Assert.Equal(DecayKind.None, Assert.Single(DecayPlan.Of(masked, Model()).For("fc.bias")).Kind);
     }
 
@@ -128,7 +128,7 @@ public sealed class OptimizerFamilyTests
             "adamax" => (Optimizer.Adamax().LearningRate(lr).Betas(0.8, 0.99).WeightDecay(wd), Optimizers.Adamax(lr, 0.8, 0.99, 1e-8, wd)),
             "nadam" => (Optimizer.NAdam().MomentumDecay(0.01).WeightDecay(wd), Optimizers.NAdam(2e-3, weightDecay: 0.05, momentumDecay: 0.01)),
             "radam" => (Optimizer.RAdam().Epsilon(1e-6).WeightDecay(wd), Optimizers.RAdam(1e-3, epsilon: 1e-6, weightDecay: 0.05)),
-            "nadamw" => (Optimizer.NAdamW().LearningRate(lr).ExcludeBiases(), Optimizers.NAdamW(lr, Schedule.Constant(1e-2), decayMask: Mask.ExcludeVectors)),
+            "nadamw" => (Optimizer.NAdamW().LearningRate(lr).ExcludeBiases(), Optimizers.NAdamW(lr, weightDecay: Schedule.Constant(1e-2), decayMask: Mask.ExcludeVectors)),
             "radamw" => (Optimizer.RAdamW(), Optimizers.RAdamW()),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };

@@ -212,7 +212,7 @@ public sealed class PaperOptimizerTests
     [Fact]
     public void DecayPlans()
     {
-        var lion = DecayPlan.Of(Optimizers.Lion(Schedule.Constant(1e-3), Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors), Model(1));
+        var lion = DecayPlan.Of(Optimizers.Lion(Schedule.Constant(1e-3), weightDecay: Schedule.Constant(0.1), decayMask: Mask.ExcludeVectors), Model(1));
         Assert.Equal((DecayKind.Decoupled, 1 - (1e-3 * 0.1)), (Assert.Single(lion.For("fc.weight")).Kind, lion.For("fc.weight").Single().Shrink));
         Assert.Equal(DecayKind.None, Assert.Single(lion.For("fc.bias")).Kind);
         var lamb = DecayPlan.Of(Optimizers.Lamb(1e-3, weightDecay: 0.01), Model(1));

@@ -242,7 +242,7 @@ public sealed class TransformTests
     public void WeightDecayScheduleChangesTheShrinkPerStep()
     {
         var wd = Schedule.Step(0.1, stepSize: 1, gamma: 0.5);
-        var opt = Optimizers.SgdW(Schedule.Constant(1.0), wd, DecayScaling.LearningRate);
+        var opt = Optimizers.SgdW(Schedule.Constant(1.0), wd, decayScaling: DecayScaling.LearningRate);
         var p = Set(("w", M(1, 1, 1)));
         var state = opt.Init(p);
         var zero = Set(("w", M(1, 1, 0)));
@@ -257,7 +257,7 @@ public sealed class TransformTests
     {
         // lr(t) = alpha * eta(t) with alpha = 1e-3 and eta = 0.5 after step 1; paper decay c = eta * lambda.
         var lr = Schedule.Step(1e-3, stepSize: 1, gamma: 0.5);
-        var opt = Optimizers.AdamW(lr, Schedule.Constant(0.1), DecayScaling.ScheduleMultiplier);
+        var opt = Optimizers.AdamW(lr, weightDecay: Schedule.Constant(0.1), decayScaling: DecayScaling.ScheduleMultiplier);
         var p = Set(("w", M(1, 1, 2)));
         var zero = Set(("w", M(1, 1, 0)));
         var r1 = Pure.Step(opt, zero, opt.Init(p), p);

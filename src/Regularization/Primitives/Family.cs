@@ -385,20 +385,21 @@ internal sealed class ScaleByRAdamPrimitive : ElementwiseTransform
 /// Averaged SGD, as <c>torch.optim.ASGD</c>, learning rate included: with <c>eta_1 = lr</c>,
 /// <c>eta_t = lr / (1 + lambd*lr*(t-1))^alpha</c> and <c>mu_t = 1 / max(1, t-1-t0)</c> (<c>mu_1 = 1</c>), the new
 /// parameter is <c>p' = p*(1 - lambd*eta_t) - eta_t*u</c> (output <c>p' - p</c>) and the average
-/// <c>ax = ax + (p' - ax)*mu_t</c> (or <c>p'</c> while <c>mu_t = 1</c>). Slot <c>ax</c>.
+/// <c>ax = ax + (p' - ax)*mu_t</c> (or <c>p'</c> while <c>mu_t = 1</c>). Slot <c>ax</c>. With a schedule, <c>lr</c> in
+/// <c>eta_t</c> is the rate of the step before (PyTorch computes <c>eta</c> at the end of a step from that step's rate).
 /// </summary>
 internal sealed class AsgdPrimitive : ElementwiseTransform
 {
-    public AsgdPrimitive(double learningRate, double lambd, double alpha, double t0)
+    public AsgdPrimitive(Schedule learningRate, double lambd, double alpha, double t0)
         : base("ax")
     {
-        LearningRate = Validate.Positive(learningRate, nameof(learningRate));
+        LearningRate = Validate.Schedule(learningRate, nameof(learningRate), positive: true);
         Lambd = Validate.NonNegative(lambd, nameof(lambd));
         Alpha = Validate.NonNegative(alpha, nameof(alpha));
         T0 = Validate.NonNegative(t0, nameof(t0));
     }
 
-    public double LearningRate { get; }
+    public Schedule LearningRate { get; }
 
     public double Lambd { get; }
 
@@ -409,10 +410,22 @@ internal sealed class AsgdPrimitive : ElementwiseTransform
     protected override object EqualityKey => (LearningRate, Lambd, Alpha, T0);
 
     public override string ToString() =>
-        $"Asgd(learning rate {Validate.Format(LearningRate)}, lambd {Validate.Format(Lambd)}, alpha {Validate.Format(Alpha)}, t0 {Validate.Format(T0)})";
+        $"Asgd(learning rate {LearningRate.Describe()}, lambd {Validate.Format(Lambd)}, alpha {Validate.Format(Alpha)}, t0 {Validate.Format(T0)})";
 
-    /// <summary>The step size of the update after <paramref name="count"/> updates (PyTorch's state <c>eta</c>).</summary>
-    public double Eta(long count) => count == 0 ? LearningRate : LearningRate / Math.Pow(1 + (Lambd * LearningRate * count), Alpha);
+    /// <summary>
+    /// The step size of the update after <paramref name="count"/> updates (PyTorch's state <c>eta</c>): <c>lr(0)</c> for
+    /// the first, then <c>lr(count-1) / (1 + lambd*lr(count-1)*count)^alpha</c>, the rate of the step before.
+    /// </summary>
+    public double Eta(long count)
+    {
+        if (count == 0)
+        {
+            return LearningRate.Checked(0, "learning rate");
+        }
+
+        var lr = LearningRate.Checked(count - 1, "learning rate");
+        return lr / Math.Pow(1 + (Lambd * lr * count), Alpha);
+    }
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
@@ -438,15 +451,16 @@ internal sealed class AsgdPrimitive : ElementwiseTransform
 /// <summary>
 /// Rprop, as <c>torch.optim.Rprop</c>: per element a step size (starting at the learning rate) multiplied by
 /// <c>etaPlus</c> where the gradient kept its sign, by <c>etaMinus</c> where it flipped (and that gradient is then taken
-/// as 0), clamped to <c>[stepSizeMin, stepSizeMax]</c>; output <c>-sign(u) * step_size</c>. Slots <c>prev</c>,
-/// <c>step_size</c>.
+/// as 0), clamped to <c>[stepSizeMin, stepSizeMax]</c>; output <c>-sign(u) * step_size * eta(t)</c>, <c>eta(t)</c> the
+/// learning-rate schedule's multiplier (1 for a constant rate, PyTorch's case), the step sizes starting at its base value.
+/// Slots <c>prev</c>, <c>step_size</c>.
 /// </summary>
 internal sealed class RpropPrimitive : ElementwiseTransform
 {
-    public RpropPrimitive(double learningRate, double etaMinus, double etaPlus, double stepSizeMin, double stepSizeMax)
+    public RpropPrimitive(Schedule learningRate, double etaMinus, double etaPlus, double stepSizeMin, double stepSizeMax)
         : base("prev", "step_size")
     {
-        LearningRate = Validate.Positive(learningRate, nameof(learningRate));
+        LearningRate = Validate.Schedule(learningRate, nameof(learningRate), positive: true);
         EtaMinus = etaMinus is > 0 and < 1
             ? etaMinus
             : throw new ArgumentOutOfRangeException(nameof(etaMinus), etaMinus, $"'etaMinus' must be in (0, 1), but was {Validate.Format(etaMinus)}.");
@@ -460,7 +474,7 @@ internal sealed class RpropPrimitive : ElementwiseTransform
                 nameof(stepSizeMax), stepSizeMax, $"'stepSizeMax' must be a finite number >= stepSizeMin ({Validate.Format(stepSizeMin)}), but was {Validate.Format(stepSizeMax)}.");
     }
 
-    public double LearningRate { get; }
+    public Schedule LearningRate { get; }
 
     public double EtaMinus { get; }
 
@@ -473,17 +487,21 @@ internal sealed class RpropPrimitive : ElementwiseTransform
     protected override object EqualityKey => (LearningRate, EtaMinus, EtaPlus, StepSizeMin, StepSizeMax);
 
     public override string ToString() =>
-        $"Rprop(learning rate {Validate.Format(LearningRate)}, etas ({Validate.Format(EtaMinus)}, {Validate.Format(EtaPlus)}), step sizes [{Validate.Format(StepSizeMin)}, {Validate.Format(StepSizeMax)}])";
+        $"Rprop(learning rate {LearningRate.Describe()}, etas ({Validate.Format(EtaMinus)}, {Validate.Format(EtaPlus)}), step sizes [{Validate.Format(StepSizeMin)}, {Validate.Format(StepSizeMax)}])";
 
-    protected override double InitialValue(int slot) => slot == 1 ? LearningRate : 0;
+    protected override double InitialValue(int slot) => slot == 1 ? LearningRate.Base : 0;
 
     protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
         base.CheckSlot(slot, values) ?? (slot == 1 ? SlotChecks.NonNegative(values, "step size") : null);
 
-    protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink) =>
-        sink.Use(new Rule<T>(Num<T>.Splat(EtaMinus), Num<T>.Splat(EtaPlus), Num<T>.Splat(StepSizeMin), Num<T>.Splat(StepSizeMax)));
+    protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
+    {
+        // A constant rate's multiplier is exactly 1, and u * 1 is u: PyTorch's bits.
+        var multiplier = LearningRate.IsConstant ? 1.0 : LearningRate.CheckedMultiplier(count, "learning rate");
+        sink.Use(new Rule<T>(Num<T>.Splat(EtaMinus), Num<T>.Splat(EtaPlus), Num<T>.Splat(StepSizeMin), Num<T>.Splat(StepSizeMax), Num<T>.Splat(multiplier)));
+    }
 
-    private readonly struct Rule<T>(Vector<T> etaMinus, Vector<T> etaPlus, Vector<T> min, Vector<T> max) : IElementRule<T>
+    private readonly struct Rule<T>(Vector<T> etaMinus, Vector<T> etaPlus, Vector<T> min, Vector<T> max, Vector<T> multiplier) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
@@ -496,7 +514,7 @@ internal sealed class RpropPrimitive : ElementwiseTransform
 
             // grad[sign.eq(etaminus)] = 0; param.addcmul_(grad.sign(), step_size, value=-1); prev.copy_(grad)
             var g = Vector.ConditionalSelect(Vector.Equals(factor, etaMinus), Vector<T>.Zero, u);
-            u = -(VectorMath.Sign(g) * s1);
+            u = -(VectorMath.Sign(g) * s1) * multiplier;
             s0 = g;
         }
     }

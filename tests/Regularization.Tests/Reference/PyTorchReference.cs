@@ -68,7 +68,7 @@ internal sealed record RefConfig(
 
         return Optimizer switch
         {
-            "sgd" => Optimizers.Sgd(D("lr", double.NaN), D("momentum", 0), D("dampening", 0), B("nesterov"), D("weight_decay", 0), B("maximize")),
+            "sgd" => Optimizers.Sgd(D("lr", double.NaN), D("momentum", 0), D("dampening", 0), D("weight_decay", 0), B("nesterov"), B("maximize")),
             "adam" => Optimizers.Adam(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 0), B("amsgrad"), B("maximize")),
             "adamw" => Optimizers.AdamW(D("lr", 1e-3), Betas()[0], Betas()[1], D("eps", 1e-8), D("weight_decay", 1e-2), B("amsgrad"), B("maximize")),
             "rmsprop" => Optimizers.RmsProp(D("lr", 1e-2), D("alpha", 0.99), D("eps", 1e-8), D("weight_decay", 0), D("momentum", 0), B("centered"), B("maximize")),
