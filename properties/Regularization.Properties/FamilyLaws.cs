@@ -39,7 +39,7 @@ public sealed record FamilySpec(string Kind, double LearningRate, double WeightD
             "radamw" => Optimizers.RAdamW(lr, Beta1, Beta2, Epsilon, decay, decayMask: mask),
             "lion" => Optimizers.Lion(lr, Beta1, Beta2, decay, decayMask: mask),
             "lamb" => Optimizers.Lamb(lr, Beta1, Beta2, Epsilon, decay, biasCorrection: Flag, maxWeightNorm: Flag ? double.PositiveInfinity : 2, decayMask: mask, trustRatioMask: mask),
-            _ => Optimizers.Lars(lr, Momentum, decay, trustCoefficient: 0.02, epsilon: Flag ? 0 : Epsilon, nesterov: Flag && Momentum > 0, decayMask: mask, trustRatioMask: mask),
+            _ => Optimizers.Lars(lr, decay, Momentum, trustCoefficient: 0.02, epsilon: Flag ? 0 : Epsilon, nesterov: Flag && Momentum > 0, decayMask: mask, trustRatioMask: mask),
         };
     }
 

@@ -324,7 +324,7 @@ public sealed record TrainingOptions
             OptimizerKind.Rprop => Optimizers.Rprop(lr),
             OptimizerKind.Lion => Optimizers.Lion(lr, Beta1, Beta2, wd, decayMask: mask),
             OptimizerKind.Lamb => Optimizers.Lamb(lr, Beta1, Beta2, Epsilon, wd, decayMask: mask),
-            OptimizerKind.Lars => Optimizers.Lars(lr, Momentum, wd, epsilon: Epsilon, decayMask: mask),
+            OptimizerKind.Lars => Optimizers.Lars(lr, wd, Momentum, epsilon: Epsilon, decayMask: mask),
             _ => throw new InvalidOperationException($"Unknown optimizer {Optimizer}."),
         };
     }

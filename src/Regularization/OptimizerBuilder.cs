@@ -436,7 +436,7 @@ public sealed record OptimizerBuilder
             BuilderFamily.Rprop => Optimizers.Rprop(lr, RpropEtaMinus, RpropEtaPlus, RpropStepSizeMin, RpropStepSizeMax, IsMaximizing),
             BuilderFamily.Lion => Optimizers.Lion(lr, Beta1, Beta2, wd, Scaling, DecayMask),
             BuilderFamily.Lamb => Optimizers.Lamb(lr, Beta1, Beta2, Eps, wd, LambBiasCorrection, LambMaxWeightNorm, DecayMask, TrustMask),
-            BuilderFamily.Lars => Optimizers.Lars(lr, MomentumFactor, wd, LarsTrustCoefficient, Eps, UseNesterov, DecayMask, TrustMask),
+            BuilderFamily.Lars => Optimizers.Lars(lr, wd, MomentumFactor, LarsTrustCoefficient, Eps, UseNesterov, DecayMask, TrustMask),
             _ => throw new InvalidOperationException($"Unknown optimizer family {Kind}."),
         };
         if (ProximalStrength > 0)

@@ -135,8 +135,8 @@ public static partial class Optimizers
     /// <remarks>
     /// <para>
     /// Defaults follow the reference PyTorch code of Barlow Twins and VICReg (<c>facebookresearch/barlowtwins</c>
-    /// <c>main.py</c>, class <c>LARS</c>: momentum 0.9, eta 1e-3, weight decay 0, no epsilon) and Optax's <c>lars</c>
-    /// (same defaults). That code excludes 1-D parameters (biases, norms) from decay and adaptation when its filters are
+    /// <c>main.py</c>, class <c>LARS(params, lr, weight_decay=0, momentum=0.9, eta=0.001, ...)</c>, in that parameter
+    /// order; no epsilon) and Optax's <c>lars</c> (same defaults). That code excludes 1-D parameters (biases, norms) from decay and adaptation when its filters are
     /// on; the masks do the same: <c>decayMask: Mask.ExcludeVectors, trustRatioMask: Mask.ExcludeVectors</c>. Optax
     /// scales by the learning rate before the momentum (<c>b = momentum*b - lr*d</c>); this chain, as the reference and
     /// PyTorch's SGD, accumulates <c>d</c> and scales after (the same for a constant learning rate, up to rounding).
@@ -149,8 +149,8 @@ public static partial class Optimizers
     /// </remarks>
     /// <example><code>var opt = Optimizers.Lars(Schedule.Constant(0.2), weightDecay: Schedule.Constant(1.5e-6), decayMask: Mask.ExcludeVectors, trustRatioMask: Mask.ExcludeVectors);</code></example>
     /// <param name="learningRate">Learning rate, &gt; 0.</param>
-    /// <param name="momentum">Momentum, &gt;= 0 (default 0.9; 0 for none).</param>
     /// <param name="weightDecay">Coupled decay, &gt;= 0 (default 0).</param>
+    /// <param name="momentum">Momentum, &gt;= 0 (default 0.9; 0 for none).</param>
     /// <param name="trustCoefficient">The trust coefficient <c>eta</c>, &gt; 0 (default 1e-3).</param>
     /// <param name="epsilon">Added to the update norm, &gt;= 0 (default 0).</param>
     /// <param name="nesterov">Nesterov momentum (output <c>d + momentum*b</c>).</param>
@@ -158,13 +158,13 @@ public static partial class Optimizers
     /// <exception cref="ArgumentException">An argument is out of range, NaN or infinite.</exception>
     [Pure]
     public static IGradientTransform Lars(
-        double learningRate, double momentum = 0.9, double weightDecay = 0, double trustCoefficient = 1e-3, double epsilon = 0, bool nesterov = false) =>
-        Lars(LearningRate(learningRate), momentum, Decay(weightDecay, nameof(weightDecay)), trustCoefficient, epsilon, nesterov);
+        double learningRate, double weightDecay = 0, double momentum = 0.9, double trustCoefficient = 1e-3, double epsilon = 0, bool nesterov = false) =>
+        Lars(LearningRate(learningRate), Decay(weightDecay, nameof(weightDecay)), momentum, trustCoefficient, epsilon, nesterov);
 
     /// <summary>LARS with schedules, a decay mask and a trust-ratio mask. See <see cref="Lars(double, double, double, double, double, bool)"/>.</summary>
     /// <param name="learningRate">Learning-rate schedule (base value &gt; 0).</param>
-    /// <param name="momentum">Momentum, &gt;= 0.</param>
     /// <param name="weightDecay">Coupled decay schedule; none when null.</param>
+    /// <param name="momentum">Momentum, &gt;= 0.</param>
     /// <param name="trustCoefficient">The trust coefficient, &gt; 0.</param>
     /// <param name="epsilon">Added to the update norm, &gt;= 0.</param>
     /// <param name="nesterov">Nesterov momentum.</param>
@@ -174,8 +174,8 @@ public static partial class Optimizers
     [Pure]
     public static IGradientTransform Lars(
         Schedule learningRate,
-        double momentum = 0.9,
         Schedule? weightDecay = null,
+        double momentum = 0.9,
         double trustCoefficient = 1e-3,
         double epsilon = 0,
         bool nesterov = false,

@@ -4,7 +4,7 @@ namespace Regularization.Tests;
 
 /// <summary>
 /// The PyTorch family beyond SGD and Adam (RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta, ASGD, Rprop): decay plans,
-/// argument rules, decay masks, schedule overloads, initial state and checkpoints. Their trajectories against PyTorch
+/// argument rules, decay masks, schedule overloads, builders, initial state and checkpoints. Their trajectories against PyTorch
 /// are in <see cref="FamilyReferenceTests"/>.
 /// </summary>
 public sealed class OptimizerFamilyTests
@@ -110,7 +110,8 @@ public sealed class OptimizerFamilyTests
         Assert.Equal(DecayKind.None, Assert.Single(DecayPlan.Of(masked, Model()).For("fc.bias")).Kind);
     }
 
-    public static TheoryData<string> BuilderNames() => ["rmsprop", "adagrad", "adadelta", "adamax", "nadam", "radam", "nadamw", "radamw"];
+    public static TheoryData<string> BuilderNames() =>
+        ["rmsprop", "adagrad", "adadelta", "adamax", "nadam", "radam", "nadamw", "radamw", "asgd", "rprop", "lion", "lamb", "lars"];
 
     [Theory]
     [MemberData(nameof(BuilderNames))]
@@ -130,6 +131,16 @@ public sealed class OptimizerFamilyTests
             "radam" => (Optimizer.RAdam().Epsilon(1e-6).WeightDecay(wd), Optimizers.RAdam(1e-3, epsilon: 1e-6, weightDecay: 0.05)),
             "nadamw" => (Optimizer.NAdamW().LearningRate(lr).ExcludeBiases(), Optimizers.NAdamW(lr, weightDecay: Schedule.Constant(1e-2), decayMask: Mask.ExcludeVectors)),
             "radamw" => (Optimizer.RAdamW(), Optimizers.RAdamW()),
+            "asgd" => (Optimizer.Asgd().LearningRate(lr).Lambd(0.01).Alpha(0.5).T0(2).WeightDecay(wd).ExcludeBiases().Maximize(),
+                Optimizers.Asgd(lr, 0.01, 0.5, 2, wd, maximize: true, decayMask: Mask.ExcludeVectors)),
+            "rprop" => (Optimizer.Rprop(0.05).LearningRate(lr).Etas(0.3, 1.5).StepSizes(1e-4, 1).Maximize().ProximalL1(0.01).ExcludeBiases(),
+                Optimizers.WithProximalL1(Optimizers.Rprop(lr, 0.3, 1.5, 1e-4, 1, maximize: true), 0.01, lr, mask: Mask.ExcludeVectors)),
+            "lion" => (Optimizer.Lion(1e-3).LearningRate(lr).Betas(0.8, 0.95).WeightDecay(wd).DecayScaling(DecayScaling.ScheduleMultiplier).ExcludeBiases(),
+                Optimizers.Lion(lr, 0.8, 0.95, wd, DecayScaling.ScheduleMultiplier, Mask.ExcludeVectors)),
+            "lamb" => (Optimizer.Lamb().LearningRate(lr).Betas(0.8, 0.99).Epsilon(1e-7).WeightDecay(wd).BiasCorrection(false).MaxWeightNorm(10).ExcludeBiases().TrustRatioOnly(Mask.ExcludeVectors),
+                Optimizers.Lamb(lr, 0.8, 0.99, 1e-7, wd, biasCorrection: false, maxWeightNorm: 10, decayMask: Mask.ExcludeVectors, trustRatioMask: Mask.ExcludeVectors)),
+            "lars" => (Optimizer.Lars(0.5).LearningRate(lr).Momentum(0.8, nesterov: true).TrustCoefficient(0.02).Epsilon(1e-9).WeightDecay(wd).ExcludeBiases().TrustRatioOnly(Mask.ExcludeVectors),
+                Optimizers.Lars(lr, wd, 0.8, 0.02, 1e-9, nesterov: true, decayMask: Mask.ExcludeVectors, trustRatioMask: Mask.ExcludeVectors)),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         var built = builder.Build(Model());
@@ -142,6 +153,63 @@ public sealed class OptimizerFamilyTests
 
         Assert.True(built.Parameters.BitwiseEquals(reference.Parameters), name);
         Assert.Equal(reference.State, built.State);
+        Assert.Equal(factory, builder.ToTransform());
+    }
+
+    [Theory]
+    [InlineData("asgd")]
+    [InlineData("rprop")]
+    [InlineData("lion")]
+    [InlineData("lamb")]
+    [InlineData("lars")]
+    public void TheBuildersMaskLeavesTheWeightsAndChangesOnlyTheBiases(string name)
+    {
+        // Decay, proximal step and trust ratio are per parameter: excluding the bias changes the bias and nothing else.
+        var builder = name switch
+        {
+            "asgd" => Optimizer.Asgd(0.05).WeightDecay(0.1),
+            "rprop" => Optimizer.Rprop(0.05).ProximalL1(0.5),
+            "lion" => Optimizer.Lion(0.01).WeightDecay(0.5),
+            "lamb" => Optimizer.Lamb(0.01).WeightDecay(0.1),
+            _ => Optimizer.Lars(0.5).WeightDecay(0.1),
+        };
+        var masked = builder.ExcludeBiases();
+        if (name is "lamb" or "lars")
+        {
+            masked = masked.TrustRatioOnly(Mask.ExcludeVectors);
+        }
+
+        var (a, b) = (masked.Build(Model()), builder.Build(Model()));
+        for (var i = 0; i < 6; i++)
+        {
+            a.Step(Grad(60 + i));
+            b.Step(Grad(60 + i));
+        }
+
+        Assert.Equal(b.Parameters["fc.weight"].Value.AsColumnMajorArray(), a.Parameters["fc.weight"].Value.AsColumnMajorArray());
+        Assert.NotEqual(b.Parameters["fc.bias"].Value.AsColumnMajorArray(), a.Parameters["fc.bias"].Value.AsColumnMajorArray());
+        // The plan: nothing for the bias but ASGD's own lambd shrink, which PyTorch applies to every parameter.
+        Assert.All(DecayPlan.Of(masked.ToTransform(), Model()).For("fc.bias"), e => Assert.True(
+            e.Kind == DecayKind.None || (name == "asgd" && e.Description.StartsWith("ASGD's lambd", StringComparison.Ordinal)), e.ToString()));
+    }
+
+    [Fact]
+    public void EachBuildersDefaultsAreItsFactorysDefaults()
+    {
+        Assert.Equal(Optimizers.RmsProp(), Optimizer.RmsProp().ToTransform());
+        Assert.Equal(Optimizers.Adagrad(), Optimizer.Adagrad().ToTransform());
+        Assert.Equal(Optimizers.Adadelta(), Optimizer.Adadelta().ToTransform());
+        Assert.Equal(Optimizers.Adamax(), Optimizer.Adamax().ToTransform());
+        Assert.Equal(Optimizers.NAdam(), Optimizer.NAdam().ToTransform());
+        Assert.Equal(Optimizers.RAdam(), Optimizer.RAdam().ToTransform());
+        Assert.Equal(Optimizers.NAdamW(), Optimizer.NAdamW().ToTransform());
+        Assert.Equal(Optimizers.RAdamW(), Optimizer.RAdamW().ToTransform());
+        Assert.Equal(Optimizers.Asgd(), Optimizer.Asgd().ToTransform());
+        Assert.Equal(Optimizers.Rprop(), Optimizer.Rprop().ToTransform());
+        Assert.Equal(Optimizers.Lion(), Optimizer.Lion().ToTransform());
+        Assert.Equal(Optimizers.Lamb(), Optimizer.Lamb().ToTransform());
+        Assert.Equal(Optimizers.Lars(0.1), Optimizer.Lars(0.1).ToTransform());
+        Assert.NotEqual(Optimizers.Lars(0.1, momentum: 0), Optimizer.Lars(0.1).ToTransform());
     }
 
     [Fact]
@@ -155,6 +223,32 @@ public sealed class OptimizerFamilyTests
         Assert.Throws<InvalidOperationException>(() => Optimizer.RAdam().AmsGrad());
         Assert.Throws<InvalidOperationException>(() => Optimizer.Sgd(0.1).Epsilon(1e-8));
         Assert.Equal("lrDecay", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Adagrad().LrDecay(-1)).ParamName);
+
+        // The members added to the builder: each option where its factory has the argument, and nowhere else.
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Rprop().WeightDecay(1e-4));
+        Assert.Equal(Optimizers.Rprop(), Optimizer.Rprop().WeightDecay(0).ToTransform());
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Rprop().Epsilon(1e-8));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Asgd().Epsilon(1e-8));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Lion().Epsilon(1e-8));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Lion().Maximize());
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Lamb().Maximize());
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Lars(0.1).Maximize());
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Lars(0.1).Momentum(0.9, dampening: 0.1));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Asgd().Momentum(0.9));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Adam().TrustRatioOnly(Mask.ExcludeVectors));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Lars(0.1).BiasCorrection(false));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Lamb().TrustCoefficient(0.01));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.RmsProp().T0(5));
+        Assert.Throws<InvalidOperationException>(() => Optimizer.Asgd().Etas(0.5, 1.2));
+        Assert.Equal("lambd", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Asgd().Lambd(-1)).ParamName);
+        Assert.Equal("t0", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Asgd().T0(double.NaN)).ParamName);
+        Assert.Equal("etaMinus", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Rprop().Etas(1, 1.2)).ParamName);
+        Assert.Equal("stepSizeMax", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Rprop().StepSizes(1, 0.5)).ParamName);
+        Assert.Equal("maxWeightNorm", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Lamb().MaxWeightNorm(0)).ParamName);
+        Assert.Equal("trustCoefficient", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Lars(0.1).TrustCoefficient(0)).ParamName);
+        Assert.Equal("epsilon", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Lars(0.1).Epsilon(-1)).ParamName);
+        Assert.Equal("nesterov", Assert.ThrowsAny<ArgumentException>(() => Optimizer.Lars(0.1).Momentum(0, nesterov: true)).ParamName);
+        Assert.Equal(Optimizers.Lars(0.1, epsilon: 0), Optimizer.Lars(0.1).Epsilon(0).ToTransform());
     }
 
     [Fact]
@@ -273,12 +367,16 @@ public sealed class OptimizerFamilyTests
     [Theory]
     [InlineData("rmsprop")]
     [InlineData("adagrad")]
+    [InlineData("asgd")]
     public void TheDecayMaskExcludesExactly(string name)
     {
         // With the bias excluded, the bias follows the undecayed optimizer bit for bit and the weight the decayed one.
-        IGradientTransform Build(Schedule? decay, Mask? mask) => name == "rmsprop"
-            ? Optimizers.RmsProp(Schedule.Constant(0.01), weightDecay: decay, momentum: 0.5, decayMask: mask)
-            : Optimizers.Adagrad(Schedule.Constant(0.1), lrDecay: 0.01, weightDecay: decay, decayMask: mask);
+        IGradientTransform Build(Schedule? decay, Mask? mask) => name switch
+        {
+            "rmsprop" => Optimizers.RmsProp(Schedule.Constant(0.01), weightDecay: decay, momentum: 0.5, decayMask: mask),
+            "adagrad" => Optimizers.Adagrad(Schedule.Constant(0.1), lrDecay: 0.01, weightDecay: decay, decayMask: mask),
+            _ => Optimizers.Asgd(Schedule.Constant(0.05), lambd: 0.01, t0: 1, weightDecay: decay, decayMask: mask),
+        };
         var masked = Run(Build(Schedule.Constant(0.1), Mask.ExcludeVectors));
         var decayed = Run(Build(Schedule.Constant(0.1), null));
         var plain = Run(Build(null, null));
@@ -296,6 +394,8 @@ public sealed class OptimizerFamilyTests
         Assert.True(Run(Optimizers.Adamax(0.01)).BitwiseEquals(Run(Optimizers.Adamax(Schedule.Constant(0.01)))));
         Assert.True(Run(Optimizers.NAdam(0.01)).BitwiseEquals(Run(Optimizers.NAdam(Schedule.Constant(0.01)))));
         Assert.True(Run(Optimizers.RAdam(0.01)).BitwiseEquals(Run(Optimizers.RAdam(Schedule.Constant(0.01)))));
+        Assert.True(Run(Optimizers.Asgd(0.05, t0: 1, weightDecay: 0.1)).BitwiseEquals(Run(Optimizers.Asgd(Schedule.Constant(0.05), t0: 1, weightDecay: Schedule.Constant(0.1)))));
+        Assert.True(Run(Optimizers.Rprop(0.05, maximize: true)).BitwiseEquals(Run(Optimizers.Rprop(Schedule.Constant(0.05), maximize: true))));
 
         // Adagrad's rate at the second step is lr(1) / (1 + lrDecay): a halved schedule halves the second update.
         var p = Model();
@@ -306,6 +406,46 @@ public sealed class OptimizerFamilyTests
         var r1 = Pure.Step(reference, Grad(1), reference.Init(p), p);
         var unhalved = reference.Update(Grad(2), r1.State, r1.Parameters).Updates;
         Assert.Equal(unhalved["fc.weight"].Value.AsColumnMajorArray().Select(x => x * 0.5), second["fc.weight"].Value.AsColumnMajorArray());
+    }
+
+    [Fact]
+    public void RpropsScheduleScalesTheUpdateAndLeavesTheStepSizesToTheGradients()
+    {
+        // Schedule.Step(0.05, 2, 0.5): multiplier 0.5^floor(t/2), exact in binary. The step sizes start at the base value
+        // and adapt to the gradients' signs alone, so the state is the unscheduled one; each update is the unscheduled
+        // update times the multiplier, exactly.
+        var scheduled = Optimizers.Rprop(Schedule.Step(0.05, 2, 0.5));
+        var plain = Optimizers.Rprop(0.05);
+        var p = Model();
+        var (s, r) = (scheduled.Init(p), plain.Init(p));
+        for (var t = 0; t < 7; t++)
+        {
+            var a = scheduled.Update(Grad(80 + t), s, p);
+            var b = plain.Update(Grad(80 + t), r, p);
+            var multiplier = Math.Pow(0.5, t / 2);
+            foreach (var q in p)
+            {
+                Assert.Equal(b.Updates[q.Name].Value.AsColumnMajorArray().Select(x => x * multiplier), a.Updates[q.Name].Value.AsColumnMajorArray());
+            }
+
+            Assert.Equal(b.State, a.State);
+            (s, r) = (a.State, b.State);
+        }
+    }
+
+    [Fact]
+    public void AsgdsStepSizeFollowsTheScheduleOneStepLateAsPyTorchsDoes()
+    {
+        // Step t uses eta = lr(t-1) / (1 + lambd*lr(t-1)*t)^alpha (PyTorch sets eta at the end of a step from that step's
+        // rate); the plan's shrink 1 - lambd*eta shows it. Checked against PyTorch's LambdaLR in FamilyReferenceTests.
+        var lr = Schedule.Step(0.1, 1, 0.5);
+        var asgd = Optimizers.Asgd(lr, lambd: 0.1, alpha: 0.75);
+        for (var t = 0; t < 4; t++)
+        {
+            var eta = t == 0 ? 0.1 : lr.At(t - 1) / Math.Pow(1 + (0.1 * lr.At(t - 1) * t), 0.75);
+            var entry = Assert.Single(DecayPlan.Of(asgd, Model(), t).For("fc.weight"));
+            Assert.Equal(1 - (0.1 * eta), entry.Shrink, 15);
+        }
     }
 
     [Fact]

@@ -42,36 +42,7 @@ public sealed class PaperReferenceTests(ITestOutputHelper output)
     [MemberData(nameof(Configs))]
     public void PurePathAndFacadeReplayTheReferenceCode(string name)
     {
-        var config = PyTorchReference.Papers.Single(c => c.Name == name);
-        var transform = config.Transform();
-        var pure = config.InitialParameters();
-        var state = transform.Init(pure);
-        var optimizer = Optimizer.Create(transform, config.InitialParameters());
-        Assert.True(optimizer.IsFused, $"{name} should run fused");
-        var agreement = new Agreement();
-        for (var s = 0; s < config.Steps.Length; s++)
-        {
-            var result = Pure.Step(transform, config.Gradients(s), state, pure);
-            (pure, state) = (result.Parameters, result.State);
-            optimizer.Step(config.Gradients(s));
-            Assert.True(TestUtil.BitwiseEqual(pure, optimizer.Parameters), $"{name}: parameters differ at step {s + 1}");
-            Assert.Equal(state, optimizer.State);
-            var expected = config.Steps[s];
-            foreach (var (pname, _) in config.Params)
-            {
-                agreement.Add($"step {s + 1} {pname}", expected.Params[pname].Data, pure[pname].Value.AsColumnMajorArray());
-                foreach (var (key, value) in expected.State[pname])
-                {
-                    agreement.Add($"step {s + 1} {pname}.{key}", value.Data, ReferenceTrajectoryTests.Buffer<double>(state, pname, key).Value.AsColumnMajorArray());
-                }
-
-                if (expected.StepCounts.TryGetValue(pname, out var count))
-                {
-                    Assert.Equal((long)count, States.Of<SlotState<double>>(state).Single(t => t.SlotNames.Contains("exp_avg")).Count);
-                }
-            }
-        }
-
+        var agreement = Replay.Run(PyTorchReference.Papers.Single(c => c.Name == name), facade: true);
         output.WriteLine($"{name}: {agreement}");
         Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
     }

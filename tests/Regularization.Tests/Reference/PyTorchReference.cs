@@ -18,9 +18,9 @@ internal sealed record RefStep(
     Dictionary<string, Dictionary<string, RefMatrix>> State,
     Dictionary<string, double> StepCounts);
 
-/// <summary>One PyTorch optimizer configuration and its trajectory.</summary>
+/// <summary>One PyTorch optimizer configuration and its trajectory; <see cref="StepSchedule"/> is an lr_scheduler's (step size, gamma), if any.</summary>
 internal sealed record RefConfig(
-    string Name, string Optimizer, JsonElement Hyper, JsonElement? Groups, (string Name, RefMatrix Value)[] Params, RefStep[] Steps)
+    string Name, string Optimizer, JsonElement Hyper, JsonElement? Groups, (string Name, RefMatrix Value)[] Params, RefStep[] Steps, (long StepSize, double Gamma)? StepSchedule = null)
 {
     public override string ToString() => Name;
 
@@ -33,6 +33,11 @@ internal sealed record RefConfig(
     /// <summary>The optimizer this configuration describes, through <see cref="Optimizers"/>.</summary>
     public IGradientTransform Transform()
     {
+        if (StepSchedule is { } schedule)
+        {
+            return Scheduled(Schedule.Step(Hyper.GetProperty("lr").GetDouble(), schedule.StepSize, schedule.Gamma));
+        }
+
         if (Groups is not { } groups)
         {
             return Build(Hyper, null);
@@ -47,6 +52,27 @@ internal sealed record RefConfig(
         }
 
         return Optimizers.Groups(list);
+    }
+
+    /// <summary>A configuration run under PyTorch's LambdaLR, through the schedule overloads (every positional argument PyTorch's).</summary>
+    private IGradientTransform Scheduled(Schedule lr)
+    {
+        double D(string key, double fallback) => Hyper.TryGetProperty(key, out var h) ? h.GetDouble() : fallback;
+        bool B(string key) => Hyper.TryGetProperty(key, out var h) && h.GetBoolean();
+        double[] Betas() => Hyper.TryGetProperty("betas", out var b) ? b.EnumerateArray().Select(x => x.GetDouble()).ToArray() : [0.9, 0.999];
+        Schedule Wd() => Schedule.Constant(D("weight_decay", 0));
+
+        return Optimizer switch
+        {
+            "rmsprop" => Optimizers.RmsProp(lr, D("alpha", 0.99), D("eps", 1e-8), Wd(), D("momentum", 0), B("centered"), B("maximize")),
+            "adagrad" => Optimizers.Adagrad(lr, D("lr_decay", 0), Wd(), D("initial_accumulator_value", 0), D("eps", 1e-10), B("maximize")),
+            "adadelta" => Optimizers.Adadelta(lr, D("rho", 0.9), D("eps", 1e-6), Wd(), B("maximize")),
+            "adamax" => Optimizers.Adamax(lr, Betas()[0], Betas()[1], D("eps", 1e-8), Wd(), B("maximize")),
+            "nadam" => Optimizers.NAdam(lr, Betas()[0], Betas()[1], D("eps", 1e-8), Wd(), D("momentum_decay", 4e-3)),
+            "radam" => Optimizers.RAdam(lr, Betas()[0], Betas()[1], D("eps", 1e-8), Wd()),
+            "asgd" => Optimizers.Asgd(lr, D("lambd", 1e-4), D("alpha", 0.75), D("t0", 1e6), Wd(), B("maximize")),
+            _ => throw new InvalidOperationException(Optimizer),
+        };
     }
 
     private IGradientTransform Build(JsonElement hyper, JsonElement? overrides)
@@ -87,7 +113,7 @@ internal sealed record RefConfig(
                 Schedule.Constant(D("lr", 1e-3)), Betas()[0], Betas()[1], D("eps", 1e-6), Schedule.Constant(D("weight_decay", 0)),
                 biasCorrection: false, maxWeightNorm: 10, trustRatioMask: B("adam") ? Mask.None : null),
             "lars" => Optimizers.Lars(
-                Schedule.Constant(D("lr", double.NaN)), D("momentum", 0.9), Schedule.Constant(D("weight_decay", 0)), D("eta", 1e-3),
+                Schedule.Constant(D("lr", double.NaN)), Schedule.Constant(D("weight_decay", 0)), D("momentum", 0.9), D("eta", 1e-3),
                 decayMask: B("weight_decay_filter") ? Mask.ExcludeVectors : null, trustRatioMask: B("lars_adaptation_filter") ? Mask.ExcludeVectors : null),
             _ => throw new InvalidOperationException(Optimizer),
         };
@@ -134,6 +160,11 @@ internal static class PyTorchReference
     /// <summary>The same configurations in float32 (papers_float32.json).</summary>
     public static RefConfig[] Papers32 => PaperConfigs32.Value;
 
+    private static readonly Lazy<RefConfig[]> ScheduleConfigs = new(() => LoadOptimizers("family_schedules.json"));
+
+    /// <summary>The PyTorch family under LambdaLR(lr * 0.5^(t // 3)), float64 (family_schedules.json).</summary>
+    public static RefConfig[] FamilySchedules => ScheduleConfigs.Value;
+
     private static RefConfig[] LoadOptimizers(string file)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(PathOf(file)));
@@ -163,6 +194,9 @@ internal static class PyTorchReference
             return new RefStep(grads, pars, state, counts);
         }).ToArray();
         var groups = c.GetProperty("groups").ValueKind == JsonValueKind.Null ? (JsonElement?)null : c.GetProperty("groups").Clone();
-        return new RefConfig(c.GetProperty("name").GetString()!, c.GetProperty("optimizer").GetString()!, c.GetProperty("hyper").Clone(), groups, ps, steps);
+        (long, double)? schedule = c.TryGetProperty("schedule", out var sc)
+            ? (sc.GetProperty("step_size").GetInt64(), sc.GetProperty("gamma").GetDouble())
+            : null;
+        return new RefConfig(c.GetProperty("name").GetString()!, c.GetProperty("optimizer").GetString()!, c.GetProperty("hyper").Clone(), groups, ps, steps, schedule);
     }
 }

@@ -36,59 +36,18 @@ public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
     [MemberData(nameof(Configs))]
     public void PurePathReplaysPyTorch(string name)
     {
-        var config = PyTorchReference.Get(name);
-        var transform = config.Transform();
-        var parameters = config.InitialParameters();
-        var state = transform.Init(parameters);
-        var agreement = new Agreement();
-        for (var s = 0; s < config.Steps.Length; s++)
-        {
-            var result = Pure.Step(transform, config.Gradients(s), state, parameters);
-            parameters = result.Parameters;
-            state = result.State;
-            Compare(config, s, parameters, state, agreement);
-        }
-
+        var agreement = Replay.Run(PyTorchReference.Get(name), facade: false);
         output.WriteLine($"{name} (pure): {agreement}");
         Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
     }
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void FacadeReplaysPyTorch(string name)
+    public void FacadeReplaysPyTorchAndEqualsThePurePathBitForBit(string name)
     {
-        var config = PyTorchReference.Get(name);
-        var parameters = config.InitialParameters();
-        var optimizer = Optimizer.Create(config.Transform(), parameters);
-        Assert.True(optimizer.IsFused, "the reference optimizers should run fused");
-        var agreement = new Agreement();
-        for (var s = 0; s < config.Steps.Length; s++)
-        {
-            optimizer.Step(config.Gradients(s));
-            Compare(config, s, optimizer.Parameters, optimizer.State, agreement);
-        }
-
+        var agreement = Replay.Run(PyTorchReference.Get(name), facade: true);
         output.WriteLine($"{name} (facade): {agreement}");
         Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
-    }
-
-    [Theory]
-    [MemberData(nameof(Configs))]
-    public void FacadeEqualsPurePathBitForBit(string name)
-    {
-        var config = PyTorchReference.Get(name);
-        var transform = config.Transform();
-        var pure = config.InitialParameters();
-        var state = transform.Init(pure);
-        var optimizer = Optimizer.Create(transform, config.InitialParameters());
-        for (var s = 0; s < config.Steps.Length; s++)
-        {
-            var result = Pure.Step(transform, config.Gradients(s), state, pure);
-            (pure, state) = (result.Parameters, result.State);
-            optimizer.Step(config.Gradients(s));
-            Assert.True(TestUtil.BitwiseEqual(pure, optimizer.Parameters), $"{name}: parameters differ at step {s + 1}");
-            Assert.Equal(state, optimizer.State);
-        }
     }
 
     [Fact]
@@ -124,24 +83,6 @@ public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
         }
 
         Assert.True(checkedSteps > PyTorchReference.Optimizers.Count(c => c.Optimizer == "adamw" && c.Groups is null), $"only {checkedSteps} steps were checked");
-    }
-
-    private static void Compare(RefConfig config, int s, ParamSet<double> parameters, TransformState state, Agreement agreement)
-    {
-        var expected = config.Steps[s];
-        foreach (var (name, _) in config.Params)
-        {
-            agreement.Add($"step {s + 1} {name}", expected.Params[name].Data, parameters[name].Value.AsColumnMajorArray());
-            foreach (var (key, value) in expected.State[name])
-            {
-                agreement.Add($"step {s + 1} {name}.{key}", value.Data, Buffer<double>(state, name, key).Value.AsColumnMajorArray());
-            }
-
-            if (expected.StepCounts.TryGetValue(name, out var count))
-            {
-                Assert.Equal((long)count, States.Of<SlotState<double>>(state).Single(a => a.SlotNames.Contains("exp_avg") && a["exp_avg"].Contains(name)).Count);
-            }
-        }
     }
 
     /// <summary>The buffer <paramref name="key"/> (a PyTorch state name, which is the slot's name) of one parameter.</summary>

@@ -110,13 +110,7 @@ def trajectory(name, kind, cls, kwargs, options, seed, dtype):
     opt = cls([p for _, p in named], **args)
     steps = []
     for _ in range(base.STEPS):
-        grads = {}
-        for pname, p in named:
-            g = torch.randn(p.shape, generator=gen).to(dtype)
-            if pname == "weight":
-                g[0, 0] = 0.0  # an exact zero gradient entry
-            p.grad = g.clone()
-            grads[pname] = base.colmajor(g)
+        grads = base.draw_gradients(named, gen, dtype)
         opt.step()
         state = {}
         for pname, p in named:

@@ -15,6 +15,10 @@ Outputs:
   l2_equivalence.json  the second seed's claim, from autograd: SGD on loss + lambda*sum(w^2) versus
                    SGD(weight_decay=2*lambda) on loss, for a small least-squares model.
   schedules.json   closed-form values of StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR and LinearLR.
+  family_schedules.json  the PyTorch family (float64) under an lr_scheduler: LambdaLR with lr(t) = lr * 0.5**(t // 3)
+                   (exact in binary, so the closed form Schedule.Step(lr, 3, 0.5) is the same number), scheduler.step()
+                   after every optimizer.step(), as a training loop does. ASGD's eta lags the schedule by one step there.
+                   Rprop is not in it: PyTorch's Rprop reads lr once, so a scheduler changes nothing.
 
 Matrices are stored column-major (rows, cols, data), the layout of MathNet's dense matrices; a 1-D tensor of
 length n is an n x 1 column. Python's json writes floats with repr, which round-trips float64 exactly.
@@ -166,26 +170,39 @@ def make_optimizer(kind, named, kwargs, groups=None):
     return cls(param_groups, **kwargs)
 
 
-def trajectory(name, kind, kwargs, seed, groups=None, dtype=torch.float64):
+def draw_gradients(named, gen, dtype):
+    """One step's gradients, drawn in parameter order (float32: drawn in float64, then rounded), with one exact zero in
+    the weight; sets each p.grad and returns the gradients column-major by name."""
+    grads = {}
+    for pname, p in named:
+        g = torch.randn(p.shape, generator=gen).to(dtype)
+        if pname == "weight":
+            g[0, 0] = 0.0  # an exact zero gradient entry
+        p.grad = g.clone()
+        grads[pname] = colmajor(g)
+    return grads
+
+
+def trajectory(name, kind, kwargs, seed, groups=None, dtype=torch.float64, schedule=None):
     gen = torch.Generator().manual_seed(seed)
     weight = torch.randn(4, 3, generator=gen).to(dtype)
     bias = torch.randn(3, generator=gen).to(dtype)
     named = [("weight", weight.clone().requires_grad_(True)), ("bias", bias.clone().requires_grad_(True))]
     opt = make_optimizer(kind, named, kwargs, groups)
+    sched = None
+    if schedule is not None:
+        step_size, gamma = schedule
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda t: gamma ** (t // step_size))
     steps = []
     for _ in range(STEPS):
-        grads = {}
-        for pname, p in named:
-            g = torch.randn(p.shape, generator=gen).to(dtype)
-            if pname == "weight":
-                g[0, 0] = 0.0  # an exact zero gradient entry
-            p.grad = g.clone()
-            grads[pname] = colmajor(g)
+        grads = draw_gradients(named, gen, dtype)
         if kind in DECOUPLED:
             with torch.no_grad():
                 for _, p in named:
                     p.mul_(1 - kwargs["lr"] * kwargs["weight_decay"])
         opt.step()
+        if sched is not None:
+            sched.step()
         state = {}
         for pname, p in named:
             st = opt.state[p]
@@ -194,7 +211,7 @@ def trajectory(name, kind, kwargs, seed, groups=None, dtype=torch.float64):
                 state[pname]["step"] = float(st["step"])
         steps.append({"grads": grads, "params": {pname: colmajor(p) for pname, p in named}, "state": state})
     hyper = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
-    return {
+    out = {
         "name": name,
         "optimizer": kind,
         "hyper": hyper,
@@ -202,6 +219,9 @@ def trajectory(name, kind, kwargs, seed, groups=None, dtype=torch.float64):
         "params": [{"name": "weight", **colmajor(weight)}, {"name": "bias", **colmajor(bias)}],
         "steps": steps,
     }
+    if schedule is not None:
+        out["schedule"] = {"kind": "step", "step_size": schedule[0], "gamma": schedule[1]}
+    return out
 
 
 def optimizers(dtype=torch.float64):
@@ -216,6 +236,24 @@ def optimizers(dtype=torch.float64):
 def family(dtype=torch.float64):
     configs = [trajectory(name, kind, kwargs, seed=3000 + i, dtype=dtype) for i, (name, kind, kwargs) in enumerate(FAMILY_CONFIGS)]
     return {**meta(str(dtype).replace("torch.", "")), "steps_per_config": STEPS, "configs": configs}
+
+
+# The family under LambdaLR(lr * 0.5**(t // 3)): every member whose step reads the group's lr (Rprop does not).
+SCHEDULE_CONFIGS = [
+    ("rmsprop_step_schedule", "rmsprop", dict(lr=0.01, momentum=0.5, centered=True, weight_decay=0.05)),
+    ("adagrad_step_schedule", "adagrad", dict(lr=0.1, lr_decay=0.05, weight_decay=0.05)),
+    ("adadelta_step_schedule", "adadelta", dict(lr=0.5, weight_decay=0.05)),
+    ("adamax_step_schedule", "adamax", dict(lr=0.02, weight_decay=0.05)),
+    ("nadam_step_schedule", "nadam", dict(lr=0.01, weight_decay=0.05)),
+    ("radam_step_schedule", "radam", dict(lr=0.01, betas=(0.9, 0.9), weight_decay=0.05)),
+    ("asgd_step_schedule", "asgd", dict(lr=0.05, lambd=0.01, alpha=0.5, t0=3.0, weight_decay=0.05)),
+    ("asgd_step_schedule_maximize", "asgd", dict(lr=0.1, lambd=0.1, t0=0.0, maximize=True)),
+]
+
+
+def family_schedules():
+    configs = [trajectory(name, kind, kwargs, seed=4000 + i, schedule=(3, 0.5)) for i, (name, kind, kwargs) in enumerate(SCHEDULE_CONFIGS)]
+    return {**meta(), "steps_per_config": STEPS, "configs": configs}
 
 
 def l2_equivalence():
@@ -282,9 +320,13 @@ def write(name, data):
 if __name__ == "__main__":
     if not torch.__version__.startswith("1.13"):
         print(f"warning: references were made with PyTorch 1.13.1; this is {torch.__version__}", file=sys.stderr)
+    if sys.argv[1:] == ["--only", "family_schedules"]:  # the newest file alone (the others' autograd bits vary by BLAS)
+        write("family_schedules.json", family_schedules())
+        sys.exit(0)
     write("optimizers.json", optimizers())
     write("optimizers_float32.json", optimizers(torch.float32))
     write("family.json", family())
     write("family_float32.json", family(torch.float32))
     write("l2_equivalence.json", l2_equivalence())
     write("schedules.json", schedules())
+    write("family_schedules.json", family_schedules())
