@@ -260,20 +260,14 @@ public sealed record OptimizerBuilder
     /// <summary>Sets ASGD's decay term <c>lambd</c> (default 1e-4): the iterate shrinks by <c>1 - lambd*eta_t</c> each step.</summary>
     /// <param name="lambd">The term, &gt;= 0.</param>
     [Pure]
-    public OptimizerBuilder Lambd(double lambd)
-    {
-        Require(nameof(Lambd), BuilderFamily.Asgd);
-        return this with { AsgdLambd = Validate.NonNegative(lambd, nameof(lambd)) };
-    }
+    public OptimizerBuilder Lambd(double lambd) =>
+        For(nameof(Lambd), BuilderFamily.Asgd) with { AsgdLambd = Validate.NonNegative(lambd, nameof(lambd)) };
 
     /// <summary>Sets the step after which ASGD averages (PyTorch's <c>t0</c>, default 1e6).</summary>
     /// <param name="t0">The step, &gt;= 0.</param>
     [Pure]
-    public OptimizerBuilder T0(double t0)
-    {
-        Require(nameof(T0), BuilderFamily.Asgd);
-        return this with { AsgdT0 = Validate.NonNegative(t0, nameof(t0)) };
-    }
+    public OptimizerBuilder T0(double t0) =>
+        For(nameof(T0), BuilderFamily.Asgd) with { AsgdT0 = Validate.NonNegative(t0, nameof(t0)) };
 
     /// <summary>Sets Rprop's step-size factors (PyTorch's <c>etas</c>, default (0.5, 1.2)).</summary>
     /// <param name="etaMinus">Decrease factor, in (0, 1).</param>
@@ -300,11 +294,8 @@ public sealed record OptimizerBuilder
     /// <summary>Turns LAMB's bias correction of the moments on (the default: the paper, Optax) or off (<c>cybertronai/pytorch-lamb</c>).</summary>
     /// <param name="enabled">Whether to correct the bias.</param>
     [Pure]
-    public OptimizerBuilder BiasCorrection(bool enabled = true)
-    {
-        Require(nameof(BiasCorrection), BuilderFamily.Lamb);
-        return this with { LambBiasCorrection = enabled };
-    }
+    public OptimizerBuilder BiasCorrection(bool enabled = true) =>
+        For(nameof(BiasCorrection), BuilderFamily.Lamb) with { LambBiasCorrection = enabled };
 
     /// <summary>Clips the weight norm in LAMB's trust ratio at <paramref name="maxWeightNorm"/> (the paper's <c>phi</c>; default none).</summary>
     /// <param name="maxWeightNorm">The clip, &gt; 0 (infinity: none).</param>
@@ -333,56 +324,38 @@ public sealed record OptimizerBuilder
     /// </summary>
     /// <param name="mask">The mask.</param>
     [Pure]
-    public OptimizerBuilder TrustRatioOnly(Mask mask)
-    {
-        Require(nameof(TrustRatioOnly), BuilderFamily.Lamb, BuilderFamily.Lars);
-        return this with { TrustMask = mask ?? throw new ArgumentNullException(nameof(mask)) };
-    }
+    public OptimizerBuilder TrustRatioOnly(Mask mask) =>
+        For(nameof(TrustRatioOnly), BuilderFamily.Lamb, BuilderFamily.Lars) with { TrustMask = mask ?? throw new ArgumentNullException(nameof(mask)) };
 
     /// <summary>Turns centered RMSprop on or off (normalize by the estimated variance).</summary>
     /// <param name="enabled">Whether to center.</param>
     [Pure]
-    public OptimizerBuilder Centered(bool enabled = true)
-    {
-        Require(nameof(Centered), BuilderFamily.RmsProp);
-        return this with { IsCentered = enabled };
-    }
+    public OptimizerBuilder Centered(bool enabled = true) =>
+        For(nameof(Centered), BuilderFamily.RmsProp) with { IsCentered = enabled };
 
     /// <summary>Sets Adagrad's learning-rate decay: step <c>t</c> uses <c>lr(t) / (1 + (t-1)*lrDecay)</c>.</summary>
     /// <param name="lrDecay">The decay, &gt;= 0.</param>
     [Pure]
-    public OptimizerBuilder LrDecay(double lrDecay)
-    {
-        Require(nameof(LrDecay), BuilderFamily.Adagrad);
-        return this with { AdagradLrDecay = Validate.NonNegative(lrDecay, nameof(lrDecay)) };
-    }
+    public OptimizerBuilder LrDecay(double lrDecay) =>
+        For(nameof(LrDecay), BuilderFamily.Adagrad) with { AdagradLrDecay = Validate.NonNegative(lrDecay, nameof(lrDecay)) };
 
     /// <summary>Sets the value Adagrad's sum of squares starts at.</summary>
     /// <param name="initialAccumulatorValue">The value, &gt;= 0.</param>
     [Pure]
-    public OptimizerBuilder InitialAccumulatorValue(double initialAccumulatorValue)
-    {
-        Require(nameof(InitialAccumulatorValue), BuilderFamily.Adagrad);
-        return this with { AdagradInitialAccumulator = Validate.NonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue)) };
-    }
+    public OptimizerBuilder InitialAccumulatorValue(double initialAccumulatorValue) =>
+        For(nameof(InitialAccumulatorValue), BuilderFamily.Adagrad) with { AdagradInitialAccumulator = Validate.NonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue)) };
 
     /// <summary>Sets Adadelta's running-average coefficient (default 0.9).</summary>
     /// <param name="rho">The coefficient, in [0, 1].</param>
     [Pure]
-    public OptimizerBuilder Rho(double rho)
-    {
-        Require(nameof(Rho), BuilderFamily.Adadelta);
-        return this with { AdadeltaRho = Validate.Unit(rho, nameof(rho)) };
-    }
+    public OptimizerBuilder Rho(double rho) =>
+        For(nameof(Rho), BuilderFamily.Adadelta) with { AdadeltaRho = Validate.Unit(rho, nameof(rho)) };
 
     /// <summary>Sets NAdam's momentum decay <c>psi</c> (default 4e-3).</summary>
     /// <param name="momentumDecay">The decay, &gt;= 0.</param>
     [Pure]
-    public OptimizerBuilder MomentumDecay(double momentumDecay)
-    {
-        Require(nameof(MomentumDecay), BuilderFamily.NAdam, BuilderFamily.NAdamW);
-        return this with { NAdamMomentumDecay = Validate.NonNegative(momentumDecay, nameof(momentumDecay)) };
-    }
+    public OptimizerBuilder MomentumDecay(double momentumDecay) =>
+        For(nameof(MomentumDecay), BuilderFamily.NAdam, BuilderFamily.NAdamW) with { NAdamMomentumDecay = Validate.NonNegative(momentumDecay, nameof(momentumDecay)) };
 
     /// <summary>Adds a proximal L1 step after each update (exact zeros where <c>|w| &lt;= lr * l1</c>).</summary>
     /// <param name="l1">The L1 strength, &gt;= 0.</param>
@@ -460,6 +433,13 @@ public sealed record OptimizerBuilder
         Require(
             method, BuilderFamily.Adam, BuilderFamily.AdamW, BuilderFamily.Adamax, BuilderFamily.NAdam, BuilderFamily.NAdamW, BuilderFamily.RAdam, BuilderFamily.RAdamW,
             BuilderFamily.Lion, BuilderFamily.Lamb);
+
+    /// <summary>This builder, when <paramref name="method"/> applies to its optimizer (else <see cref="InvalidOperationException"/>).</summary>
+    private OptimizerBuilder For(string method, params BuilderFamily[] kinds)
+    {
+        Require(method, kinds);
+        return this;
+    }
 
     private void Require(string method, params BuilderFamily[] kinds)
     {

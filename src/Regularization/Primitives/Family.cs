@@ -196,29 +196,9 @@ internal sealed class ScaleByAdadeltaPrimitive : ElementwiseTransform
 /// Adamax's scaling, as <c>torch.optim.Adamax</c>: <c>m = b1*m + (1-b1)*u</c>, <c>n = max(b2*n, |u| + eps)</c>, output
 /// <c>(m / n) / (1 - b1^t)</c>. Slots <c>exp_avg</c>, <c>exp_inf</c>.
 /// </summary>
-internal sealed class ScaleByAdamaxPrimitive : ElementwiseTransform
+internal sealed class ScaleByAdamaxPrimitive(double beta1, double beta2, double epsilon)
+    : MomentsPrimitive(beta1, beta2, epsilon, "infinity norm", "exp_avg", "exp_inf")
 {
-    public ScaleByAdamaxPrimitive(double beta1, double beta2, double epsilon)
-        : base("exp_avg", "exp_inf")
-    {
-        Beta1 = Validate.UnitHalfOpen(beta1, nameof(beta1));
-        Beta2 = Validate.UnitHalfOpen(beta2, nameof(beta2));
-        Epsilon = Validate.Epsilon(epsilon, nameof(epsilon));
-    }
-
-    public double Beta1 { get; }
-
-    public double Beta2 { get; }
-
-    public double Epsilon { get; }
-
-    protected override object EqualityKey => (Beta1, Beta2, Epsilon);
-
-    public override string ToString() => $"ScaleByAdamax(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)})";
-
-    protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot == 1 ? SlotChecks.NonNegative(values, "infinity norm") : null);
-
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
         var biasCorrection = 1 - Math.Pow(Beta1, count + 1);
@@ -244,32 +224,19 @@ internal sealed class ScaleByAdamaxPrimitive : ElementwiseTransform
 /// <c>((1-mu_t)/(1-P_t)) * u/d + (mu_{t+1}/(1-P_t*mu_{t+1})) * m/d</c>. Slots <c>exp_avg</c>, <c>exp_avg_sq</c>; PyTorch's
 /// <c>mu_product</c> is a function of the step count (recomputed in float64 in PyTorch's order).
 /// </summary>
-internal sealed class ScaleByNAdamPrimitive : ElementwiseTransform
+internal sealed class ScaleByNAdamPrimitive : MomentsPrimitive
 {
     public ScaleByNAdamPrimitive(double beta1, double beta2, double epsilon, double momentumDecay)
-        : base("exp_avg", "exp_avg_sq")
+        : base(beta1, beta2, epsilon, "second moment", "exp_avg", "exp_avg_sq")
     {
-        Beta1 = Validate.UnitHalfOpen(beta1, nameof(beta1));
-        Beta2 = Validate.UnitHalfOpen(beta2, nameof(beta2));
-        Epsilon = Validate.Epsilon(epsilon, nameof(epsilon));
         MomentumDecay = Validate.NonNegative(momentumDecay, nameof(momentumDecay));
     }
-
-    public double Beta1 { get; }
-
-    public double Beta2 { get; }
-
-    public double Epsilon { get; }
 
     public double MomentumDecay { get; }
 
     protected override object EqualityKey => (Beta1, Beta2, Epsilon, MomentumDecay);
 
-    public override string ToString() =>
-        $"ScaleByNAdam(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)}, momentum decay {Validate.Format(MomentumDecay)})";
-
-    protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot == 1 ? SlotChecks.NonNegative(values, "second moment") : null);
+    protected override string Extras => $", momentum decay {Validate.Format(MomentumDecay)}";
 
     private double Mu(long step) => Beta1 * (1.0 - (0.5 * Math.Pow(0.96, step * MomentumDecay)));
 
@@ -329,29 +296,9 @@ internal sealed class ScaleByNAdamPrimitive : ElementwiseTransform
 /// <c>rho_t &gt; 5</c> (<c>r_t</c> the variance rectification), else the unadapted <c>m/(1-b1^t)</c>. Slots
 /// <c>exp_avg</c>, <c>exp_avg_sq</c>.
 /// </summary>
-internal sealed class ScaleByRAdamPrimitive : ElementwiseTransform
+internal sealed class ScaleByRAdamPrimitive(double beta1, double beta2, double epsilon)
+    : MomentsPrimitive(beta1, beta2, epsilon, "second moment", "exp_avg", "exp_avg_sq")
 {
-    public ScaleByRAdamPrimitive(double beta1, double beta2, double epsilon)
-        : base("exp_avg", "exp_avg_sq")
-    {
-        Beta1 = Validate.UnitHalfOpen(beta1, nameof(beta1));
-        Beta2 = Validate.UnitHalfOpen(beta2, nameof(beta2));
-        Epsilon = Validate.Epsilon(epsilon, nameof(epsilon));
-    }
-
-    public double Beta1 { get; }
-
-    public double Beta2 { get; }
-
-    public double Epsilon { get; }
-
-    protected override object EqualityKey => (Beta1, Beta2, Epsilon);
-
-    public override string ToString() => $"ScaleByRAdam(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)})";
-
-    protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot == 1 ? SlotChecks.NonNegative(values, "second moment") : null);
-
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
         var step = count + 1;

@@ -148,24 +148,22 @@ internal sealed class TracePrimitive : ElementwiseTransform
 }
 
 /// <summary>
-/// Adam's scaling: <c>m = b1*m + (1-b1)*u</c>, <c>v = b2*v + (1-b2)*u^2</c>, output
-/// <c>(m * (1 / (1 - b1^t))) / (sqrt(v) / sqrt(1 - b2^t) + eps)</c>. Slots <c>exp_avg</c>, <c>exp_avg_sq</c> and, with
-/// AMSGrad, <c>max_exp_avg_sq</c> (the running maximum of the raw <c>v</c>, as PyTorch's code takes it). Without bias
-/// correction (LAMB as its reference code, the paper's v3) both corrections are 1: output <c>m / (sqrt(v) + eps)</c>.
+/// What the Adam-like scalings share (Adam, Adamax, NAdam, RAdam): the slots <c>exp_avg</c> and one or two more (the
+/// second moment or the infinity norm, which a checkpoint may not make negative), two decays in [0, 1) and an
+/// epsilon &gt; 0, checked by name as the optimizers' argument rules say.
 /// </summary>
-internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
+internal abstract class MomentsPrimitive : ElementwiseTransform
 {
-    public ScaleByAdamPrimitive(double beta1, double beta2, double epsilon, bool amsGrad, bool biasCorrection = true)
-        : base(amsGrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"])
+    private readonly string _nonNegative;
+
+    protected MomentsPrimitive(double beta1, double beta2, double epsilon, string nonNegative, params string[] slotNames)
+        : base(slotNames)
     {
         Beta1 = Validate.UnitHalfOpen(beta1, nameof(beta1));
         Beta2 = Validate.UnitHalfOpen(beta2, nameof(beta2));
         Epsilon = Validate.Epsilon(epsilon, nameof(epsilon));
-        AmsGrad = amsGrad;
-        BiasCorrection = biasCorrection;
+        _nonNegative = nonNegative;
     }
-
-    public bool BiasCorrection { get; }
 
     public double Beta1 { get; }
 
@@ -173,15 +171,41 @@ internal sealed class ScaleByAdamPrimitive : ElementwiseTransform
 
     public double Epsilon { get; }
 
+    protected override object EqualityKey => (Beta1, Beta2, Epsilon);
+
+    /// <summary>What <see cref="ToString"/> adds after the decays and the epsilon (empty for nothing).</summary>
+    protected virtual string Extras => "";
+
+    /// <summary><c>ScaleByX(beta1 b1, beta2 b2, epsilon e...)</c>, named after the class.</summary>
+    public override string ToString() =>
+        $"{GetType().Name[..^"Primitive".Length]}(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)}{Extras})";
+
+    protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
+        base.CheckSlot(slot, values) ?? (slot >= 1 ? SlotChecks.NonNegative(values, _nonNegative) : null);
+}
+
+/// <summary>
+/// Adam's scaling: <c>m = b1*m + (1-b1)*u</c>, <c>v = b2*v + (1-b2)*u^2</c>, output
+/// <c>(m * (1 / (1 - b1^t))) / (sqrt(v) / sqrt(1 - b2^t) + eps)</c>. Slots <c>exp_avg</c>, <c>exp_avg_sq</c> and, with
+/// AMSGrad, <c>max_exp_avg_sq</c> (the running maximum of the raw <c>v</c>, as PyTorch's code takes it). Without bias
+/// correction (LAMB as its reference code, the paper's v3) both corrections are 1: output <c>m / (sqrt(v) + eps)</c>.
+/// </summary>
+internal sealed class ScaleByAdamPrimitive : MomentsPrimitive
+{
+    public ScaleByAdamPrimitive(double beta1, double beta2, double epsilon, bool amsGrad, bool biasCorrection = true)
+        : base(beta1, beta2, epsilon, "second moment", amsGrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"])
+    {
+        AmsGrad = amsGrad;
+        BiasCorrection = biasCorrection;
+    }
+
+    public bool BiasCorrection { get; }
+
     public bool AmsGrad { get; }
 
     protected override object EqualityKey => (Beta1, Beta2, Epsilon, AmsGrad, BiasCorrection);
 
-    public override string ToString() =>
-        $"ScaleByAdam(beta1 {Validate.Format(Beta1)}, beta2 {Validate.Format(Beta2)}, epsilon {Validate.Format(Epsilon)}, amsgrad {AmsGrad}{(BiasCorrection ? "" : ", no bias correction")})";
-
-    protected override string? CheckSlot<T>(int slot, ReadOnlySpan<T> values) =>
-        base.CheckSlot(slot, values) ?? (slot >= 1 ? SlotChecks.NonNegative(values, "second moment") : null);
+    protected override string Extras => $", amsgrad {AmsGrad}{(BiasCorrection ? "" : ", no bias correction")}";
 
     protected internal override void CreateRule<T>(long count, IElementRuleSink<T> sink)
     {
