@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 rm -rf BenchmarkDotNet.Artifacts
 dotnet run -c Release --project bench/Regularization.Bench -- --filter '*OptimizerStep*' '*MatrixProduct*' --job short --exporters json
 dotnet run -c Release --project bench/Regularization.Bench -- --filter '*TrainingEpoch*' --exporters json
+dotnet run -c Release --project bench/Regularization.Bench -- --filter '*FamilyStepBenchmarks*' --job short --exporters json
 bench/peer/run.sh
 python3 bench/peer/compare.py | tee bench/results.md
+python3 bench/peer/compare_family.py | tee -a bench/results.md

@@ -28,4 +28,5 @@ for t in 1 2; do
   OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t "$python" "$here/torch_train_epoch.py" --threads "$t" --out "$here/results/epoch-t$t.json"
   OMP_NUM_THREADS=$t "$here/results/mkl_dgemm" "$t" > "$here/results/mkl-dgemm-t$t.json"
 done
+OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$python" "$here/torch_family_step.py" --threads 1 --out "$here/results/family-step-t1.json"
 "$here/gemm_floor.sh"
