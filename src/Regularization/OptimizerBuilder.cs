@@ -259,12 +259,14 @@ public sealed record OptimizerBuilder
 
     /// <summary>Sets ASGD's decay term <c>lambd</c> (default 1e-4): the iterate shrinks by <c>1 - lambd*eta_t</c> each step.</summary>
     /// <param name="lambd">The term, &gt;= 0.</param>
+    /// <example><c>Optimizer.Asgd(0.05).Lambd(1e-3).T0(100).Build(parameters)</c></example>
     [Pure]
     public OptimizerBuilder Lambd(double lambd) =>
         For(nameof(Lambd), BuilderFamily.Asgd) with { AsgdLambd = Validate.NonNegative(lambd, nameof(lambd)) };
 
     /// <summary>Sets the step after which ASGD averages (PyTorch's <c>t0</c>, default 1e6).</summary>
     /// <param name="t0">The step, &gt;= 0.</param>
+    /// <example><c>Optimizer.Asgd(0.05).T0(1000).Build(parameters)</c></example>
     [Pure]
     public OptimizerBuilder T0(double t0) =>
         For(nameof(T0), BuilderFamily.Asgd) with { AsgdT0 = Validate.NonNegative(t0, nameof(t0)) };
@@ -272,6 +274,7 @@ public sealed record OptimizerBuilder
     /// <summary>Sets Rprop's step-size factors (PyTorch's <c>etas</c>, default (0.5, 1.2)).</summary>
     /// <param name="etaMinus">Decrease factor, in (0, 1).</param>
     /// <param name="etaPlus">Increase factor, &gt; 1.</param>
+    /// <example><c>Optimizer.Rprop(0.01).Etas(0.3, 1.5).Build(parameters)</c></example>
     [Pure]
     public OptimizerBuilder Etas(double etaMinus, double etaPlus)
     {
@@ -283,6 +286,7 @@ public sealed record OptimizerBuilder
     /// <summary>Sets Rprop's step-size bounds (PyTorch's <c>step_sizes</c>, default (1e-6, 50)).</summary>
     /// <param name="stepSizeMin">Smallest step size, &gt;= 0.</param>
     /// <param name="stepSizeMax">Largest step size, &gt;= stepSizeMin.</param>
+    /// <example><c>Optimizer.Rprop(0.01).StepSizes(1e-6, 1).Build(parameters)</c></example>
     [Pure]
     public OptimizerBuilder StepSizes(double stepSizeMin, double stepSizeMax)
     {
@@ -293,12 +297,14 @@ public sealed record OptimizerBuilder
 
     /// <summary>Turns LAMB's bias correction of the moments on (the default: the paper, Optax) or off (<c>cybertronai/pytorch-lamb</c>).</summary>
     /// <param name="enabled">Whether to correct the bias.</param>
+    /// <example><c>Optimizer.Lamb(1e-3).BiasCorrection(false).MaxWeightNorm(10).Build(parameters)</c> (the <c>cybertronai/pytorch-lamb</c> form)</example>
     [Pure]
     public OptimizerBuilder BiasCorrection(bool enabled = true) =>
         For(nameof(BiasCorrection), BuilderFamily.Lamb) with { LambBiasCorrection = enabled };
 
     /// <summary>Clips the weight norm in LAMB's trust ratio at <paramref name="maxWeightNorm"/> (the paper's <c>phi</c>; default none).</summary>
     /// <param name="maxWeightNorm">The clip, &gt; 0 (infinity: none).</param>
+    /// <example><c>Optimizer.Lamb(1e-3).MaxWeightNorm(10).Build(parameters)</c></example>
     [Pure]
     public OptimizerBuilder MaxWeightNorm(double maxWeightNorm)
     {
@@ -309,6 +315,7 @@ public sealed record OptimizerBuilder
 
     /// <summary>Sets LARS' trust coefficient <c>eta</c> (default 1e-3).</summary>
     /// <param name="trustCoefficient">The coefficient, &gt; 0.</param>
+    /// <example><c>Optimizer.Lars(0.2).TrustCoefficient(1e-3).Build(parameters)</c></example>
     [Pure]
     public OptimizerBuilder TrustCoefficient(double trustCoefficient)
     {
@@ -322,6 +329,7 @@ public sealed record OptimizerBuilder
     /// plain step. With <see cref="ExcludeBiases"/> this is the reference code's filters:
     /// <c>.ExcludeBiases().TrustRatioOnly(Mask.ExcludeVectors)</c>.
     /// </summary>
+    /// <example><c>Optimizer.Lars(0.2).WeightDecay(1.5e-6).ExcludeBiases().TrustRatioOnly(Mask.ExcludeVectors).Build(parameters)</c></example>
     /// <param name="mask">The mask.</param>
     [Pure]
     public OptimizerBuilder TrustRatioOnly(Mask mask) =>
