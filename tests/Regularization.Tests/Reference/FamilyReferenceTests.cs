@@ -45,18 +45,14 @@ public sealed class FamilyReferenceTests(ITestOutputHelper output)
     [MemberData(nameof(Configs))]
     public void PurePathReplaysPyTorch(string name)
     {
-        var agreement = Replay.Run(Get(name), facade: false);
-        output.WriteLine($"{name} (pure): {agreement}");
-        Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
+        Replay.Within(Get(name), facade: false, Tolerance, output);
     }
 
     [Theory]
     [MemberData(nameof(Configs))]
     public void FacadeReplaysPyTorchAndEqualsThePurePathBitForBit(string name)
     {
-        var agreement = Replay.Run(Get(name), facade: true);
-        output.WriteLine($"{name} (facade): {agreement}");
-        Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
+        Replay.Within(Get(name), facade: true, Tolerance, output);
     }
 
     [Theory]
@@ -87,9 +83,7 @@ public sealed class FamilyReferenceTests(ITestOutputHelper output)
     [MemberData(nameof(ScheduleConfigs))]
     public void ScheduleOverloadsReplayPyTorchsLrScheduler(string name)
     {
-        var agreement = Replay.Run(PyTorchReference.FamilySchedules.Single(c => c.Name == name), facade: true);
-        output.WriteLine($"{name} (pure and facade): {agreement}");
-        Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
+        Replay.Within(PyTorchReference.FamilySchedules.Single(c => c.Name == name), facade: true, Tolerance, output);
     }
 
     private static RefConfig Get(string name) => PyTorchReference.Family.Single(c => c.Name == name);

@@ -42,9 +42,7 @@ public sealed class PaperReferenceTests(ITestOutputHelper output)
     [MemberData(nameof(Configs))]
     public void PurePathAndFacadeReplayTheReferenceCode(string name)
     {
-        var agreement = Replay.Run(PyTorchReference.Papers.Single(c => c.Name == name), facade: true);
-        output.WriteLine($"{name}: {agreement}");
-        Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
+        Replay.Within(PyTorchReference.Papers.Single(c => c.Name == name), facade: true, Tolerance, output);
     }
 
     [Theory]

@@ -36,18 +36,14 @@ public sealed class ReferenceTrajectoryTests(ITestOutputHelper output)
     [MemberData(nameof(Configs))]
     public void PurePathReplaysPyTorch(string name)
     {
-        var agreement = Replay.Run(PyTorchReference.Get(name), facade: false);
-        output.WriteLine($"{name} (pure): {agreement}");
-        Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
+        Replay.Within(PyTorchReference.Get(name), facade: false, Tolerance, output);
     }
 
     [Theory]
     [MemberData(nameof(Configs))]
     public void FacadeReplaysPyTorchAndEqualsThePurePathBitForBit(string name)
     {
-        var agreement = Replay.Run(PyTorchReference.Get(name), facade: true);
-        output.WriteLine($"{name} (facade): {agreement}");
-        Assert.True(agreement.MaxRelative <= Tolerance, $"{name}: {agreement}");
+        Replay.Within(PyTorchReference.Get(name), facade: true, Tolerance, output);
     }
 
     [Fact]

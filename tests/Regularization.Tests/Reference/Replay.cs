@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace Regularization.Tests.Reference;
 
 /// <summary>
@@ -36,6 +38,17 @@ internal static class Replay
         }
 
         return agreement;
+    }
+
+    /// <summary>
+    /// <see cref="Run"/>, then writes the agreement to the test output and asserts the largest relative error is at most
+    /// <paramref name="tolerance"/>.
+    /// </summary>
+    public static void Within(RefConfig config, bool facade, double tolerance, ITestOutputHelper output)
+    {
+        var agreement = Run(config, facade);
+        output.WriteLine($"{config.Name} ({(facade ? "pure and facade" : "pure")}): {agreement}");
+        Assert.True(agreement.MaxRelative <= tolerance, $"{config.Name}: {agreement}");
     }
 
     /// <summary>Adds step <paramref name="s"/>'s parameters and buffers to <paramref name="agreement"/> and checks the step counts.</summary>
