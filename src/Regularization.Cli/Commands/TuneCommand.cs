@@ -87,7 +87,7 @@ internal static class TuneCommand
         OutputPath.Check("--plot", plotPath, ExitCodes.Output, "output: ", overwritesInPlace: true);
 
         // 2. Data: the folds come from the training images only.
-        var data = DataSetup.Load(parse.GetValue(s.Train.Data), parse.GetValue(s.Train.TrainLimit), parse.GetValue(s.Train.TestLimit));
+        var data = DataSetup.Load(host, parse.GetValue(s.Train.Data), parse.GetValue(s.Train.TrainLimit), parse.GetValue(s.Train.TestLimit));
         data = host.DataHook?.Invoke(data) ?? data;
         var train = data.Train;
         options = options with { LayerSizes = [train.FeatureCount, TrainCommand.HiddenUnits, train.ClassCount], EvaluateTrainingSet = false };
@@ -565,7 +565,7 @@ internal static class TuneCommand
 
         public Option<bool> Json { get; } = Options.Json("the search (Trials, Best, OneStandardError, TestAccuracyPercent, Seconds)");
 
-        public Option<string?> Plot { get; } = Options.Path("--plot", "Write an SVG of validation accuracy with error bars against the parameter (log axis), the best and one-standard-error values marked.", "file.svg");
+        public Option<string?> Plot { get; } = Options.SvgPath("--plot", "Write an SVG of validation accuracy with error bars against the parameter (log axis), the best and one-standard-error values marked.");
 
         public Option<string?> Save { get; } = Options.Path("--save", "Write the trial log to FILE after every evaluation (atomically) and on Ctrl+C.", "file");
 
