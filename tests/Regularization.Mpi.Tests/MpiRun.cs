@@ -15,14 +15,30 @@ internal static class MpiRun
     public static ProcessResult Ranks(int ranks, params string[] args) =>
         Run("mpirun", ["--oversubscribe", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), ChildProcess.Dotnet, Driver, .. args]);
 
+    /// <summary>The command (Regularization.Cli.dll) under mpirun with <paramref name="ranks"/> processes, or alone for 1.</summary>
+    public static ProcessResult Cli(int ranks, params string[] args) => Run(CliStart(ranks, args));
+
+    /// <summary>The start description of <see cref="Cli(int, string[])"/>, for tests that watch the job while it runs.</summary>
+    public static System.Diagnostics.ProcessStartInfo CliStart(int ranks, string[] args, params KeyValuePair<string, string?>[] environment)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "Regularization.Cli.dll");
+        Assert.True(File.Exists(cli), $"{cli} is missing");
+        string[] command = ranks == 1
+            ? [cli, .. args]
+            : ["--oversubscribe", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), ChildProcess.Dotnet, cli, .. args];
+        return ChildProcess.StartInfo(ranks == 1 ? ChildProcess.Dotnet : "mpirun", command, [.. LauncherEnvironment, .. environment]);
+    }
+
     /// <summary>The driver as a plain process (no MPI launcher; the launcher's variables removed).</summary>
     public static ProcessResult Single(params string[] args) => Run(ChildProcess.Dotnet, [Driver, .. args]);
 
     private static ProcessResult Run(string file, string[] args)
     {
         Assert.True(File.Exists(Driver), $"{Driver} is missing");
-        return ChildProcess.Run(ChildProcess.StartInfo(file, args, LauncherEnvironment), Limit);
+        return Run(ChildProcess.StartInfo(file, args, LauncherEnvironment));
     }
+
+    private static ProcessResult Run(System.Diagnostics.ProcessStartInfo start) => ChildProcess.Run(start, Limit);
 
     /// <summary>Open MPI's allow-run-as-root switches, a dumb terminal, and no launcher variables inherited from a
     /// surrounding job (a test run under mpirun would otherwise make every child think it is a rank).</summary>
