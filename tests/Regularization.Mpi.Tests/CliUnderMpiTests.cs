@@ -159,6 +159,41 @@ public sealed class CliUnderMpiTests : IDisposable
         AssertCloseParameters(straight, resumed, dtype);
     }
 
+    /// <summary>
+    /// <c>mpirun -np N regularization tune</c>: the evaluations spread over the ranks give the single-process search
+    /// exactly (every trial's fold scores, the best and one-standard-error choices, the retrained model's test
+    /// accuracy), with successive halving continuing each session on its own rank and Bayesian optimization proposing
+    /// from the gathered scores; one JSON document (rank 0's) and one trial log, written by rank 0, that holds every
+    /// evaluation.
+    /// </summary>
+    [Theory]
+    [InlineData("halving", 2)]
+    [InlineData("bayes", 3)]
+    public void Tune_under_mpirun_is_the_single_process_search(string strategy, int ranks)
+    {
+        string[] args =
+        [
+            "tune", "--param", "weight-decay", "--range", "1e-4:1", "--strategy", strategy, "--trials", "5", "--folds", "2", "--epochs", "2",
+            "--train-limit", "300", "--test-limit", "100", "--provider", "managed", "--threads", "1", "--parallel", "1", "--json",
+        ];
+        var single = MpiRun.Cli(1, [.. args, "--save", _folder.File("single.log")]);
+        var spread = MpiRun.Cli(ranks, [.. args, "--save", _folder.File("spread.log")]);
+        Assert.True(single.ExitCode == 0, single.ToString());
+        Assert.True(spread.ExitCode == 0, spread.ToString());
+        using var a = JsonDocument.Parse(single.Out);
+        using var b = JsonDocument.Parse(spread.Out);
+        foreach (var key in new[] { "Trials", "Best", "OneStandardError", "TestAccuracyPercent", "EvaluationsRun" })
+        {
+            Assert.Equal(a.RootElement.GetProperty(key).GetRawText(), b.RootElement.GetProperty(key).GetRawText());
+        }
+
+        Assert.Equal((1, ranks), (a.RootElement.GetProperty("Processes").GetInt32(), b.RootElement.GetProperty("Processes").GetInt32()));
+        var evaluations = a.RootElement.GetProperty("EvaluationsRun").GetInt32();
+        Assert.True(evaluations >= 10, $"{evaluations} evaluations");
+        using var log = JsonDocument.Parse(File.ReadAllText(_folder.File("spread.log")));
+        Assert.Equal(evaluations, log.RootElement.GetProperty("Evaluations").GetArrayLength());
+    }
+
     // 600 images: 10 batches per epoch (9 of 64, one of 24).
     private static readonly string[] Common = ["--train-limit", "600", "--test-limit", "200", "--provider", "managed", "--threads", "1", "--json"];
 
