@@ -2,7 +2,7 @@
 """Times one training epoch of the first seed's configuration in PyTorch, data preloaded as tensors.
 
 SimpleNet (784-128-10, ReLU), CrossEntropyLoss, SGD(lr=0.01, weight_decay=1e-4), batch 64, shuffled with torch.randperm,
-over the full MNIST training set read from the IDX files shipped in src/Regularization.Training/Data/mnist; float64 and
+over the full MNIST training set read from the IDX files shipped in src/Regularization.Datasets.Mnist/Data/mnist; float64 and
 float32; training time only (no evaluation, no data loading). Same work as TrainingEpochBenchmarks.
 Usage: /usr/bin/python3 bench/peer/torch_train_epoch.py --threads 1 --out bench/peer/results/epoch-t1.json
 """
@@ -19,7 +19,7 @@ import torch.nn as nn
 from common import environment, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "..", "src", "Regularization.Training", "Data", "mnist")
+DATA = os.path.join(HERE, "..", "..", "src", "Regularization.Datasets.Mnist", "Data", "mnist")
 
 
 def idx(path):

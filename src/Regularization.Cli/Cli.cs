@@ -22,19 +22,23 @@ internal static class Cli
         root.Add(DemoCommand.Create(host));
         root.Add(PathCommand.Create(host));
         root.Add(TuneCommand.Create(host));
+        root.Add(HelpCommand.Create(root, host));
         return root;
     }
+
+    /// <summary>How commands are invoked: the host's writers, no default exception handler (failures are classified here), no termination timeout.</summary>
+    public static InvocationConfiguration Configuration(CliHost host) => new()
+    {
+        Output = host.Out,
+        Error = host.Err,
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = null,
+    };
 
     public static int Run(string[] args, CliHost host)
     {
         var root = CreateRoot(host);
-        var configuration = new InvocationConfiguration
-        {
-            Output = host.Out,
-            Error = host.Err,
-            EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = null,
-        };
+        var configuration = Configuration(host);
 
         try
         {

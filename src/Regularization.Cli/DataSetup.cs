@@ -16,7 +16,13 @@ internal sealed record DataSets(ImageSet Train, ImageSet Test, string Directory,
 /// <summary>Loads the data for a command; every problem becomes a data error (<see cref="ExitCodes.Data"/>).</summary>
 internal static class DataSetup
 {
-    public static DataSets Load(string? directory, int? trainLimit, int? testLimit)
+    /// <summary>
+    /// Loads the data and takes the first <paramref name="trainLimit"/> and <paramref name="testLimit"/> images. A limit
+    /// above the set's size uses the whole set and says so on standard error (one line naming the option and the size;
+    /// it is not a failure, the run goes on), unless the limit was not the user's (<paramref name="trainLimitGiven"/>:
+    /// a resumed run takes the checkpoint's training-set size).
+    /// </summary>
+    public static DataSets Load(CliHost host, string? directory, int? trainLimit, int? testLimit, bool trainLimitGiven = true)
     {
         var folder = directory ?? MnistDataset.DefaultDirectory;
         MnistDataset mnist;
@@ -30,8 +36,24 @@ internal static class DataSetup
             throw new CliException(ExitCodes.Data, $"data: {e.Message.TrimEnd('.')}{hint}.", e);
         }
 
-        var train = trainLimit is { } n ? mnist.Train.Take(n) : mnist.Train;
-        var test = testLimit is { } m ? mnist.Test.Take(m) : mnist.Test;
+        var train = Limit(host, mnist.Train, trainLimit, trainLimitGiven, "--train-limit", "training", folder);
+        var test = Limit(host, mnist.Test, testLimit, true, "--test-limit", "test", folder);
         return new DataSets(train, test, folder, mnist.Train.Count, mnist.Test.Count);
+    }
+
+    private static ImageSet Limit(CliHost host, ImageSet set, int? limit, bool given, string option, string what, string folder)
+    {
+        if (limit is not { } n)
+        {
+            return set;
+        }
+
+        if (n > set.Count && given)
+        {
+            host.Err.WriteLine($"warning: {option} {n} is more than the {set.Count} {what} images in {folder}; using all {set.Count}.");
+            host.Err.Flush();
+        }
+
+        return set.Take(n);
     }
 }

@@ -4,10 +4,11 @@ using Regularization.Training;
 namespace Regularization.Cli;
 
 /// <summary>
-/// The trainer's data-parallel group over Open MPI's <c>MPI_COMM_WORLD</c>: one <c>MPI_Allreduce</c> for the gradients
-/// of a step (one flattened buffer, <see cref="GradientReducer{T}"/>) and one for its few statistics.
+/// Open MPI's <c>MPI_COMM_WORLD</c> as the trainer's data-parallel group (one <c>MPI_Allreduce</c> for the gradients
+/// of a step, one flattened buffer through <see cref="GradientReducer{T}"/>, and one for its few statistics) and as
+/// the tuner's evaluation group (one <c>MPI_Allreduce</c> of the scores per batch of evaluations).
 /// </summary>
-internal sealed class MpiGroup : IDataParallelGroup
+internal sealed class MpiGroup : IDataParallelGroup, Regularization.Tuning.IEvaluationGroup
 {
     private readonly MpiWorld _world;
     private GradientReducer<double>? _double;

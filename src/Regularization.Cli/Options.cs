@@ -68,9 +68,10 @@ internal static class Options
 
     public static Option<string> Choice(string name, string description, string defaultValue, params string[] choices)
     {
+        // The choices are the option's help name (--optimizer <sgd|sgdw|...>); the description does not repeat them.
         var option = new Option<string>(name)
         {
-            Description = $"{description} ({string.Join('|', choices)}).",
+            Description = $"{description}.",
             HelpName = string.Join('|', choices),
             DefaultValueFactory = _ => defaultValue,
         };
@@ -99,6 +100,34 @@ internal static class Options
             if (text is not null && string.IsNullOrWhiteSpace(text))
             {
                 r.AddError($"{name} needs a path, not an empty string.");
+                return null;
+            }
+
+            return text;
+        };
+        return option;
+    }
+
+    /// <summary>
+    /// An output path for an SVG chart (<c>--plot</c>): the file name must end in <c>.svg</c> (any case), since SVG is
+    /// the only format written; <c>--plot chart.png</c> is a usage error rather than SVG text in a <c>.png</c> file.
+    /// </summary>
+    public static Option<string?> SvgPath(string name, string description)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = "file.svg" };
+        option.CustomParser = r =>
+        {
+            var text = Token(r);
+            if (text is not null && string.IsNullOrWhiteSpace(text))
+            {
+                r.AddError($"{name} needs a path, not an empty string.");
+                return null;
+            }
+
+            // A folder is left to the output check, which says that it is a folder.
+            if (text is not null && !text.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) && !System.IO.Directory.Exists(text))
+            {
+                r.AddError($"{name} {text}: only SVG is written; give a file name ending in .svg.");
                 return null;
             }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using Regularization.Training.Internal;
 
 namespace Regularization.Training;
 
@@ -165,6 +166,12 @@ public abstract record Checkpoint
     public ElementType ElementType => Options.ElementType;
 
     /// <summary>Checks that every parameter is finite (the message names the file, parameter and entry).</summary>
+    /// <summary>A copy of the saved parameters widened to float64 (exact for float32: every float is a double), for
+    /// code that compares or reports checkpoints of either element type.</summary>
+    /// <returns>The parameters as <c>ParamSet&lt;double&gt;</c>, a fresh copy.</returns>
+    /// <example><code>ParamSet&lt;double&gt; weights = Checkpoint.Load("run.ckpt").CopyParametersAsDouble();</code></example>
+    public abstract ParamSet<double> CopyParametersAsDouble();
+
     private protected abstract void ValidateParameters(string path);
 
     /// <summary>Writes the parameters and the optimizer state, the tail of the payload.</summary>
@@ -416,6 +423,9 @@ public sealed record Checkpoint<T> : Checkpoint
 
     /// <summary>The model's parameters.</summary>
     public ParamSet<T> Parameters { get; init; }
+
+    /// <inheritdoc />
+    public override ParamSet<double> CopyParametersAsDouble() => Widening.ToDouble(Parameters);
 
     /// <inheritdoc />
     private protected override void ValidateParameters(string path)

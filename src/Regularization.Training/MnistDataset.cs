@@ -2,13 +2,17 @@ namespace Regularization.Training;
 
 /// <summary>
 /// The MNIST handwritten digits (Yann LeCun, Corinna Cortes and Christopher J.C. Burges; CC BY-SA 3.0): 60,000
-/// training and 10,000 test images of 28x28 grey levels with labels 0-9. This library ships the four gzip IDX files
-/// and copies them next to the binaries of every program that references it (<see cref="DefaultDirectory"/>).
+/// training and 10,000 test images of 28x28 grey levels with labels 0-9. This library reads the IDX files; the data
+/// itself is the package <c>Regularization.Datasets.Mnist</c> (kept apart for its licence and its 11 MB), which copies
+/// the four gzip files to <c>Data/mnist</c> under the output folder of every program that references it
+/// (<see cref="DefaultDirectory"/>). Without that package, <see cref="Load"/> reads any folder holding the files.
 /// </summary>
 /// <example>
 /// <code>
-/// var mnist = MnistDataset.LoadDefault();            // the copy shipped with the library
+/// // dotnet add package Regularization.Datasets.Mnist
+/// var mnist = MnistDataset.LoadDefault();            // the copy that package put next to the program
 /// var small = mnist.Train.Take(2000);                // a slice for a quick run
+/// var mine = MnistDataset.Load("/data/mnist");       // or any folder with the four files, raw or .gz
 /// </code>
 /// </example>
 public sealed class MnistDataset
@@ -41,12 +45,33 @@ public sealed class MnistDataset
     /// <summary>The folder the files were read from.</summary>
     public string Directory { get; }
 
-    /// <summary>The copy shipped with this library: <c>Data/mnist</c> under the application's base directory.</summary>
+    /// <summary>
+    /// Where the package <c>Regularization.Datasets.Mnist</c> puts MNIST: <c>Data/mnist</c> under the application's
+    /// base directory (<see cref="AppContext.BaseDirectory"/>).
+    /// </summary>
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "Data", "mnist");
 
-    /// <summary>Loads the copy shipped with this library, from <see cref="DefaultDirectory"/>.</summary>
+    /// <summary>
+    /// Loads the copy that the package <c>Regularization.Datasets.Mnist</c> put next to the program, from
+    /// <see cref="DefaultDirectory"/>.
+    /// </summary>
     /// <returns>The dataset.</returns>
-    public static MnistDataset LoadDefault() => Load(DefaultDirectory);
+    /// <exception cref="DirectoryNotFoundException">The folder is not there (the program does not reference <c>Regularization.Datasets.Mnist</c>); the message says so.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="IdxFormatException">A file is malformed.</exception>
+    public static MnistDataset LoadDefault() => LoadDefault(DefaultDirectory);
+
+    /// <summary><see cref="LoadDefault()"/> from a given folder (tests give one that does not exist).</summary>
+    internal static MnistDataset LoadDefault(string directory)
+    {
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException(
+                $"{directory}: the MNIST folder does not exist; reference the package Regularization.Datasets.Mnist, which copies MNIST there, or read a folder of your own with MnistDataset.Load(directory).");
+        }
+
+        return Load(directory);
+    }
 
     /// <summary>
     /// Loads the four MNIST files from a folder; each may be raw (<c>train-images-idx3-ubyte</c>) or gzip

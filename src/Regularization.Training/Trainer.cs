@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Providers.LinearAlgebra;
+using Regularization.Training.Internal;
 
 namespace Regularization.Training;
 
@@ -516,8 +517,7 @@ public sealed class Trainer<T> : Trainer
         _train.Fingerprint);
 
     /// <inheritdoc />
-    public override ParamSet<double> CopyParametersAsDouble() =>
-        new(Model.Parameters.Select(p => new Param<double>(p.Name, p.Value.Map(x => double.CreateTruncating(x), MathNet.Numerics.LinearAlgebra.Zeros.Include), p.Rank)));
+    public override ParamSet<double> CopyParametersAsDouble() => Widening.ToDouble(Model.Parameters);
 
     /// <inheritdoc />
     private protected override Checkpoint CreateCheckpointCore() => CreateCheckpoint();

@@ -35,6 +35,26 @@ public interface ITrialSession
     double TrainTo(int budget);
 }
 
+/// <summary>
+/// The processes of a distributed search (an MPI job, say): every process runs the same search with the same
+/// arguments, evaluates its own share of each batch of evaluations, and one sum over the processes gives every
+/// process every score.
+/// </summary>
+/// <remarks>Implemented by the command's MPI group (one <c>MPI_Allreduce</c> per batch of evaluations); a test can
+/// implement it with threads. Every process must make the same calls in the same order.</remarks>
+public interface IEvaluationGroup
+{
+    /// <summary>This process's rank, 0 to <see cref="Size"/> - 1.</summary>
+    int Rank { get; }
+
+    /// <summary>The number of processes, &gt;= 1.</summary>
+    int Size { get; }
+
+    /// <summary>Replaces each value by its sum over the processes.</summary>
+    /// <param name="values">This process's values in, the sums out.</param>
+    void SumInPlace(Span<double> values);
+}
+
 /// <summary>How a search runs. Immutable.</summary>
 public sealed record TuningOptions
 {
@@ -46,6 +66,17 @@ public sealed record TuningOptions
 
     /// <summary>Evaluations run at once (each on its own thread), &gt;= 1. Results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = 1;
+
+    /// <summary>
+    /// The processes of a distributed search, or null for one process. Evaluation <c>(trial, fold)</c> runs on the
+    /// process <c>(trial * folds + fold) mod Size</c> (the same process at every budget, so successive halving continues
+    /// its own sessions), each process with <see cref="MaxDegreeOfParallelism"/> threads; after each batch of
+    /// evaluations the scores are summed over the processes, so every process ends with the single-process result,
+    /// bit for bit (each score is computed once, by one process, from the same arguments). Every process's
+    /// <see cref="Log"/> receives every evaluation; <see cref="OnEvaluation"/> sees the other processes' evaluations
+    /// after each batch.
+    /// </summary>
+    public IEvaluationGroup? Group { get; init; }
 
     /// <summary>A log of finished evaluations: recorded ones are reused, new ones are added as they finish.</summary>
     public TrialLog? Log { get; init; }
@@ -259,10 +290,20 @@ public static class Tuner
                 }
             }
 
+            // A distributed search: each process evaluates its own items; the rest stay 0 until the sum below.
+            var group = options.Group;
+            bool Mine(int item) => group is null || (((long)trials[item / k] * k) + (item % k)) % group.Size == group.Rank;
+            var fromLog = group is null ? null : new double[scores.Length];
+
             void One(int item)
             {
                 var token = options.CancellationToken;
                 token.ThrowIfCancellationRequested();
+                if (!Mine(item))
+                {
+                    return;
+                }
+
                 var t = item / k;
                 var fold = item % k;
                 var trial = trials[t];
@@ -275,6 +316,7 @@ public static class Tuner
                     }
 
                     scores[item] = logged.Score;
+                    fromLog?[item] = 1;
                     Report(logged, fromLog: true);
                     return;
                 }
@@ -293,6 +335,11 @@ public static class Tuner
             }
 
             RunAll(scores.Length, One);
+            if (group is not null)
+            {
+                Gather(group, trials, parameters, budget, scores, fromLog!, Mine);
+            }
+
             lock (_sessions)
             {
                 for (var i = 0; i < sessions.Length; i++)
@@ -316,6 +363,34 @@ public static class Tuner
             }
 
             return results;
+        }
+
+        /// <summary>Sums the scores (and from-log flags) over the processes; logs and reports the other processes' evaluations.</summary>
+        private void Gather(IEvaluationGroup group, IReadOnlyList<int> trials, IReadOnlyDictionary<string, double>[] parameters, int budget, double[] scores, double[] fromLog, Func<int, bool> mine)
+        {
+            var k = splits.Count;
+            var buffer = new double[scores.Length * 2];
+            scores.CopyTo(buffer, 0);
+            fromLog.CopyTo(buffer, scores.Length);
+            group.SumInPlace(buffer);
+            for (var item = 0; item < scores.Length; item++)
+            {
+                if (mine(item))
+                {
+                    continue;
+                }
+
+                // x + 0 + ... + 0 is x: the score arrives with the bits its process computed.
+                scores[item] = buffer[item];
+                var evaluation = new TrialEvaluation(trials[item / k], budget, item % k, parameters[item / k], scores[item]);
+                var logged = buffer[scores.Length + item] != 0;
+                if (!logged)
+                {
+                    options.Log?.TryAdd(evaluation);
+                }
+
+                Report(evaluation, logged);
+            }
         }
 
         public List<TrialResult> Halve(SearchStrategy.Halving h)

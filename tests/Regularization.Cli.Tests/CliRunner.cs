@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Regularization.Training;
 
 namespace Regularization.Cli.Tests;
@@ -55,79 +54,21 @@ internal static class CliRunner
     }
 
     /// <summary>The built program (Regularization.Cli.dll next to the tests) as a child process, its output redirected.</summary>
-    public static Process Start(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Regularization.Cli.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("The program did not start.");
-    }
+    public static Process Start(string[] args, IReadOnlyDictionary<string, string?>? environment = null) =>
+        Process.Start(StartInfo(args, environment)) ?? throw new InvalidOperationException("The program did not start.");
 
     /// <summary>Runs the built program to its end (at most two minutes).</summary>
     public static CliResult RunProcess(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        using var process = Start(args, environment);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("The program did not end within two minutes.");
-        }
-
-        return new CliResult(process.ExitCode, output.Result, error.Result);
-    }
-}
-
-/// <summary>A fresh folder under the temp folder, removed afterwards.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "regularization-cli-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
+        var result = ChildProcess.Run(StartInfo(args, environment), TimeSpan.FromMinutes(2));
+        return new CliResult(result.ExitCode, result.Out, result.Err);
     }
 
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
+    private static ProcessStartInfo StartInfo(string[] args, IReadOnlyDictionary<string, string?>? environment)
     {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
+        var dll = Path.Combine(AppContext.BaseDirectory, "Regularization.Cli.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing");
+        return ChildProcess.StartInfo(ChildProcess.Dotnet, [dll, .. args], environment);
     }
 }
 

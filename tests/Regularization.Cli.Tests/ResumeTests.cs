@@ -174,19 +174,12 @@ public sealed class ResumeTests : IDisposable
         Assert.Matches(TrainTests.TrainTimeLine(), r.OutLines[^1]);
     }
 
-    private static ParamSet<double> Widened(Checkpoint c) => c switch
-    {
-        Checkpoint<double> d => d.Parameters,
-        Checkpoint<float> f => ParamSet.Of(f.Parameters.Select(p => new Param<double>(p.Name, p.Value.Map(v => (double)v), p.Rank))),
-        _ => throw new InvalidOperationException(c.GetType().Name),
-    };
-
     private static void AssertSameBits(Checkpoint expected, Checkpoint actual)
     {
         Assert.Equal(expected.Step, actual.Step);
         Assert.Equal(expected.CompletedEpochs, actual.CompletedEpochs);
         Assert.Equal(expected.ElementType, actual.ElementType);
-        var (x, y) = (Widened(expected), Widened(actual));
+        var (x, y) = (expected.CopyParametersAsDouble(), actual.CopyParametersAsDouble());
         Assert.Equal(x.Count, y.Count);
         foreach (var p in x)
         {

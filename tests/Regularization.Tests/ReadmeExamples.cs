@@ -1,11 +1,15 @@
 #pragma warning disable SA1515, SA1512 // the snippet is shown verbatim in README.md
+// begin-snippet: csharp-quickstart
+using MathNet.Numerics.LinearAlgebra;
 using Regularization;
+// end-snippet
 
 namespace Regularization.Tests;
 
 /// <summary>
 /// The README's C# quick start, compiled and run by <see cref="ReadmeTests"/>. The code between the snippet markers
-/// is exactly what README.md shows (a test compares them).
+/// (the usings, then the body) is exactly what README.md shows (a test compares them), and the whole of it is a
+/// program: <c>.ci/consumer-test</c> pastes README's block into a fresh console project's Program.cs and runs it.
 /// </summary>
 public static class ReadmeExamples
 {

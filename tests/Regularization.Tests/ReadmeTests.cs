@@ -39,15 +39,26 @@ public sealed class ReadmeTests
 /// <summary>Extracts snippets marked in sources and README.</summary>
 internal static class Snippets
 {
+    /// <summary>
+    /// The snippet's regions in order (a snippet may have several, for example its usings at the top of the file and
+    /// its statements in a method), each without its common indentation, joined by a blank line.
+    /// </summary>
     public static string FromSource(string source, string name)
     {
         var lines = source.Replace("\r\n", "\n").Split('\n');
-        var start = Array.FindIndex(lines, l => l.Trim() == $"// begin-snippet: {name}");
-        var end = Array.FindIndex(lines, start + 1, l => l.Trim() == "// end-snippet");
-        Assert.True(start >= 0 && end > start, $"snippet {name} not found in source");
-        var body = lines[(start + 1)..end];
-        var indent = body.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        return string.Join("\n", body.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())).Trim();
+        var parts = new List<string>();
+        for (var start = Array.FindIndex(lines, l => l.Trim() == $"// begin-snippet: {name}"); start >= 0;
+             start = Array.FindIndex(lines, start + 1, l => l.Trim() == $"// begin-snippet: {name}"))
+        {
+            var end = Array.FindIndex(lines, start + 1, l => l.Trim() == "// end-snippet");
+            Assert.True(end > start, $"snippet {name} has no end in source");
+            var body = lines[(start + 1)..end];
+            var indent = body.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+            parts.Add(string.Join("\n", body.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())).Trim());
+        }
+
+        Assert.True(parts.Count > 0, $"snippet {name} not found in source");
+        return string.Join("\n\n", parts);
     }
 
     public static string FromReadme(string readme, string name)

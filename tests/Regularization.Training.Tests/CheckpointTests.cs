@@ -31,6 +31,32 @@ public sealed class CheckpointTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>Widening a float32 checkpoint's parameters to float64 keeps names, ranks and every value exactly, and
+    /// hands out a copy (writing to it leaves the checkpoint alone).</summary>
+    [Fact]
+    public void CopyParametersAsDoubleWidensEveryValueExactlyIntoACopy()
+    {
+        var trainer = (Trainer<float>)Trainer.Create(new TrainingOptions(epochs: 1, evaluateTrainingSet: false), _train, _test);
+        trainer.RunEpoch();
+        var checkpoint = trainer.CreateCheckpoint();
+        var widened = checkpoint.CopyParametersAsDouble();
+        Assert.Equal(checkpoint.Parameters.Select(p => (p.Name, p.Rank)), widened.Select(p => (p.Name, p.Rank)));
+        foreach (var p in checkpoint.Parameters)
+        {
+            var floats = p.Value.AsColumnMajorArray();
+            var doubles = widened[p.Name].Value.AsColumnMajorArray();
+            Assert.Equal(floats.Length, doubles.Length);
+            Assert.All(Enumerable.Range(0, floats.Length), k => Assert.Equal((double)floats[k], doubles[k]));
+            Assert.Contains(doubles, d => d != 0);
+        }
+
+        var first = checkpoint.Parameters.First();
+        var before = first.Value[0, 0];
+        widened[first.Name].Value[0, 0] = 12345;
+        Assert.Equal(before, first.Value[0, 0]);
+        Assert.True(TestUtil.BitwiseEqual(trainer.CopyParametersAsDouble(), checkpoint.CopyParametersAsDouble()), "trainer and checkpoint disagree");
+    }
+
     /// <summary>2 epochs uninterrupted against 1 epoch, save, load, 1 epoch: the same bits everywhere.</summary>
     [Theory]
     [MemberData(nameof(Configurations))]

@@ -43,6 +43,17 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
+    public void LoadDefaultWithoutTheDataPackageNamesThePackage()
+    {
+        var missing = Path.Combine(_dir, "no-such-output", "Data", "mnist");
+
+        var e = Assert.Throws<DirectoryNotFoundException>(() => MnistDataset.LoadDefault(missing));
+
+        Assert.StartsWith($"{missing}: the MNIST folder does not exist; reference the package Regularization.Datasets.Mnist", e.Message, StringComparison.Ordinal);
+        Assert.Contains("MnistDataset.Load(directory)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PixelsAreScaledAsToTensorDoes()
     {
         var test = TestUtil.FullMnist.Test;

@@ -50,6 +50,117 @@ public class TunerTests
         AssertSame(one, four);
     }
 
+    /// <summary>
+    /// A search spread over 3 processes (threads with a barrier-based sum standing in for MPI ranks): every process
+    /// gets the single-process result, each evaluation runs on exactly one process, successive halving continues each
+    /// session on the process that started it, and every process's log holds every evaluation.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(StrategyNames))]
+    public void A_search_over_three_processes_equals_one_process(string strategy)
+    {
+        var ranges = new[] { Decay, new ParameterRange("lr", 1e-3, 1e-1, regularizes: false) };
+        var splits = Folds.KFold(60, 3, 4);
+        var single = Tuner.Run(ranges, Strategy(strategy), splits, Score, new TuningOptions { Seed = 5, MaxBudget = 3 });
+        const int size = 3;
+        var group = new ThreadGroup(size);
+        var ran = new int[size];
+        var started = new System.Collections.Concurrent.ConcurrentDictionary<(int Trial, int Fold), int>();
+        var logs = Enumerable.Range(0, size).Select(_ => new TrialLog()).ToArray();
+        var results = new TuningResult[size];
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var threads = Enumerable.Range(0, size).Select(rank => new Thread(() =>
+        {
+            ITrialSession Session(TrialContext c)
+            {
+                // A session is created once per (trial, fold) in the whole job: a promoted trial continues where it began.
+                if (!started.TryAdd((c.Trial, c.Fold), rank))
+                {
+                    failures.Enqueue($"({c.Trial}, {c.Fold}) started twice");
+                }
+
+                return new CountingSession(c, () => Interlocked.Increment(ref ran[rank]));
+            }
+
+            try
+            {
+                results[rank] = Tuner.Run(ranges, Strategy(strategy), splits, Session, new TuningOptions
+                {
+                    Seed = 5, MaxBudget = 3, Group = group.For(rank), Log = logs[rank],
+                });
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue($"rank {rank}: {e}");
+            }
+        }) { IsBackground = true }).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        foreach (var t in threads)
+        {
+            Assert.True(t.Join(TimeSpan.FromMinutes(1)), $"a process did not finish: {string.Join("; ", failures)}");
+        }
+
+        Assert.Empty(failures);
+
+        foreach (var r in results)
+        {
+            AssertSame(single, r);
+        }
+
+        var evaluations = single.Trials.Count * splits.Count;
+        Assert.Equal(evaluations, ran.Sum());
+        Assert.All(ran, n => Assert.True(n > 0, $"a process ran nothing: {string.Join(", ", ran)}"));
+        Assert.All(logs, l => Assert.Equal(evaluations, l.Count));
+        Assert.Equal(results[0].EvaluationsRun, evaluations);
+    }
+
+    /// <summary>Processes as threads: a sum over a barrier, added in rank order.</summary>
+    private sealed class ThreadGroup(int size)
+    {
+        private readonly Barrier _barrier = new(size);
+        private readonly double[][] _slots = new double[size][];
+
+        public IEvaluationGroup For(int rank) => new Member(this, rank);
+
+        private sealed class Member(ThreadGroup group, int rank) : IEvaluationGroup
+        {
+            public int Rank => rank;
+
+            public int Size => group._slots.Length;
+
+            public void SumInPlace(Span<double> values)
+            {
+                group._slots[rank] = values.ToArray();
+                group._barrier.SignalAndWait();
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var sum = 0.0;
+                    foreach (var slot in group._slots)
+                    {
+                        sum += slot[i];
+                    }
+
+                    values[i] = sum;
+                }
+
+                group._barrier.SignalAndWait();
+            }
+        }
+    }
+
+    private sealed class CountingSession(TrialContext context, Action counted) : ITrialSession
+    {
+        public double TrainTo(int budget)
+        {
+            counted();
+            return Score(context.Parameters, context.Split.Train, context.Split.Validation, budget);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(StrategyNames))]
     public void A_resumed_search_equals_an_uninterrupted_one(string strategy)

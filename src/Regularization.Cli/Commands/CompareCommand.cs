@@ -62,7 +62,7 @@ internal static class CompareCommand
         var threads = Options.Threads();
         var data = Options.Data();
         var json = Options.Json("the comparison (every run's result and per-epoch history)");
-        var plot = Options.Path("--plot", "Write an SVG chart of test accuracy and weight norm per epoch for every run to FILE.svg.", "file.svg");
+        var plot = Options.SvgPath("--plot", "Write an SVG chart of test accuracy and weight norm per epoch for every run to FILE.svg.");
         var dtype = Options.DType();
         var command = new Command(
             "compare",
@@ -95,7 +95,7 @@ internal static class CompareCommand
     {
         // Before any training: a chart that cannot be written would otherwise lose the whole comparison.
         OutputPath.Check("--plot", plotPath, ExitCodes.Output, string.Empty, overwritesInPlace: true);
-        var data = DataSetup.Load(dataDirectory, trainLimit, testLimit);
+        var data = DataSetup.Load(host, dataDirectory, trainLimit, testLimit);
         var layers = new[] { data.Train.FeatureCount, TrainCommand.HiddenUnits, data.Train.ClassCount };
         var runs = Runs(layers, epochs, seed).Select(r => r with { Options = r.Options with { ElementType = elementType } }).ToList();
         var provider = ProviderSetup.Select(providerOption, threads, host);

@@ -33,7 +33,7 @@ internal static class PathCommand
         var thresh = Options.Double("--thresh", "Convergence threshold (glmnet's thresh): stop when no coefficient moves by more than thresh * null deviance in squared weighted terms.", 1e-7, positive: true);
         var solver = Options.Choice("--solver", "Solver: cd (coordinate descent, glmnet's) or fista (accelerated proximal gradient)", "cd", "cd", "fista");
         var json = Options.Json("the path (Lambdas, Intercepts, Coefficients, Nonzero, CvMean, CvSe, LambdaMin, Lambda1Se, Seconds)");
-        var plot = Options.Path("--plot", "Write an SVG of the coefficient paths against log(lambda) and the cross-validation curve with error bars (lambda.min and lambda.1se marked).", "file.svg");
+        var plot = Options.SvgPath("--plot", "Write an SVG of the coefficient paths against log(lambda) and the cross-validation curve with error bars (lambda.min and lambda.1se marked).");
         var command = new Command(
             "path",
             "Fit an elastic-net regularization path (glmnet's objective and defaults: 100 lambdas from lambda_max, standardized features, " +

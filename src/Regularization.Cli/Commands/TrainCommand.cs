@@ -84,7 +84,7 @@ internal static class TrainCommand
 
         // 2. Data (the checkpoint's training-set size when resuming without --train-limit).
         var trainLimit = parse.GetValue(s.TrainLimit) ?? checkpoint?.TrainCount;
-        var data = DataSetup.Load(parse.GetValue(s.Data), trainLimit, parse.GetValue(s.TestLimit));
+        var data = DataSetup.Load(host, parse.GetValue(s.Data), trainLimit, parse.GetValue(s.TestLimit), trainLimitGiven: parse.GetValue(s.TrainLimit) is not null);
         if (checkpoint is null)
         {
             options = options with { LayerSizes = [data.Train.FeatureCount, HiddenUnits, data.Train.ClassCount] };

@@ -87,7 +87,7 @@ internal static class TuneCommand
         OutputPath.Check("--plot", plotPath, ExitCodes.Output, "output: ", overwritesInPlace: true);
 
         // 2. Data: the folds come from the training images only.
-        var data = DataSetup.Load(parse.GetValue(s.Train.Data), parse.GetValue(s.Train.TrainLimit), parse.GetValue(s.Train.TestLimit));
+        var data = DataSetup.Load(host, parse.GetValue(s.Train.Data), parse.GetValue(s.Train.TrainLimit), parse.GetValue(s.Train.TestLimit));
         data = host.DataHook?.Invoke(data) ?? data;
         var train = data.Train;
         options = options with { LayerSizes = [train.FeatureCount, TrainCommand.HiddenUnits, train.ClassCount], EvaluateTrainingSet = false };
@@ -134,7 +134,12 @@ internal static class TuneCommand
 
         // 4. Provider, once; each trial runs on one thread.
         var provider = ProviderSetup.Select(parse.GetValue(s.Train.Provider), parse.GetValue(s.Train.Threads), host);
-        var parallel = parse.GetValue(s.Parallel) ?? Environment.ProcessorCount;
+        // Under mpirun -np N the evaluations are spread over the ranks (Tuner: (trial * folds + fold) mod N); each rank
+        // runs its share with its cores (the ranks on one machine share them: OMPI_COMM_WORLD_LOCAL_SIZE).
+        MpiGroup? group = Regularization.Mpi.MpiLaunch.IsUnderMpi ? new MpiGroup(Regularization.Mpi.MpiWorld.Initialize()) : null;
+        var rank = group?.Rank ?? 0;
+        var localRanks = int.TryParse(host.Environment("OMPI_COMM_WORLD_LOCAL_SIZE"), out var local) && local > 0 ? local : 1;
+        var parallel = parse.GetValue(s.Parallel) ?? Math.Max(1, Environment.ProcessorCount / localRanks);
         var token = host.Interrupt.Token;
         if (token.IsCancellationRequested)
         {
@@ -144,7 +149,7 @@ internal static class TuneCommand
         if (!json)
         {
             host.Out.WriteLine($"Tuning {string.Join(", ", ranges)} for SimpleNet {string.Join('-', options.LayerSizes)} on {data.Describe()}");
-            host.Out.WriteLine($"Strategy: {Describe(strategy, epochs)}; {splitText}; {Text.Count(epochs, "epoch")} per trial; up to {parallel} evaluations at once");
+            host.Out.WriteLine($"Strategy: {Describe(strategy, epochs)}; {splitText}; {Text.Count(epochs, "epoch")} per trial; up to {parallel} evaluations at once{(group is null ? string.Empty : $" on each of {group.Size} MPI ranks")}");
             host.Out.WriteLine($"Fixed: {Text.Describe(options)}, batch {options.BatchSize}, seed {options.Seed}");
             host.Out.WriteLine($"Provider: {provider.Summary}");
             host.Out.WriteLine("The test set is not read during the search.");
@@ -182,7 +187,7 @@ internal static class TuneCommand
                 Bar(e.Budget);
             }
 
-            if (savePath is not null && !fromLog)
+            if (savePath is not null && !fromLog && rank == 0)
             {
                 TrialLogFile.Save(log, savePath);
             }
@@ -197,6 +202,7 @@ internal static class TuneCommand
             Log = log,
             OnEvaluation = OnEvaluation,
             CancellationToken = token,
+            Group = group,
         };
         TuningResult result;
         try
@@ -210,7 +216,11 @@ internal static class TuneCommand
                 return Cli.Fail(host, host.Interrupt.ExitCode, $"interrupted{host.Interrupt.By} after {Text.Count(log.Count, "evaluation")}; nothing saved (add --save FILE to keep a trial log).");
             }
 
-            TrialLogFile.Save(log, savePath);
+            if (rank == 0)
+            {
+                TrialLogFile.Save(log, savePath);
+            }
+
             return Cli.Fail(
                 host,
                 host.Interrupt.ExitCode,
@@ -219,6 +229,12 @@ internal static class TuneCommand
         catch (ArgumentException e)
         {
             throw CliException.Usage(OptionNames.Translate(e));
+        }
+
+        if (rank != 0)
+        {
+            // Rank 0 has every score too: it alone retrains, reads the test set, prints and writes the files.
+            return ExitCodes.Success;
         }
 
         if (savePath is not null)
@@ -277,7 +293,7 @@ internal static class TuneCommand
 
         if (json)
         {
-            host.Out.WriteLine(Json(result, chosen, choose, final, seconds, searchSeconds, strategyName, splits.Count, epochs, provider, parallel, savePath, resumePath).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            host.Out.WriteLine(Json(result, chosen, choose, final, seconds, searchSeconds, strategyName, splits.Count, epochs, provider, parallel, group?.Size ?? 1, savePath, resumePath).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
@@ -475,7 +491,7 @@ internal static class TuneCommand
         $"{Values(t.Parameters)}: validation accuracy {Text.F(t.Mean, 2)}% ± {Text.F(t.StandardError, 2)} (trial {t.Trial + 1}, {Text.Count(t.Budget, "epoch")})";
 
     private static JsonObject Json(
-        TuningResult result, TrialResult chosen, string choose, MlpFinalResult final, double seconds, double searchSeconds, string strategy, int folds, int epochs, ProviderInfo provider, int parallel, string? save, string? resume)
+        TuningResult result, TrialResult chosen, string choose, MlpFinalResult final, double seconds, double searchSeconds, string strategy, int folds, int epochs, ProviderInfo provider, int parallel, int processes, string? save, string? resume)
     {
         static JsonObject Parameters(IReadOnlyDictionary<string, double> p)
         {
@@ -518,6 +534,7 @@ internal static class TuneCommand
             ["EvaluationsRun"] = result.EvaluationsRun,
             ["EvaluationsFromLog"] = result.EvaluationsFromLog,
             ["Parallel"] = parallel,
+            ["Processes"] = processes,
             ["ProviderKind"] = provider.Name,
             ["ProviderSummary"] = provider.Summary,
             ["Threads"] = provider.Threads,
@@ -561,11 +578,11 @@ internal static class TuneCommand
 
         public Option<string> Choose { get; } = Options.Choice("--choose", "The value to retrain with: the best mean, or the one-standard-error rule's (the most regularized within one standard error of the best)", "best", "best", "1se");
 
-        public Option<int?> Parallel { get; } = Options.OptionalInt("--parallel", "Evaluations at once, each on one thread (default: the number of cores); results do not depend on it.", 1);
+        public Option<int?> Parallel { get; } = Options.OptionalInt("--parallel", "Evaluations at once, each on one thread (default: the number of cores; under mpirun, per rank: the cores divided by the ranks on the machine); results do not depend on it.", 1);
 
         public Option<bool> Json { get; } = Options.Json("the search (Trials, Best, OneStandardError, TestAccuracyPercent, Seconds)");
 
-        public Option<string?> Plot { get; } = Options.Path("--plot", "Write an SVG of validation accuracy with error bars against the parameter (log axis), the best and one-standard-error values marked.", "file.svg");
+        public Option<string?> Plot { get; } = Options.SvgPath("--plot", "Write an SVG of validation accuracy with error bars against the parameter (log axis), the best and one-standard-error values marked.");
 
         public Option<string?> Save { get; } = Options.Path("--save", "Write the trial log to FILE after every evaluation (atomically) and on Ctrl+C.", "file");
 

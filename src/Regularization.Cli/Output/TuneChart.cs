@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Xml;
 using Regularization.Tuning;
+using static Regularization.Cli.Output.Svg;
 
 namespace Regularization.Cli.Output;
 
@@ -14,7 +14,6 @@ namespace Regularization.Cli.Output;
 /// </summary>
 internal static class TuneChart
 {
-    private const string Ns = "http://www.w3.org/2000/svg";
     private const double Width = 900, Height = 540, Left = 90, Top = 100, PlotWidth = 760, PlotHeight = 340;
 
     public static string Render(string title, string subtitle, TuningResult result, string chosen)
@@ -25,28 +24,14 @@ internal static class TuneChart
         double X(double value) => range.LogScale ? Math.Log10(value) : value;
         var xMin = X(range.Low);
         var xMax = X(range.High);
-        var ys = SvgChart.NiceRange(result.Trials.SelectMany(t => new[] { t.Mean - t.StandardError, t.Mean + t.StandardError }), 0, 100);
+        var ys = NiceRange(result.Trials.SelectMany(t => new[] { t.Mean - t.StandardError, t.Mean + t.StandardError }), 0, 100);
         var p = new Panel(Left, Top, PlotWidth, PlotHeight, xMin, xMax, ys.Min, ys.Max);
-        var text = new StringBuilder();
-        using (var w = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
+        var description = $"{subtitle}. Mean validation accuracy of each trial with one-standard-error bars against {name}" +
+            (range.LogScale ? " (log scale)" : string.Empty) +
+            (result.Parameters.Count > 1 ? $"; the other tuned parameters ({string.Join(", ", result.Parameters.Skip(1).Select(r => r.Name))}) vary between trials" : string.Empty) +
+            ". Orange: trials at the full budget; grey: trials stopped early. Dashed lines: the best and the one-standard-error choice.";
+        return Document(Width, Height, title, subtitle, description, w =>
         {
-            w.WriteStartElement("svg", Ns);
-            w.WriteAttributeString("width", N(Width));
-            w.WriteAttributeString("height", N(Height));
-            w.WriteAttributeString("viewBox", $"0 0 {N(Width)} {N(Height)}");
-            w.WriteAttributeString("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif");
-            w.WriteAttributeString("role", "img");
-            w.WriteElementString("title", Ns, title);
-            w.WriteElementString(
-                "desc",
-                Ns,
-                $"{subtitle}. Mean validation accuracy of each trial with one-standard-error bars against {name}" +
-                (range.LogScale ? " (log scale)" : string.Empty) +
-                (result.Parameters.Count > 1 ? $"; the other tuned parameters ({string.Join(", ", result.Parameters.Skip(1).Select(r => r.Name))}) vary between trials" : string.Empty) +
-                ". Orange: trials at the full budget; grey: trials stopped early. Dashed lines: the best and the one-standard-error choice.");
-            SvgChart.Rect(w, 0, 0, Width, Height, "#ffffff", null);
-            SvgChart.TextAt(w, Width / 2, 34, title, 20, "middle", "bold");
-            SvgChart.TextAt(w, Width / 2, 58, subtitle, 13, "middle", null, "#444444");
             Axes(w, p, ys.Step, range);
 
             foreach (var t in result.Trials.OrderBy(t => t.Budget).ThenBy(t => t.Trial))
@@ -60,24 +45,17 @@ internal static class TuneChart
                 w.WriteAttributeString("data-trial", t.Trial.ToString(CultureInfo.InvariantCulture));
                 if (t.StandardError > 0)
                 {
-                    var lo = p.Y(t.Mean - t.StandardError);
-                    var hi = p.Y(t.Mean + t.StandardError);
-                    SvgChart.LineSegment(w, x, lo, x, hi, color, 1.2);
-                    SvgChart.LineSegment(w, x - 4, lo, x + 4, lo, color, 1.2);
-                    SvgChart.LineSegment(w, x - 4, hi, x + 4, hi, color, 1.2);
+                    ErrorBar(w, p, x, t.Mean - t.StandardError, t.Mean + t.StandardError, 4, color, 1.2);
                 }
 
-                w.WriteStartElement("circle", Ns);
-                w.WriteAttributeString("cx", N(x));
-                w.WriteAttributeString("cy", N(p.Y(t.Mean)));
-                w.WriteAttributeString("r", full ? "4" : "3");
-                w.WriteAttributeString("fill", color);
-                w.WriteElementString(
-                    "title",
-                    Ns,
+                Marker(
+                    w,
+                    x,
+                    p.Y(t.Mean),
+                    full ? 4 : 3,
+                    color,
                     $"trial {t.Trial + 1}: {string.Join(", ", t.Parameters.Select(kv => $"{kv.Key}={kv.Value.ToString("G4", CultureInfo.InvariantCulture)}"))}, budget {t.Budget}: " +
                     $"{t.Mean.ToString("F2", CultureInfo.InvariantCulture)}% ± {t.StandardError.ToString("F2", CultureInfo.InvariantCulture)}");
-                w.WriteEndElement();
                 w.WriteEndElement();
             }
 
@@ -85,63 +63,27 @@ internal static class TuneChart
             foreach (var (trial, label, dash, offset) in marks)
             {
                 var x = p.X(X(trial.Parameters[name]));
-                w.WriteStartElement("line", Ns);
-                w.WriteAttributeString("class", label);
-                w.WriteAttributeString("x1", N(x));
-                w.WriteAttributeString("y1", N(p.Top));
-                w.WriteAttributeString("x2", N(x));
-                w.WriteAttributeString("y2", N(p.Top + p.Height));
-                w.WriteAttributeString("stroke", "#0072B2");
-                w.WriteAttributeString("stroke-dasharray", dash);
-                w.WriteAttributeString("stroke-width", "1.5");
-                w.WriteEndElement();
+                VerticalMark(w, p, x, label, dash);
                 var words = label == "best" ? "best" : "1 s.e.";
                 var mark = (label == "best") == (chosen == "best") ? " (chosen)" : string.Empty;
-                SvgChart.TextAt(w, x + 4, p.Top + 14 + offset, $"{words} {trial.Parameters[name].ToString("G3", CultureInfo.InvariantCulture)}{mark}", 11, "start", null, "#0072B2");
+                TextAt(w, x + 4, p.Top + 14 + offset, $"{words} {trial.Parameters[name].ToString("G3", CultureInfo.InvariantCulture)}{mark}", 11, "start", null, "#0072B2");
             }
-
-            w.WriteEndElement();
-        }
-
-        return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal) + Environment.NewLine;
+        });
     }
 
     private static void Axes(XmlWriter w, Panel p, double yStep, ParameterRange range)
     {
         w.WriteStartElement("g", Ns);
         w.WriteAttributeString("class", "axes");
-        SvgChart.Rect(w, p.Left, p.Top, p.Width, p.Height, "#fbfbfb", "#cccccc");
-        var stepText = yStep.ToString("0.##########", CultureInfo.InvariantCulture);
-        var decimals = stepText.Contains('.', StringComparison.Ordinal) ? stepText.Length - stepText.IndexOf('.', StringComparison.Ordinal) - 1 : 0;
-        var ticks = (int)Math.Round((p.YMax - p.YMin) / yStep);
-        for (var k = 0; k <= ticks; k++)
-        {
-            var y = p.YMin + (k * yStep);
-            var py = p.Y(y);
-            SvgChart.LineSegment(w, p.Left, py, p.Left + p.Width, py, "#e3e3e3", 1);
-            SvgChart.TextAt(w, p.Left - 8, py + 4, y.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), 12, "end", null);
-        }
-
+        FrameAndYGrid(w, p, yStep, tickLength: 0);
         foreach (var (x, label, major) in XTicks(p.XMin, p.XMax, range.LogScale))
         {
-            var px = p.X(x);
-            SvgChart.LineSegment(w, px, p.Top, px, p.Top + p.Height, major ? "#e3e3e3" : "#f2f2f2", 1);
-            SvgChart.LineSegment(w, px, p.Top + p.Height, px, p.Top + p.Height + (major ? 6 : 3), "#333333", 1);
-            if (label is not null)
-            {
-                SvgChart.TextAt(w, px, p.Top + p.Height + 20, label, 12, "middle", null);
-            }
+            XTick(w, p, x, label, major ? "#e3e3e3" : "#f2f2f2", major ? 6 : 3);
         }
 
-        SvgChart.LineSegment(w, p.Left, p.Top + p.Height, p.Left + p.Width, p.Top + p.Height, "#333333", 1.5);
-        SvgChart.LineSegment(w, p.Left, p.Top, p.Left, p.Top + p.Height, "#333333", 1.5);
-        SvgChart.TextAt(w, p.Left + (p.Width / 2), p.Top + p.Height + 44, range.LogScale ? $"{range.Name} (log scale)" : range.Name, 13, "middle", null);
-        w.WriteStartElement("text", Ns);
-        w.WriteAttributeString("transform", $"translate({N(p.Left - 58)},{N(p.Top + (p.Height / 2))}) rotate(-90)");
-        w.WriteAttributeString("text-anchor", "middle");
-        w.WriteAttributeString("font-size", "13");
-        w.WriteString("Validation accuracy (%), mean ± 1 s.e. over folds");
-        w.WriteEndElement();
+        AxisLines(w, p);
+        TextAt(w, p.Left + (p.Width / 2), p.Top + p.Height + 44, range.LogScale ? $"{range.Name} (log scale)" : range.Name, 13, "middle", null);
+        YLabel(w, p, 58, "Validation accuracy (%), mean ± 1 s.e. over folds");
         w.WriteEndElement();
     }
 
@@ -150,7 +92,7 @@ internal static class TuneChart
     {
         if (!log)
         {
-            var step = SvgChart.NiceStep(Math.Max(1e-12, (max - min) / 6));
+            var step = NiceStep(Math.Max(1e-12, (max - min) / 6));
             for (var x = Math.Ceiling(min / step) * step; x <= max + 1e-9; x += step)
             {
                 yield return (x, x.ToString("G4", CultureInfo.InvariantCulture), true);
@@ -172,14 +114,5 @@ internal static class TuneChart
                 yield return (x, m == 1 ? $"1e{e}" : (max - min < 1.5 && m is 2 or 5 ? $"{m}e{e}" : null), m == 1);
             }
         }
-    }
-
-    private static string N(double value) => Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
-
-    private sealed record Panel(double Left, double Top, double Width, double Height, double XMin, double XMax, double YMin, double YMax)
-    {
-        public double X(double x) => Left + ((x - XMin) / (XMax - XMin) * Width);
-
-        public double Y(double y) => Top + Height - ((y - YMin) / (YMax - YMin) * Height);
     }
 }
