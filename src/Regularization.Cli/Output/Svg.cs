@@ -31,13 +31,50 @@ internal static class Svg
             w.WriteElementString("desc", Ns, description);
             Rect(w, 0, 0, width, height, "#ffffff", null);
             TextAt(w, width / 2, 34, title, 20, "middle", "bold");
-            TextAt(w, width / 2, 58, subtitle, 13, "middle", null, "#444444");
+            var line = 0;
+            foreach (var part in Wrap(subtitle, (int)((width - 40) / 6.8)))
+            {
+                TextAt(w, width / 2, 58 + (16 * line++), part, 13, "middle", null, "#444444");
+            }
+
             body(w);
             w.WriteEndElement();
         }
 
         // XmlWriter over a StringBuilder declares utf-16; the file is written as UTF-8.
         return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal) + Environment.NewLine;
+    }
+
+    /// <summary>Splits a subtitle after "; " or ", " (else at spaces) into lines of at most about <paramref name="max"/>
+    /// characters (13 px DejaVu Sans averages under 6.8 px a character), so that it stays inside the chart.</summary>
+    internal static IEnumerable<string> Wrap(string text, int max)
+    {
+        var rest = text;
+        while (rest.Length > max)
+        {
+            var cut = rest.LastIndexOf("; ", max, StringComparison.Ordinal);
+            var skip = 2;
+            if (cut <= 0)
+            {
+                cut = rest.LastIndexOf(", ", max, StringComparison.Ordinal);
+            }
+
+            if (cut <= 0)
+            {
+                cut = rest.LastIndexOf(' ', max);
+                skip = 1;
+            }
+
+            if (cut <= 0)
+            {
+                break;
+            }
+
+            yield return rest[..(rest[cut] == ' ' ? cut : cut + 1)];
+            rest = rest[(cut + skip)..];
+        }
+
+        yield return rest;
     }
 
     /// <summary>The panel's frame, its horizontal grid with a labelled y tick every <paramref name="yStep"/> (labels

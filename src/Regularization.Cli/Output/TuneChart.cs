@@ -66,7 +66,10 @@ internal static class TuneChart
                 VerticalMark(w, p, x, label, dash);
                 var words = label == "best" ? "best" : "1 s.e.";
                 var mark = (label == "best") == (chosen == "best") ? " (chosen)" : string.Empty;
-                TextAt(w, x + 4, p.Top + 14 + offset, $"{words} {trial.Parameters[name].ToString("G3", CultureInfo.InvariantCulture)}{mark}", 11, "start", null, "#0072B2");
+                var text = $"{words} {trial.Parameters[name].ToString("G3", CultureInfo.InvariantCulture)}{mark}";
+                // About 6.2 px a character at 11 px: a label that would leave the chart goes to the left of its line.
+                var right = x + 4 + (6.2 * text.Length) <= Width - 8;
+                TextAt(w, right ? x + 4 : x - 4, p.Top + 14 + offset, text, 11, right ? "start" : "end", null, "#0072B2");
             }
         });
     }
