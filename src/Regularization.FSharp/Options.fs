@@ -440,8 +440,9 @@ module RAdamW =
           DecayMask = Mask.all }
 
 /// <summary>
-/// Options of ASGD (PyTorch's <c>torch.optim.ASGD</c>). Its rates are plain numbers: the core's ASGD computes its own
-/// step size <c>eta_t = lr / (1 + lambd * lr * t)^alpha</c> and takes no schedule.
+/// Options of ASGD (PyTorch's <c>torch.optim.ASGD</c>, step size <c>eta_t = lr / (1 + lambd * lr * t)^alpha</c>). Its
+/// rates are plain numbers here; the core's <c>Optimizers.Asgd(Schedule, ...)</c> overload (a learning-rate schedule,
+/// a decay schedule and mask) is not wrapped by this module yet.
 /// </summary>
 /// <example><code lang="fsharp">let asgd = Optim.asgd { Asgd.defaults with LearningRate = 0.05 }</code></example>
 [<RequireQualifiedAccess>]
@@ -476,7 +477,8 @@ module Asgd =
 
 /// <summary>
 /// Options of Rprop (PyTorch's <c>torch.optim.Rprop</c>): per-element step sizes from the gradient's sign changes. The
-/// learning rate is the initial step size, a number, not a schedule.
+/// learning rate is the initial step size, a number here; the core's <c>Optimizers.Rprop(Schedule, ...)</c> overload is
+/// not wrapped by this module yet.
 /// </summary>
 /// <example><code lang="fsharp">let rp = Optim.rprop Rprop.defaults</code></example>
 [<RequireQualifiedAccess>]
