@@ -69,6 +69,19 @@ module State =
             StateNode.Guarded(counts, view<'T> g.Inner)
         | other -> StateNode.Custom other
 
+    /// Walks the tree in order and concatenates what <c>pick</c> gives for each primitive (its count and slots).
+    let private collectPrimitives (pick: int64 -> (string * ParamSet<'T>) list -> 'R list) (root: StateNode<'T>) : 'R list =
+        let rec walk node =
+            match node with
+            | StateNode.Slots(count, slots) -> pick count slots
+            | StateNode.Chain nodes
+            | StateNode.Groups nodes -> nodes |> List.collect walk
+            | StateNode.Guarded(_, inner) -> walk inner
+            | StateNode.Empty
+            | StateNode.Custom _ -> []
+
+        walk root
+
     /// <summary>Every slot named <paramref name="name"/> in the state, in tree order (one per primitive that has it).</summary>
     /// <param name="name">The slot's name, for example <c>exp_avg</c> or <c>momentum_buffer</c>.</param>
     /// <param name="state">The state.</param>
@@ -78,16 +91,7 @@ module State =
         (name: string)
         (state: TransformState)
         : ParamSet<'T> list =
-        let rec walk node =
-            match node with
-            | StateNode.Slots(_, slots) -> slots |> List.filter (fun (n, _) -> n = name) |> List.map snd
-            | StateNode.Chain nodes
-            | StateNode.Groups nodes -> nodes |> List.collect walk
-            | StateNode.Guarded(_, inner) -> walk inner
-            | StateNode.Empty
-            | StateNode.Custom _ -> []
-
-        walk (view<'T> state)
+        view<'T> state |> collectPrimitives (fun _ slots -> slots |> List.filter (fun (n, _) -> n = name) |> List.map snd)
 
     /// <summary>The step counts of the state's primitives, in tree order (stateless ones have none).</summary>
     /// <param name="state">The state.</param>
@@ -96,16 +100,7 @@ module State =
     let counts<'T when 'T: struct and 'T :> IEquatable<'T> and 'T :> IFormattable and 'T: (new: unit -> 'T) and 'T :> ValueType>
         (state: TransformState)
         : int64 list =
-        let rec walk node =
-            match node with
-            | StateNode.Slots(count, _) -> [ count ]
-            | StateNode.Chain nodes
-            | StateNode.Groups nodes -> nodes |> List.collect walk
-            | StateNode.Guarded(_, inner) -> walk inner
-            | StateNode.Empty
-            | StateNode.Custom _ -> []
-
-        walk (view<'T> state)
+        view<'T> state |> collectPrimitives (fun count _ -> [ count ])
 
     /// <summary>The counters of the outermost non-finite guard, or <c>None</c> when the state has no guard at its top.</summary>
     /// <param name="state">The state.</param>
