@@ -12,30 +12,25 @@ internal static class MpiRun
     public static string Driver => Path.Combine(AppContext.BaseDirectory, "Regularization.Mpi.Driver.dll");
 
     /// <summary>The driver under mpirun with <paramref name="ranks"/> processes.</summary>
-    public static ProcessResult Ranks(int ranks, params string[] args) =>
-        Run("mpirun", ["--oversubscribe", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), ChildProcess.Dotnet, Driver, .. args]);
+    public static ProcessResult Ranks(int ranks, params string[] args) => Run(Start(Driver, ranks, args, []));
+
+    /// <summary>The driver as a plain process (no MPI launcher; the launcher's variables removed).</summary>
+    public static ProcessResult Single(params string[] args) => Run(Start(Driver, null, args, []));
 
     /// <summary>The command (Regularization.Cli.dll) under mpirun with <paramref name="ranks"/> processes, or alone for 1.</summary>
     public static ProcessResult Cli(int ranks, params string[] args) => Run(CliStart(ranks, args));
 
     /// <summary>The start description of <see cref="Cli(int, string[])"/>, for tests that watch the job while it runs.</summary>
-    public static System.Diagnostics.ProcessStartInfo CliStart(int ranks, string[] args, params KeyValuePair<string, string?>[] environment)
-    {
-        var cli = Path.Combine(AppContext.BaseDirectory, "Regularization.Cli.dll");
-        Assert.True(File.Exists(cli), $"{cli} is missing");
-        string[] command = ranks == 1
-            ? [cli, .. args]
-            : ["--oversubscribe", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), ChildProcess.Dotnet, cli, .. args];
-        return ChildProcess.StartInfo(ranks == 1 ? ChildProcess.Dotnet : "mpirun", command, [.. LauncherEnvironment, .. environment]);
-    }
+    public static System.Diagnostics.ProcessStartInfo CliStart(int ranks, string[] args, params KeyValuePair<string, string?>[] environment) =>
+        Start(Path.Combine(AppContext.BaseDirectory, "Regularization.Cli.dll"), ranks == 1 ? null : ranks, args, environment);
 
-    /// <summary>The driver as a plain process (no MPI launcher; the launcher's variables removed).</summary>
-    public static ProcessResult Single(params string[] args) => Run(ChildProcess.Dotnet, [Driver, .. args]);
-
-    private static ProcessResult Run(string file, string[] args)
+    /// <summary><paramref name="dll"/> under <c>mpirun --oversubscribe -np ranks</c>, or as a plain process when <paramref name="ranks"/> is null.</summary>
+    private static System.Diagnostics.ProcessStartInfo Start(string dll, int? ranks, string[] args, KeyValuePair<string, string?>[] environment)
     {
-        Assert.True(File.Exists(Driver), $"{Driver} is missing");
-        return Run(ChildProcess.StartInfo(file, args, LauncherEnvironment));
+        Assert.True(File.Exists(dll), $"{dll} is missing");
+        return ranks is { } n
+            ? ChildProcess.StartInfo("mpirun", ["--oversubscribe", "-np", n.ToString(System.Globalization.CultureInfo.InvariantCulture), ChildProcess.Dotnet, dll, .. args], [.. LauncherEnvironment, .. environment])
+            : ChildProcess.StartInfo(ChildProcess.Dotnet, [dll, .. args], [.. LauncherEnvironment, .. environment]);
     }
 
     private static ProcessResult Run(System.Diagnostics.ProcessStartInfo start) => ChildProcess.Run(start, Limit);
