@@ -134,10 +134,10 @@ public sealed class PaperOptimizerTests
     [InlineData(1.0, 0.0, 5.0)]
     public void TheTrustRatioOverParametersOfManyBlocksIsOneFactorPerParameterFusedOrNot(double coefficient, double epsilon, double clip)
     {
-        // 1501 x 7 and 1501 elements: many 4 KiB blocks and a tail, in both element types.
+        // 1501 x 23 and 1501 elements: the weight is several 64 KiB blocks and a tail in both element types (4 in float64, 2 in float32).
         var trust = Transforms.ScaleByTrustRatio(coefficient, epsilon, clip);
-        var p = Model(7, 1501, 7);
-        var g = Model(8, 1501, 7);
+        var p = Model(7, 1501, 23);
+        var g = Model(8, 1501, 23);
         var u = trust.Update(g, trust.Init(p), p).Updates;
         foreach (var q in p)
         {
@@ -153,19 +153,19 @@ public sealed class PaperOptimizerTests
 
         foreach (var t in new[] { Optimizers.Lamb(1e-3, weightDecay: 0.01), Optimizers.Lars(0.1, weightDecay: 1e-3, nesterov: true) })
         {
-            var fused = Optimizer.Create(t, Model(7, 1501, 7));
-            var fused32 = Optimizer.Create(t, Single(Model(7, 1501, 7)));
+            var fused = Optimizer.Create(t, Model(7, 1501, 23));
+            var fused32 = Optimizer.Create(t, Single(Model(7, 1501, 23)));
             Assert.True(fused.IsFused && fused32.IsFused);
-            var (pure, state) = (Model(7, 1501, 7), t.Init(Model(7, 1501, 7)));
-            var (pure32, state32) = (Single(Model(7, 1501, 7)), t.Init(Single(Model(7, 1501, 7))));
+            var (pure, state) = (Model(7, 1501, 23), t.Init(Model(7, 1501, 23)));
+            var (pure32, state32) = (Single(Model(7, 1501, 23)), t.Init(Single(Model(7, 1501, 23))));
             for (var s = 0; s < 3; s++)
             {
-                var step = Pure.Step(t, Model(20 + s, 1501, 7), state, pure);
+                var step = Pure.Step(t, Model(20 + s, 1501, 23), state, pure);
                 (pure, state) = (step.Parameters, step.State);
-                fused.Step(Model(20 + s, 1501, 7));
-                var r32 = t.Update(Single(Model(20 + s, 1501, 7)), state32, pure32);
+                fused.Step(Model(20 + s, 1501, 23));
+                var r32 = t.Update(Single(Model(20 + s, 1501, 23)), state32, pure32);
                 (pure32, state32) = (Updates.Apply(pure32, r32.Updates), r32.State);
-                fused32.Step(Single(Model(20 + s, 1501, 7)));
+                fused32.Step(Single(Model(20 + s, 1501, 23)));
             }
 
             Assert.True(pure.BitwiseEquals(fused.Parameters), $"{t}");

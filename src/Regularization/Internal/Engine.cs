@@ -242,7 +242,13 @@ internal sealed class RuleSink<T> : IElementRuleSink<T>
 internal sealed class Plan<T>
     where T : struct, IEquatable<T>, IFormattable
 {
-    public static readonly int Block = 4096 / Unsafe.SizeOf<T>();
+    /// <summary>
+    /// Elements per block: 64 KiB. Every node of a parameter runs over one block before the next block starts, so each
+    /// state array is read in runs of one block. With 4 KiB blocks every run was one page, where the hardware
+    /// prefetchers stop, and AdamW at N = 10^7 took 25 ms in float64 against 19 ms with 64 KiB (2-core AMD EPYC Zen 5,
+    /// 2026-12-03); the blocks of the four streams AdamW touches (256 KiB) still fit in a 1 MiB L2.
+    /// </summary>
+    public static readonly int Block = 65536 / Unsafe.SizeOf<T>();
 
     private Plan(
         NonFiniteGuardTransform? guard, NonFiniteState? guardState, Node[] nodes, Barrier[] barriers, int[][] ops, Func<TransformState[], TransformState> rebuild, int[] lengths)
@@ -254,7 +260,7 @@ internal sealed class Plan<T>
         Ops = ops;
         Rebuild = rebuild;
         Segmented = ops.Select(o => o.Any(k => k < 0)).ToArray();
-        ScratchLength = Math.Max(Block, lengths.Where((_, i) => Segmented[i]).DefaultIfEmpty(0).Max());
+        ScratchLength = Math.Max(Math.Min(Block, lengths.DefaultIfEmpty(0).Max()), lengths.Where((_, i) => Segmented[i]).DefaultIfEmpty(0).Max());
     }
 
     public NonFiniteGuardTransform? Guard { get; }
