@@ -531,7 +531,10 @@ public static class Tuner
             }
 
             var errors = new Exception?[count];
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, i =>
+            // One item at a time, in order (no range partitioning): a worker that finishes early takes the next item,
+            // so a rung's last round is the only one where a worker can wait.
+            var items = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+            Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, i =>
             {
                 try
                 {
