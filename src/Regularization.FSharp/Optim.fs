@@ -228,7 +228,10 @@ module Optim =
             decayMask = options.DecayMask
         )
 
-    /// <summary>ASGD as PyTorch's <c>torch.optim.ASGD</c> (the averaged iterate is not kept). Same as <c>Optimizers.Asgd</c>.</summary>
+    /// <summary>
+    /// ASGD as PyTorch's <c>torch.optim.ASGD</c>: <c>p' = p*(1 - lambd*eta_t) - eta_t*g</c>,
+    /// <c>eta_t = lr/(1 + lambd*lr*(t-1))^alpha</c>, the average <c>ax</c> in the state. Same as <c>Optimizers.Asgd</c>.
+    /// </summary>
     /// <param name="options">The options (<c>Asgd.defaults</c>: <c>lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6</c>).</param>
     /// <returns>The optimizer.</returns>
     /// <example><code lang="fsharp">let asgd = Optim.asgd Asgd.defaults</code></example>
@@ -239,7 +242,8 @@ module Optim =
             alpha = options.Alpha,
             t0 = options.T0,
             weightDecay = options.WeightDecay,
-            maximize = options.Maximize
+            maximize = options.Maximize,
+            decayMask = options.DecayMask
         )
 
     /// <summary>Rprop as PyTorch's <c>torch.optim.Rprop</c>. Same as <c>Optimizers.Rprop</c>.</summary>

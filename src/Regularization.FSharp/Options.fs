@@ -440,55 +440,57 @@ module RAdamW =
           DecayMask = Mask.all }
 
 /// <summary>
-/// Options of ASGD (PyTorch's <c>torch.optim.ASGD</c>, step size <c>eta_t = lr / (1 + lambd * lr * t)^alpha</c>). Its
-/// rates are plain numbers here; the core's <c>Optimizers.Asgd(Schedule, ...)</c> overload (a learning-rate schedule,
-/// a decay schedule and mask) is not wrapped by this module yet.
+/// Options of ASGD (PyTorch's <c>torch.optim.ASGD</c>, step size <c>eta_t = lr / (1 + lambd * lr * t)^alpha</c>). Under a
+/// learning-rate schedule <c>eta_t</c> uses the previous step's rate, as PyTorch's ASGD under an <c>lr_scheduler</c>.
 /// </summary>
-/// <example><code lang="fsharp">let asgd = Optim.asgd { Asgd.defaults with LearningRate = 0.05 }</code></example>
+/// <example><code lang="fsharp">let asgd = Optim.asgd { Asgd.defaults with LearningRate = Schedule.constant 0.05; DecayMask = Mask.excludeBiases }</code></example>
 [<RequireQualifiedAccess>]
 module Asgd =
 
-    /// <summary>ASGD's options.</summary>
+    /// <summary>ASGD's options. The chain is <c>[scale -1] [addDecayedWeights, masked] asgd</c>.</summary>
     type Options =
         {
-            /// <summary>Learning rate, &gt; 0. Default 1e-2.</summary>
-            LearningRate: float
+            /// <summary>Learning rate, values &gt; 0. Default 1e-2.</summary>
+            LearningRate: Schedule
             /// <summary>Decay term <c>lambd</c>, &gt;= 0. Default 1e-4.</summary>
             Lambd: float
             /// <summary>Power of the step-size decay. Default 0.75.</summary>
             Alpha: float
             /// <summary>The step at which averaging starts. Default 1e6.</summary>
             T0: float
-            /// <summary>Coupled decay, &gt;= 0. Default 0.</summary>
-            WeightDecay: float
+            /// <summary>Coupled decay, values &gt;= 0. Default 0.</summary>
+            WeightDecay: Schedule
             /// <summary>Maximize instead of minimize. Default false.</summary>
             Maximize: bool
+            /// <summary>The parameters that get the coupled decay (ASGD's own <c>lambd</c> shrink applies to all). Default <c>Mask.all</c>.</summary>
+            DecayMask: Mask
         }
 
     /// <summary>PyTorch's defaults: <c>lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0</c>.</summary>
     /// <example><code lang="fsharp">let asgd = Optim.asgd Asgd.defaults</code></example>
     let defaults : Options =
-        { LearningRate = 1e-2
+        { LearningRate = Schedule.constant 1e-2
           Lambd = 1e-4
           Alpha = 0.75
           T0 = 1e6
-          WeightDecay = 0.0
-          Maximize = false }
+          WeightDecay = Schedule.constant 0.0
+          Maximize = false
+          DecayMask = Mask.all }
 
 /// <summary>
 /// Options of Rprop (PyTorch's <c>torch.optim.Rprop</c>): per-element step sizes from the gradient's sign changes. The
-/// learning rate is the initial step size, a number here; the core's <c>Optimizers.Rprop(Schedule, ...)</c> overload is
-/// not wrapped by this module yet.
+/// learning rate's base value is the initial step size and its multiplier <c>eta(t)</c> scales each step's update (a
+/// constant schedule is PyTorch's Rprop bit for bit; PyTorch's <c>lr_scheduler</c> does nothing to its Rprop).
 /// </summary>
-/// <example><code lang="fsharp">let rp = Optim.rprop Rprop.defaults</code></example>
+/// <example><code lang="fsharp">let rp = Optim.rprop { Rprop.defaults with LearningRate = Schedule.cosine 0.01 1_000 }</code></example>
 [<RequireQualifiedAccess>]
 module Rprop =
 
-    /// <summary>Rprop's options.</summary>
+    /// <summary>Rprop's options. The chain is <c>[scale -1] rprop</c>; PyTorch's Rprop has no weight decay.</summary>
     type Options =
         {
-            /// <summary>The initial step size, &gt; 0. Default 1e-2.</summary>
-            LearningRate: float
+            /// <summary>The initial step size (base value &gt; 0) and the update's scale (its multiplier). Default 1e-2.</summary>
+            LearningRate: Schedule
             /// <summary>Factor on a sign change, in (0, 1). Default 0.5.</summary>
             EtaMinus: float
             /// <summary>Factor while the sign holds, &gt; 1. Default 1.2.</summary>
@@ -504,7 +506,7 @@ module Rprop =
     /// <summary>PyTorch's defaults: <c>lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50)</c>.</summary>
     /// <example><code lang="fsharp">let rp = Optim.rprop Rprop.defaults</code></example>
     let defaults : Options =
-        { LearningRate = 1e-2
+        { LearningRate = Schedule.constant 1e-2
           EtaMinus = 0.5
           EtaPlus = 1.2
           StepSizeMin = 1e-6

@@ -1,6 +1,6 @@
 /// Every `Optim` function against the C# factory it wraps: the same transform value, and the same bits at every step in
 /// float64 and float32. The C# side uses the factories' double overloads, which carry PyTorch's defaults, so a wrong
-/// default in an F# `defaults` record fails here.
+/// default in an F# `defaults` record fails here; the schedule-and-mask cases use the C# schedule overloads.
 module Regularization.FSharp.Tests.OptimTests
 
 open Regularization
@@ -47,8 +47,15 @@ let private cases : (string * IGradientTransform * IGradientTransform) list =
       "rAdam", Optim.rAdam RAdam.defaults, Optimizers.RAdam()
       "rAdamW", Optim.rAdamW RAdamW.defaults, Optimizers.RAdamW()
       "asgd", Optim.asgd Asgd.defaults, Optimizers.Asgd()
-      "asgd t0", Optim.asgd { Asgd.defaults with T0 = 3.0; WeightDecay = 1e-3 }, Optimizers.Asgd(t0 = 3.0, weightDecay = 1e-3)
+      "asgd t0", Optim.asgd { Asgd.defaults with T0 = 3.0; WeightDecay = c 1e-3 }, Optimizers.Asgd(t0 = 3.0, weightDecay = 1e-3)
+      // The schedule overloads, against the C# schedule overload (the double overload takes no schedule or mask).
+      "asgd schedule mask",
+      Optim.asgd { Asgd.defaults with LearningRate = Schedule.step 0.05 4 0.5; T0 = 3.0; WeightDecay = c 1e-3; DecayMask = Mask.excludeBiases },
+      Optimizers.Asgd(Regularization.Schedule.Step(0.05, 4, 0.5), t0 = 3.0, weightDecay = Regularization.Schedule.Constant 1e-3, decayMask = Regularization.Mask.ExcludeVectors)
       "rprop", Optim.rprop Rprop.defaults, Optimizers.Rprop()
+      "rprop schedule maximize",
+      Optim.rprop { Rprop.defaults with LearningRate = Schedule.cosine 0.02 10; Maximize = true },
+      Optimizers.Rprop(Regularization.Schedule.Cosine(0.02, 10), maximize = true)
       "lion", Optim.lion Lion.defaults, Optimizers.Lion()
       "lion decay", Optim.lion { Lion.defaults with WeightDecay = c 0.5 }, Optimizers.Lion(weightDecay = 0.5)
       "lamb", Optim.lamb Lamb.defaults, Optimizers.Lamb()
