@@ -1,7 +1,7 @@
 /* MKL dgemm called directly from C: the reference for the provider's overhead (issue 4 target: the provider's
  * 1024x1024 dgemm within 10% of this). Column-major C = A*B, best and median of repeated calls, one JSON line.
  * Build and run (bench/peer/run.sh does this):
- *   gcc -O2 -o mkl_dgemm mkl_dgemm.c -lmkl_rt -lgomp
+ *   gcc -O2 -o mkl_dgemm mkl_dgemm.c -lmkl_rt -Wl,--no-as-needed -lgomp
  *   MKL_THREADING_LAYER=GNU MKL_NUM_THREADS=1 ./mkl_dgemm 1 > results/mkl-dgemm-t1.json
  * The prototypes are declared here (Debian's libmkl-rt ships no headers). */
 #include <stdio.h>

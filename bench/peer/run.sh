@@ -21,7 +21,8 @@ fi
 
 export MKL_THREADING_LAYER=GNU
 mkdir -p "$here/results"
-gcc -O2 -o "$here/results/mkl_dgemm" "$here/mkl_dgemm.c" -lmkl_rt -lgomp
+# --no-as-needed: the program calls no OpenMP function itself, but MKL's GNU threading layer needs libgomp loaded.
+gcc -O2 -o "$here/results/mkl_dgemm" "$here/mkl_dgemm.c" -lmkl_rt -Wl,--no-as-needed -lgomp
 for t in 1 2; do
   OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t "$python" "$here/torch_optimizer_step.py" --threads "$t" --out "$here/results/optimizer-step-t$t.json"
   OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t "$python" "$here/torch_matmul.py" --threads "$t" --out "$here/results/matmul-t$t.json"

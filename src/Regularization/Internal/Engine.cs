@@ -39,7 +39,16 @@ internal readonly struct Arity4 : IArity
 internal abstract class BlockRunner<T>
     where T : struct, IEquatable<T>, IFormattable
 {
-    public abstract void Run(Span<T> p, Span<T> u, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3);
+    /// <summary>The rule over the block: <c>u</c> in, the new <c>u</c> out.</summary>
+    public void Run(Span<T> p, Span<T> u, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3) => Run(p, u, u, false, s0, s1, s2, s3);
+
+    /// <summary>
+    /// The rule over the block with the update read from <paramref name="source"/> (the gradient, for a parameter's
+    /// first rule; <paramref name="u"/> itself otherwise) and, when <paramref name="apply"/>, written as <c>p + u</c>
+    /// into <paramref name="p"/> instead of into <paramref name="u"/> (a parameter's last rule in the in-place step).
+    /// Both save a pass over the block and the same numbers come out: <c>p + u</c> is one rounding either way.
+    /// </summary>
+    public abstract void Run(Span<T> p, ReadOnlySpan<T> source, Span<T> u, bool apply, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3);
 }
 
 /// <summary>
@@ -55,12 +64,13 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
 
     public TRule Rule;
 
-    public override void Run(Span<T> p, Span<T> u, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3)
+    public override void Run(Span<T> p, ReadOnlySpan<T> source, Span<T> u, bool apply, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3)
     {
         var rule = Rule;
-        var n = u.Length;
+        var n = source.Length;
         var w = Vector<T>.Count;
         ref var rp = ref MemoryMarshal.GetReference(p);
+        ref var rs = ref MemoryMarshal.GetReference(source);
         ref var ru = ref MemoryMarshal.GetReference(u);
         ref var r0 = ref MemoryMarshal.GetReference(s0);
         ref var r1 = ref MemoryMarshal.GetReference(s1);
@@ -72,7 +82,7 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
         {
             var k = (nuint)i;
             var pv = Vector.LoadUnsafe(ref rp, k);
-            var uv = Vector.LoadUnsafe(ref ru, k);
+            var uv = Vector.LoadUnsafe(ref rs, k);
             if (TArity.Count > 0)
             {
                 v0 = Vector.LoadUnsafe(ref r0, k);
@@ -94,7 +104,15 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
             }
 
             rule.Apply(pv, ref uv, ref v0, ref v1, ref v2, ref v3);
-            uv.StoreUnsafe(ref ru, k);
+            if (apply)
+            {
+                (pv + uv).StoreUnsafe(ref rp, k);
+            }
+            else
+            {
+                uv.StoreUnsafe(ref ru, k);
+            }
+
             if (TArity.Count > 0)
             {
                 v0.StoreUnsafe(ref r0, k);
@@ -118,18 +136,18 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
 
         if (i < n)
         {
-            Tail(rule, i, p, u, s0, s1, s2, s3);
+            Tail(rule, i, p, source, u, apply, s0, s1, s2, s3);
         }
     }
 
-    private void Tail(TRule rule, int start, Span<T> p, Span<T> u, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3)
+    private void Tail(TRule rule, int start, Span<T> p, ReadOnlySpan<T> source, Span<T> u, bool apply, Span<T> s0, Span<T> s1, Span<T> s2, Span<T> s3)
     {
         var w = Vector<T>.Count;
-        var len = u.Length - start;
+        var len = source.Length - start;
         var buffer = _tail.AsSpan();
         buffer.Clear();
         p.Slice(start, len).CopyTo(buffer);
-        u.Slice(start, len).CopyTo(buffer.Slice(w));
+        source.Slice(start, len).CopyTo(buffer.Slice(w));
         if (TArity.Count > 0)
         {
             s0.Slice(start, len).CopyTo(buffer.Slice(2 * w));
@@ -157,12 +175,12 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
         var v2 = new Vector<T>(buffer.Slice(4 * w, w));
         var v3 = new Vector<T>(buffer.Slice(5 * w, w));
         rule.Apply(pv, ref uv, ref v0, ref v1, ref v2, ref v3);
-        uv.CopyTo(buffer.Slice(w, w));
+        (apply ? pv + uv : uv).CopyTo(buffer.Slice(w, w));
         v0.CopyTo(buffer.Slice(2 * w, w));
         v1.CopyTo(buffer.Slice(3 * w, w));
         v2.CopyTo(buffer.Slice(4 * w, w));
         v3.CopyTo(buffer.Slice(5 * w, w));
-        buffer.Slice(w, len).CopyTo(u.Slice(start));
+        buffer.Slice(w, len).CopyTo(apply ? p.Slice(start) : u.Slice(start));
         if (TArity.Count > 0)
         {
             buffer.Slice(2 * w, len).CopyTo(s0.Slice(start));
@@ -380,18 +398,31 @@ internal sealed class Plan<T>
             {
                 var len = Math.Min(Block, n - b);
                 var u = updates is not null ? updates[i].AsSpan(b, len) : scratch.AsSpan(0, len);
-                g[i].AsSpan(b, len).CopyTo(u);
-                if (zero)
+                var pb = p[i].AsSpan(b, len);
+                ReadOnlySpan<T> source = g[i].AsSpan(b, len);
+                if (zero || ops.Length == 0)
                 {
-                    Elements.ZeroNonFinite(u);
+                    source.CopyTo(u);
+                    if (zero)
+                    {
+                        Elements.ZeroNonFinite(u);
+                    }
+
+                    source = u;
                 }
 
-                var pb = p[i].AsSpan(b, len);
-                RunOps(i, ops, 0, ops.Length, pb, u, b, len, slots, sourceSlots);
-                if (updates is null)
+                if (ops.Length == 0)
                 {
-                    Elements.Add(pb, u, pb);
+                    if (updates is null)
+                    {
+                        Elements.Add(pb, u, pb);
+                    }
+
+                    continue;
                 }
+
+                // The first rule reads the gradient, and in place the last one writes p + u (no copy pass, no add pass).
+                RunOps(i, ops, 0, ops.Length, pb, source, u, updates is null, b, len, slots, sourceSlots);
             }
         }
     }
@@ -424,7 +455,7 @@ internal sealed class Plan<T>
                 var u = whole.Slice(b, len);
                 var pb = p[i].AsSpan(b, len);
                 pending?.Scale.Run(pb, u, default, default, default, default);
-                RunOps(i, ops, start, end, pb, u, b, len, slots, sourceSlots);
+                RunOps(i, ops, start, end, pb, u, u, false, b, len, slots, sourceSlots);
                 if (last && updates is null)
                 {
                     Elements.Add(pb, u, pb);
@@ -444,7 +475,8 @@ internal sealed class Plan<T>
         }
     }
 
-    private void RunOps(int i, int[] ops, int from, int to, Span<T> pb, Span<T> u, int b, int len, T[][][][] slots, T[][][][]? sourceSlots)
+    /// <summary>Runs ops [from, to) over one block: the first reads <paramref name="source"/>, and the last writes <c>p + u</c> into <paramref name="pb"/> when <paramref name="applyLast"/>.</summary>
+    private void RunOps(int i, int[] ops, int from, int to, Span<T> pb, ReadOnlySpan<T> source, Span<T> u, bool applyLast, int b, int len, T[][][][] slots, T[][][][]? sourceSlots)
     {
         var empty = Span<T>.Empty;
         for (var o = from; o < to; o++)
@@ -457,7 +489,7 @@ internal sealed class Plan<T>
             var s1 = count > 1 ? SlotBlock(slots, sourceSlots, k, 1, local, b, len) : empty;
             var s2 = count > 2 ? SlotBlock(slots, sourceSlots, k, 2, local, b, len) : empty;
             var s3 = count > 3 ? SlotBlock(slots, sourceSlots, k, 3, local, b, len) : empty;
-            node.Sink.Runner!.Run(pb, u, s0, s1, s2, s3);
+            node.Sink.Runner!.Run(pb, o == from ? source : u, u, applyLast && o == to - 1, s0, s1, s2, s3);
         }
     }
 
