@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Regularization.Training;
@@ -258,11 +259,37 @@ public sealed class ImageSet
     private static void Convert<T>(ReadOnlySpan<byte> source, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // float: hardware vectors, bytes widened to integers, converted exactly and divided by 255 (one correctly
+        // rounded division, the table's bits), an epoch's gathers in about 29 ms instead of 38 to 48 ms on the Zen 5 VM.
+        // double: the table (the 4-wide double division was slower than the lookups there). The tail: the table.
+        var k = typeof(T) == typeof(float) ? ConvertSingle(source, MemoryMarshal.Cast<T, float>(destination)) : 0;
+
         var scale = PixelScale<T>.Table;
-        for (var k = 0; k < source.Length; k++)
+        for (; k < source.Length; k++)
         {
             destination[k] = scale[source[k]];
         }
+    }
+
+    private static int ConvertSingle(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        var w = System.Numerics.Vector<byte>.Count;
+        var q = System.Numerics.Vector<float>.Count;
+        var d = new System.Numerics.Vector<float>(255f);
+        var k = 0;
+        for (; k <= source.Length - w; k += w)
+        {
+            Vector.Widen(Vector.LoadUnsafe(ref MemoryMarshal.GetReference(source), (nuint)k), out var lo, out var hi);
+            Vector.Widen(lo, out var a, out var b);
+            Vector.Widen(hi, out var c, out var e);
+            var at = destination.Slice(k);
+            (Vector.ConvertToSingle(a) / d).CopyTo(at);
+            (Vector.ConvertToSingle(b) / d).CopyTo(at.Slice(q));
+            (Vector.ConvertToSingle(c) / d).CopyTo(at.Slice(2 * q));
+            (Vector.ConvertToSingle(e) / d).CopyTo(at.Slice(3 * q));
+        }
+
+        return k;
     }
 
     /// <summary>The 256 pixel values <c>(T)p / (T)255</c>, computed once per element type.</summary>
