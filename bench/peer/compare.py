@@ -58,7 +58,9 @@ def optimizer_table(bdn, peer):
     ours = [r for r in bdn if r["method"] in ("SgdFused", "SgdFusedUnguarded", "AdamWFused", "AdamWFusedUnguarded", "TriadBaseline")]
     if not ours:
         return
-    for key in sorted(k for k in peer if k.startswith("optimizer-step")):
+    # The size sweeps (optimizer-step-t1.json, -t2.json) in float64, the benchmarks' type; the float32 and float64 runs at
+    # N = 10^7 only (optimizer-step-float*-t1-*.json) belong to FusionBenchmarks' table in README.
+    for key in sorted(k for k in peer if re.fullmatch(r"optimizer-step-t\d+\.json", k) and peer[k]["environment"].get("dtype", "float64") == "float64"):
         torch_rows = peer[key]["results"]
         env = peer[key]["environment"]
         print(f"\n### Optimizer step, float64, one parameter of N elements (PyTorch {env['torch']}, {env['threads']} thread(s); ours single-threaded)\n")
