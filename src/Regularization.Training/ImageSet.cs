@@ -264,10 +264,18 @@ public sealed class ImageSet
         // double: the table (the 4-wide double division was slower than the lookups there). The tail: the table.
         var k = typeof(T) == typeof(float) ? ConvertSingle(source, MemoryMarshal.Cast<T, float>(destination)) : 0;
 
-        var scale = PixelScale<T>.Table;
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException("The destination is shorter than the pixels.", nameof(destination));
+        }
+
+        // The table has 256 entries, so no byte indexes past it; the lengths are checked above (no per-element checks).
+        ref var table = ref MemoryMarshal.GetArrayDataReference(PixelScale<T>.Table);
+        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var to = ref MemoryMarshal.GetReference(destination);
         for (; k < source.Length; k++)
         {
-            destination[k] = scale[source[k]];
+            System.Runtime.CompilerServices.Unsafe.Add(ref to, k) = System.Runtime.CompilerServices.Unsafe.Add(ref table, System.Runtime.CompilerServices.Unsafe.Add(ref from, k));
         }
     }
 
