@@ -32,6 +32,22 @@ public class ImageSetSubsetTests
     }
 
     [Fact]
+    public void Gather_names_a_bad_index_and_writes_nothing()
+    {
+        // The indices are checked before any image is copied, so a refused batch leaves the buffers as they were.
+        var destination = MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(2, 3, 7f);
+        var labels = new[] { 9, 9, 9 };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Set().Gather<float>([4, 0, 5], destination, labels));
+        Assert.StartsWith("Index 5 at position 2 is outside the set of 5 images.", e.Message, StringComparison.Ordinal);
+        Assert.All(destination.AsColumnMajorArray(), x => Assert.Equal(7f, x));
+        Assert.Equal([9, 9, 9], labels);
+
+        Set().Gather<float>([4, 0, 2], destination, labels);
+        Assert.Equal(new[] { 40f / 255, 41f / 255, 0f, 1f / 255, 20f / 255, 21f / 255 }, destination.AsColumnMajorArray());
+        Assert.Equal([1, 0, 2], labels);
+    }
+
+    [Fact]
     public void A_read_observer_sees_every_read()
     {
         var reads = new List<string>();
