@@ -1,5 +1,6 @@
 using System.Diagnostics.Contracts;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Regularization.Internal;
 
 namespace Regularization;
@@ -77,6 +78,7 @@ public static class Proximal
     private readonly struct SoftThresholdRule<T>(Vector<T> threshold, Vector<T> divisor) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3) =>
             u = VectorMath.SoftThreshold(u, threshold) / divisor;
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Regularization.Internal;
 
 namespace Regularization;
@@ -65,6 +66,7 @@ internal sealed class ScaleByRmsPropPrimitive : ElementwiseTransform
         : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             // square_avg.mul_(alpha).addcmul_(grad, grad, value=1-alpha)
@@ -140,6 +142,7 @@ internal sealed class AdagradPrimitive : ElementwiseTransform
     private readonly struct Rule<T>(Vector<T> negativeClr, Vector<T> epsilon) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             // state_sum.addcmul_(grad, grad, value=1); std = state_sum.sqrt().add_(eps); param.addcdiv_(grad, std, value=-clr)
@@ -180,6 +183,7 @@ internal sealed class ScaleByAdadeltaPrimitive : ElementwiseTransform
     private readonly struct Rule<T>(Vector<T> rho, Vector<T> oneMinusRho, Vector<T> epsilon) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             // square_avg.mul_(rho).addcmul_(grad, grad, value=1-rho); std = square_avg.add(eps).sqrt_()
@@ -208,6 +212,7 @@ internal sealed class ScaleByAdamaxPrimitive(double beta1, double beta2, double 
     private readonly struct Rule<T>(Vector<T> beta1, Vector<T> oneMinusBeta1, Vector<T> beta2, Vector<T> epsilon, Vector<T> biasCorrection) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             // exp_avg.mul_(b1).add_(grad, alpha=1-b1); exp_inf = amax(exp_inf*b2, |grad| + eps)
@@ -280,6 +285,7 @@ internal sealed class ScaleByNAdamPrimitive : MomentsPrimitive
         : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             s0 = VectorMath.MultiplyAdd(oneMinusBeta1, u, s0 * beta1);
@@ -318,6 +324,7 @@ internal sealed class ScaleByRAdamPrimitive(double beta1, double beta2, double e
         : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             s0 = VectorMath.MultiplyAdd(oneMinusBeta1, u, s0 * beta1);
@@ -385,6 +392,7 @@ internal sealed class AsgdPrimitive : ElementwiseTransform
     private readonly struct Rule<T>(Vector<T> shrink, Vector<T> negativeEta, Vector<T> mu, bool averaging) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             // param.mul_(1 - lambd*eta); param.add_(grad, alpha=-eta); ax.add_(param.sub(ax).mul(mu)) or ax.copy_(param)
@@ -451,6 +459,7 @@ internal sealed class RpropPrimitive : ElementwiseTransform
     private readonly struct Rule<T>(Vector<T> etaMinus, Vector<T> etaPlus, Vector<T> min, Vector<T> max, Vector<T> multiplier) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             // sign = grad.mul(prev).sign() mapped to etaplus / etaminus / 1; step_size.mul_(sign).clamp_(min, max)

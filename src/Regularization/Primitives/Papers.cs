@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Regularization.Internal;
 
 namespace Regularization;
@@ -34,6 +35,7 @@ internal sealed class ScaleByLionPrimitive : ElementwiseTransform
     private readonly struct Rule<T>(Vector<T> beta1, Vector<T> oneMinusBeta1, Vector<T> beta2, Vector<T> oneMinusBeta2) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             // update = exp_avg * beta1 + grad * (1 - beta1); exp_avg.mul_(beta2).add_(grad, alpha=1 - beta2)

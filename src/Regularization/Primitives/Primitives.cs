@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Regularization.Internal;
 
 namespace Regularization;
@@ -38,6 +39,7 @@ internal sealed class ScaleByLearningRatePrimitive : ElementwiseTransform
 internal readonly struct ScaleRule<T>(Vector<T> factor) : IElementRule<T>
     where T : struct, IEquatable<T>, IFormattable
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3) => u *= factor;
 }
 
@@ -45,6 +47,7 @@ internal readonly struct ScaleRule<T>(Vector<T> factor) : IElementRule<T>
 internal readonly struct AddScaledParameterRule<T>(Vector<T> c, bool active) : IElementRule<T>
     where T : struct, IEquatable<T>, IFormattable
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
     {
         if (active)
@@ -138,6 +141,7 @@ internal sealed class TracePrimitive : ElementwiseTransform
     private readonly struct TraceRule<T>(Vector<T> momentum, Vector<T> oneMinusDampening, bool nesterov, bool first) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             // PyTorch: buf = clone(d_p) at the first step, else buf.mul_(momentum).add_(d_p, alpha=1-dampening).
@@ -223,6 +227,7 @@ internal sealed class ScaleByAdamPrimitive : MomentsPrimitive
         : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             // exp_avg.mul_(b1).add_(u, alpha=1-b1); exp_avg_sq.mul_(b2).addcmul_(u, u, value=1-b2): fused as PyTorch's vector kernels are.
@@ -283,6 +288,7 @@ internal sealed class ProximalPrimitive : ElementwiseTransform
     private readonly struct ProximalRule<T>(Vector<T> threshold, Vector<T> divisor, bool active) : IElementRule<T>
         where T : struct, IEquatable<T>, IFormattable
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<T> p, ref Vector<T> u, ref Vector<T> s0, ref Vector<T> s1, ref Vector<T> s2, ref Vector<T> s3)
         {
             if (active)
