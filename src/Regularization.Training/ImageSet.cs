@@ -178,6 +178,7 @@ public sealed class ImageSet
     /// <param name="destination">A dense <c>FeatureCount x indices.Length</c> matrix.</param>
     /// <param name="labels">Receives the labels; at least <c>indices.Length</c> long.</param>
     /// <typeparam name="T">The element type (float or double); a pixel is <c>(T)p / (T)255</c>, as torchvision's <c>ToTensor</c> computes it in float32.</typeparam>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the set (the message names it and its position); nothing has been written.</exception>
     public void Gather<T>(ReadOnlySpan<int> indices, Matrix<T> destination, Span<int> labels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -120,7 +120,8 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
     where TRule : struct, IElementRule<T>
     where TArity : struct, IArity
 {
-    private readonly T[] _tail = new T[6 * Vector<T>.Count];
+    /// <summary>The padded vectors of a block's tail, allocated the first time a block has one.</summary>
+    private T[]? _tail;
 
     public TRule Rule;
 
@@ -235,7 +236,7 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
     {
         var w = Vector<T>.Count;
         var len = source.Length - start;
-        var buffer = _tail.AsSpan();
+        var buffer = (_tail ??= new T[6 * Vector<T>.Count]).AsSpan();
         buffer.Clear();
         p.Slice(start, len).CopyTo(buffer);
         source.Slice(start, len).CopyTo(buffer.Slice(w));
@@ -353,9 +354,10 @@ internal sealed class Plan<T>
 {
     /// <summary>
     /// Elements per block: 64 KiB. Every node of a parameter runs over one block (in the loops of <see cref="Group"/>)
-    /// before the next block starts, so each state array is read in runs of one block. With 4 KiB blocks every run was one page, where the hardware
-    /// prefetchers stop, and AdamW at N = 10^7 took 25 ms in float64 against 19 ms with 64 KiB (2-core AMD EPYC Zen 5,
-    /// 2026-12-03); the blocks of the four streams AdamW touches (256 KiB) still fit in a 1 MiB L2.
+    /// before the next block starts, so each state array is read in runs of one block. With 4 KiB blocks every run was
+    /// one page, where the hardware prefetchers stop, and AdamW at N = 10^7 took 25 ms in float64 against 19 ms with
+    /// 64 KiB (2-core AMD EPYC Zen 5, 2026-12-03); the blocks of the four streams AdamW touches (256 KiB) still fit in
+    /// a 1 MiB L2.
     /// </summary>
     public static readonly int Block = 65536 / Unsafe.SizeOf<T>();
 
@@ -503,12 +505,19 @@ internal sealed class Plan<T>
     /// </summary>
     private static ((int From, int To, int Id)[][] Groups, int[][] Nodes) Group(Node[] nodes, int[][] ops, bool[] segmented)
     {
-        var ids = new Dictionary<string, int>();
+        // The pure path compiles a plan per call, so this allocates little: no keys, one scratch row.
         var distinct = new List<int[]>();
         var groups = new (int From, int To, int Id)[ops.Length][];
+        var row = new (int From, int To, int Id)[ops.Select(o => o.Length).DefaultIfEmpty(0).Max()];
         for (var i = 0; i < ops.Length; i++)
         {
-            var list = new List<(int From, int To, int Id)>();
+            if (i > 0 && ops[i].AsSpan().SequenceEqual(ops[i - 1]) && segmented[i] == segmented[i - 1])
+            {
+                groups[i] = groups[i - 1];
+                continue;
+            }
+
+            var count = 0;
             var o = 0;
             while (!segmented[i] && o < ops[i].Length)
             {
@@ -520,20 +529,23 @@ internal sealed class Plan<T>
                     end++;
                 }
 
-                var members = ops[i][o..end];
-                var key = string.Join(',', members);
-                if (!ids.TryGetValue(key, out var id))
+                var members = ops[i].AsSpan(o, end - o);
+                var id = 0;
+                while (id < distinct.Count && !members.SequenceEqual(distinct[id]))
                 {
-                    id = distinct.Count;
-                    ids.Add(key, id);
-                    distinct.Add(members);
+                    id++;
                 }
 
-                list.Add((o, end, id));
+                if (id == distinct.Count)
+                {
+                    distinct.Add(members.ToArray());
+                }
+
+                row[count++] = (o, end, id);
                 o = end;
             }
 
-            groups[i] = list.ToArray();
+            groups[i] = row.AsSpan(0, count).ToArray();
         }
 
         return (groups, distinct.ToArray());
