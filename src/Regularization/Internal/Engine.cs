@@ -371,7 +371,7 @@ internal sealed class Plan<T>
         Ops = ops;
         Rebuild = rebuild;
         Segmented = ops.Select(o => o.Any(k => k < 0)).ToArray();
-        (_groups, _groupNodes) = Group(nodes, ops, Segmented);
+        (_groups, _groupNodes) = Group(nodes, ops);
         _groupRunners = new BlockRunner<T>?[_groupNodes.Length];
         _composed = _groupNodes.Select(g => new BlockRunner<T>?[Math.Max(g.Length - 1, 0)]).ToArray();
         ScratchLength = Math.Max(Math.Min(Block, lengths.DefaultIfEmpty(0).Max()), lengths.Where((_, i) => Segmented[i]).DefaultIfEmpty(0).Max());
@@ -380,7 +380,7 @@ internal sealed class Plan<T>
     /// <summary>At most this many state slots in one fused loop (the rule interface's four).</summary>
     private const int MaxFusedSlots = 4;
 
-    /// <summary>For each parameter without a barrier, its ops as groups: ops [From, To) run as one loop, runner Id.</summary>
+    /// <summary>For each parameter, its node ops as groups (barriers between them): ops [From, To) run as one loop, runner Id.</summary>
     private readonly (int From, int To, int Id)[][] _groups;
 
     /// <summary>The distinct groups: the nodes each one runs, in order.</summary>
@@ -497,13 +497,14 @@ internal sealed class Plan<T>
     }
 
     /// <summary>
-    /// Splits each parameter's ops into runs of consecutive nodes that together touch at most four state slots; each
-    /// run becomes one loop over the block (<see cref="ComposedRule{T, TFirst, TFirstArity, TSecond}"/>), so that a
-    /// block's elements go through the whole chain while they are in registers. Two loops over a block, one per rule,
-    /// cost SGD with momentum about 40 % more at N = 10^7 (2-core AMD EPYC Zen 2, 2026-12-03), whatever the block size.
-    /// Parameters with the same nodes share the groups. Parameters with a barrier keep one loop per node.
+    /// Splits each parameter's ops into runs of consecutive nodes that together touch at most four state slots, a
+    /// barrier ending a run; each run becomes one loop over the block
+    /// (<see cref="ComposedRule{T, TFirst, TFirstArity, TSecond}"/>), so that a block's elements go through the whole
+    /// chain while they are in registers. Two loops over a block, one per rule, cost SGD with momentum about 40 % more
+    /// at N = 10^7 (2-core AMD EPYC Zen 2, 2026-12-03), whatever the block size. Parameters with the same nodes share
+    /// the groups.
     /// </summary>
-    private static ((int From, int To, int Id)[][] Groups, int[][] Nodes) Group(Node[] nodes, int[][] ops, bool[] segmented)
+    private static ((int From, int To, int Id)[][] Groups, int[][] Nodes) Group(Node[] nodes, int[][] ops)
     {
         // The pure path compiles a plan per call, so this allocates little: no keys, one scratch row.
         var distinct = new List<int[]>();
@@ -511,7 +512,7 @@ internal sealed class Plan<T>
         var row = new (int From, int To, int Id)[ops.Select(o => o.Length).DefaultIfEmpty(0).Max()];
         for (var i = 0; i < ops.Length; i++)
         {
-            if (i > 0 && ops[i].AsSpan().SequenceEqual(ops[i - 1]) && segmented[i] == segmented[i - 1])
+            if (i > 0 && ops[i].AsSpan().SequenceEqual(ops[i - 1]))
             {
                 groups[i] = groups[i - 1];
                 continue;
@@ -519,11 +520,17 @@ internal sealed class Plan<T>
 
             var count = 0;
             var o = 0;
-            while (!segmented[i] && o < ops[i].Length)
+            while (o < ops[i].Length)
             {
+                if (ops[i][o] < 0)
+                {
+                    o++;
+                    continue;
+                }
+
                 var end = o + 1;
                 var slots = nodes[ops[i][o]].SlotCount;
-                while (end < ops[i].Length && slots + nodes[ops[i][end]].SlotCount <= MaxFusedSlots)
+                while (end < ops[i].Length && ops[i][end] >= 0 && slots + nodes[ops[i][end]].SlotCount <= MaxFusedSlots)
                 {
                     slots += nodes[ops[i][end]].SlotCount;
                     end++;
@@ -602,7 +609,7 @@ internal sealed class Plan<T>
                 }
 
                 // The first loop reads the gradient, and in place the last one writes p + u (no copy pass, no add pass).
-                RunGroups(i, pb, source, u, updates is null, b, len, slots, sourceSlots);
+                RunGroups(i, 0, ops.Length, pb, source, u, updates is null, b, len, slots, sourceSlots);
             }
         }
     }
@@ -635,7 +642,7 @@ internal sealed class Plan<T>
                 var u = whole.Slice(b, len);
                 var pb = p[i].AsSpan(b, len);
                 pending?.Scale.Run(pb, u, default, default, default, default);
-                RunOps(i, ops, start, end, pb, u, u, false, b, len, slots, sourceSlots);
+                RunGroups(i, start, end, pb, u, u, false, b, len, slots, sourceSlots);
                 if (last && updates is null)
                 {
                     Elements.Add(pb, u, pb);
@@ -655,35 +662,33 @@ internal sealed class Plan<T>
         }
     }
 
-    /// <summary>Runs ops [from, to) over one block: the first reads <paramref name="source"/>, and the last writes <c>p + u</c> into <paramref name="pb"/> when <paramref name="applyLast"/>.</summary>
-    private void RunOps(int i, int[] ops, int from, int to, Span<T> pb, ReadOnlySpan<T> source, Span<T> u, bool applyLast, int b, int len, T[][][][] slots, T[][][][]? sourceSlots)
-    {
-        var empty = Span<T>.Empty;
-        for (var o = from; o < to; o++)
-        {
-            var k = ops[o];
-            var node = Nodes[k];
-            var local = node.Local[i];
-            var count = node.SlotCount;
-            var s0 = count > 0 ? SlotBlock(slots, sourceSlots, k, 0, local, b, len) : empty;
-            var s1 = count > 1 ? SlotBlock(slots, sourceSlots, k, 1, local, b, len) : empty;
-            var s2 = count > 2 ? SlotBlock(slots, sourceSlots, k, 2, local, b, len) : empty;
-            var s3 = count > 3 ? SlotBlock(slots, sourceSlots, k, 3, local, b, len) : empty;
-            node.Sink.Runner!.Run(pb, o == from ? source : u, u, applyLast && o == to - 1, s0, s1, s2, s3);
-        }
-    }
-
-    /// <summary>Runs parameter <paramref name="i"/>'s groups over one block (see <see cref="Group"/>), each over its nodes' slots in order.</summary>
-    private void RunGroups(int i, Span<T> pb, ReadOnlySpan<T> source, Span<T> u, bool apply, int b, int len, T[][][][] slots, T[][][][]? sourceSlots)
+    /// <summary>
+    /// Runs parameter <paramref name="i"/>'s groups within ops [<paramref name="from"/>, <paramref name="to"/>) over one
+    /// block (see <see cref="Group"/>), each over its nodes' slots in order: the first reads <paramref name="source"/>,
+    /// and the last writes <c>p + u</c> into <paramref name="pb"/> when <paramref name="apply"/>.
+    /// </summary>
+    private void RunGroups(int i, int from, int to, Span<T> pb, ReadOnlySpan<T> source, Span<T> u, bool apply, int b, int len, T[][][][] slots, T[][][][]? sourceSlots)
     {
         var groups = _groups[i];
         var ops = Ops[i];
-        for (var q = 0; q < groups.Length; q++)
+        var first = 0;
+        while (first < groups.Length && groups[first].From < from)
         {
-            var (from, to, id) = groups[q];
+            first++;
+        }
+
+        var end = first;
+        while (end < groups.Length && groups[end].To <= to)
+        {
+            end++;
+        }
+
+        for (var q = first; q < end; q++)
+        {
+            var (start, stop, id) = groups[q];
             Span<T> s0 = default, s1 = default, s2 = default, s3 = default;
             var next = 0;
-            for (var o = from; o < to; o++)
+            for (var o = start; o < stop; o++)
             {
                 var k = ops[o];
                 var node = Nodes[k];
@@ -700,7 +705,7 @@ internal sealed class Plan<T>
                 }
             }
 
-            _groupRunners[id]!.Run(pb, q == 0 ? source : u, u, apply && q == groups.Length - 1, s0, s1, s2, s3);
+            _groupRunners[id]!.Run(pb, q == first ? source : u, u, apply && q == end - 1, s0, s1, s2, s3);
         }
     }
 
