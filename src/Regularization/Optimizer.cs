@@ -145,6 +145,149 @@ public sealed class Optimizer<T>
         }
     }
 
+    /// <summary>
+    /// <see cref="Step(ParamSet{T})"/> with the work split across <paramref name="team"/>: each member checks and
+    /// updates its own contiguous share of every large parameter (<see cref="TeamShares"/>), so that data a member
+    /// wrote in the backward pass stays in its core's cache. The same bits as <see cref="Step(ParamSet{T})"/>, which
+    /// runs instead when the step is not fused or a parameter has a trust-ratio barrier (LAMB, LARS).
+    /// </summary>
+    internal void StepWithTeam(ParamSet<T> gradients, WorkTeam? team)
+    {
+        if (team is null || _plan is null || _plan.Segmented.Any(s => s))
+        {
+            Step(gradients);
+            return;
+        }
+
+        Enter();
+        try
+        {
+            var g = Validate.Aligned(Parameters, nameof(gradients), gradients, "parameters");
+            var work = _team is { } w && w.Members == team.Members ? w : _team = new TeamStepWork(this, team.Members);
+            work.Gradients = Gradients(g);
+            var bad = 0L;
+            if (_plan.Guard is { } guard)
+            {
+                work.Scanning = true;
+                team.Run(work);
+                if (work.NonFinite.Any(b => b))
+                {
+                    // Rare: the one serial scan, for its count, its policy and its message.
+                    bad = NonFiniteScan.Check(g, guard.Policy);
+                    if (bad < 0)
+                    {
+                        _skipped++;
+                        StepCount++;
+                        return;
+                    }
+                }
+            }
+
+            _plan.PrepareRules(_counts);
+            work.Scanning = false;
+            work.Zero = bad > 0;
+            team.Run(work);
+            if (bad > 0)
+            {
+                _zeroedEntries += bad;
+                _zeroedSteps++;
+            }
+
+            for (var k = 0; k < _counts.Length; k++)
+            {
+                _counts[k]++;
+            }
+
+            StepCount++;
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// Member <paramref name="member"/>'s share of a team step: <c>(parameter, from, to)</c> element ranges. A
+    /// parameter of at least <see cref="TeamSplitMinimum"/> elements is split into contiguous column ranges (of
+    /// <see cref="WorkTeam.Share"/>; elements for a vector), one per member; a smaller one goes to member 0 whole.
+    /// </summary>
+    internal static (int Param, int From, int To)[] TeamShares(ParamSet<T> parameters, int members, int member)
+    {
+        var shares = new List<(int, int, int)>();
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var q = parameters[i];
+            var n = q.Rows * q.Columns;
+            if (n < TeamSplitMinimum)
+            {
+                if (member == 0 && n > 0)
+                {
+                    shares.Add((i, 0, n));
+                }
+
+                continue;
+            }
+
+            var unit = q.Columns >= members ? q.Rows : 1;
+            var (from, to) = WorkTeam.Share(n / unit, members, member);
+            if (to > from)
+            {
+                shares.Add((i, from * unit, to * unit));
+            }
+        }
+
+        return shares.ToArray();
+    }
+
+    /// <summary>The smallest parameter a team step splits (smaller ones are not worth a second core's cache).</summary>
+    internal const int TeamSplitMinimum = 16384;
+
+    private TeamStepWork? _team;
+
+    /// <summary>The two phases of a team step: the guard's finiteness check, then the update, each over the member's shares.</summary>
+    private sealed class TeamStepWork : ITeamWork
+    {
+        private readonly Optimizer<T> _owner;
+        private readonly (int Param, int From, int To)[][] _shares;
+        private readonly T[][] _scratch;
+
+        public TeamStepWork(Optimizer<T> owner, int members)
+        {
+            _owner = owner;
+            _shares = Enumerable.Range(0, members).Select(m => TeamShares(owner.Parameters, members, m)).ToArray();
+            _scratch = Enumerable.Range(0, members).Select(m => m == 0 ? owner._scratch : new T[owner._scratch.Length]).ToArray();
+            NonFinite = new bool[members];
+        }
+
+        public int Members => _shares.Length;
+
+        public T[][] Gradients { get; set; } = [];
+
+        public bool Scanning { get; set; }
+
+        public bool Zero { get; set; }
+
+        public bool[] NonFinite { get; }
+
+        public void Run(int member, int members)
+        {
+            var shares = _shares[member];
+            if (Scanning)
+            {
+                var finite = true;
+                foreach (var (i, from, to) in shares)
+                {
+                    finite &= Elements.AllFinite<T>(Gradients[i].AsSpan(from, to - from));
+                }
+
+                NonFinite[member] = !finite;
+                return;
+            }
+
+            _owner._plan!.ExecuteRanges(_owner._p, Gradients, _scratch[member], _owner._slots, Zero, shares);
+        }
+    }
+
     /// <summary>Replaces the state (for example from a checkpoint); the state is deep-copied and checked against the parameters.</summary>
     /// <param name="state">A state of <see cref="Transform"/> for these parameters.</param>
     /// <exception cref="ArgumentException">The state does not belong to this transform or these parameters.</exception>
@@ -182,6 +325,7 @@ public sealed class Optimizer<T>
     {
         var plan = Plan<T>.TryCompile(Transform, state, Parameters);
         _plan = plan;
+        _team = null;
         _skipped = _zeroedEntries = _zeroedSteps = 0;
         if (plan is null)
         {

@@ -120,9 +120,6 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
     where TRule : struct, IElementRule<T>
     where TArity : struct, IArity
 {
-    /// <summary>The padded vectors of a block's tail, allocated the first time a block has one.</summary>
-    private T[]? _tail;
-
     public TRule Rule;
 
     public override int SlotCount => TArity.Count;
@@ -236,7 +233,7 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
     {
         var w = Vector<T>.Count;
         var len = source.Length - start;
-        var buffer = (_tail ??= new T[6 * Vector<T>.Count]).AsSpan();
+        var buffer = TailBuffer<T>.ForThisThread();
         buffer.Clear();
         p.Slice(start, len).CopyTo(buffer);
         source.Slice(start, len).CopyTo(buffer.Slice(w));
@@ -293,6 +290,20 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
             buffer.Slice(5 * w, len).CopyTo(s3.Slice(start));
         }
     }
+}
+
+/// <summary>
+/// The padded vectors of a block's tail (six vectors: p, u and four slots), one per thread, allocated the first time a
+/// thread runs a tail: a runner is shared by the parameters of its group and, in a team step
+/// (<see cref="Plan{T}.ExecuteRanges"/>), by the team's threads.
+/// </summary>
+internal static class TailBuffer<T>
+    where T : struct
+{
+    [ThreadStatic]
+    private static T[]? _buffer;
+
+    public static Span<T> ForThisThread() => (_buffer ??= new T[6 * Vector<T>.Count]).AsSpan();
 }
 
 /// <summary>Keeps the runner of one primitive; a new rule of the same type reuses it (no allocation per step).</summary>
@@ -579,38 +590,58 @@ internal sealed class Plan<T>
                 continue;
             }
 
-            var n = p[i].Length;
-            var ops = Ops[i];
-            for (var b = 0; b < n; b += Block)
+            ExecuteBlocks(i, 0, p[i].Length, p, g, updates, scratch, slots, sourceSlots, zero);
+        }
+    }
+
+    /// <summary>
+    /// The in-place step over element ranges only, <c>(parameter, from, to)</c>, none of them in a segmented parameter:
+    /// one team member's share of a step (see <c>Optimizer{T}.StepWithTeam</c>). The members' ranges
+    /// cover every element once; each element gets exactly the operations <see cref="Execute"/> gives it, since the rules
+    /// act on each element alone, so the bits are the same. <paramref name="scratch"/> is the member's own (at least
+    /// <see cref="Block"/> long).
+    /// </summary>
+    public void ExecuteRanges(T[][] p, T[][] g, T[] scratch, T[][][][] slots, bool zero, ReadOnlySpan<(int Param, int From, int To)> ranges)
+    {
+        foreach (var (i, from, to) in ranges)
+        {
+            ExecuteBlocks(i, from, to, p, g, null, scratch, slots, null, zero);
+        }
+    }
+
+    /// <summary>Parameter <paramref name="i"/>'s elements [<paramref name="from"/>, <paramref name="to"/>), block by block (no barrier).</summary>
+    private void ExecuteBlocks(int i, int from, int to, T[][] p, T[][] g, T[][]? updates, T[]? scratch, T[][][][] slots, T[][][][]? sourceSlots, bool zero)
+    {
+        var ops = Ops[i];
+        for (var b = from; b < to; b += Block)
+        {
+            var len = Math.Min(Block, to - b);
+            var u = updates is not null ? updates[i].AsSpan(b, len) : scratch.AsSpan(0, len);
+            var pb = p[i].AsSpan(b, len);
+            ReadOnlySpan<T> source = g[i].AsSpan(b, len);
+            if (zero || ops.Length == 0)
             {
-                var len = Math.Min(Block, n - b);
-                var u = updates is not null ? updates[i].AsSpan(b, len) : scratch.AsSpan(0, len);
-                var pb = p[i].AsSpan(b, len);
-                ReadOnlySpan<T> source = g[i].AsSpan(b, len);
-                if (zero || ops.Length == 0)
+                source.CopyTo(u);
+                if (zero)
                 {
-                    source.CopyTo(u);
-                    if (zero)
-                    {
-                        Elements.ZeroNonFinite(u);
-                    }
-
-                    source = u;
+                    Elements.ZeroNonFinite(u);
                 }
 
-                if (ops.Length == 0)
-                {
-                    if (updates is null)
-                    {
-                        Elements.Add(pb, u, pb);
-                    }
-
-                    continue;
-                }
-
-                // The first loop reads the gradient, and in place the last one writes p + u (no copy pass, no add pass).
-                RunGroups(i, 0, ops.Length, pb, source, u, updates is null, b, len, slots, sourceSlots);
+                source = u;
             }
+
+            if (ops.Length == 0)
+            {
+                if (updates is null)
+                {
+                    Elements.Add(pb, u, pb);
+                }
+
+                continue;
+            }
+
+            // The first loop reads the gradient, and in place the last one writes p + u (no copy pass, no add pass).
+            RunGroups(i, 0, ops.Length, pb, source, u, updates is null, b, len, slots, sourceSlots);
         }
     }
 
