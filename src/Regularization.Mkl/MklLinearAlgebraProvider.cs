@@ -69,6 +69,12 @@ public sealed class MklLinearAlgebraProvider : NativeLinearAlgebraProvider
     /// <returns>The description.</returns>
     public override string ToString() => MklControl.DescribeRuntime();
 
+    private protected override int LibraryThreads
+    {
+        get => MklNative.GetMaxThreads();
+        set => MklNative.SetNumThreads(value);
+    }
+
     private protected override BlasLibrary StartLibrary()
     {
         if (!MklRuntime.IsReady)

@@ -81,6 +81,9 @@ public abstract partial class NativeLinearAlgebraProvider : ILinearAlgebraProvid
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void EnsureStarted() => _ = Blas;
+
+    /// <summary>The library's process-wide thread count (get: <c>MKL_Get_Max_Threads</c> or <c>openblas_get_num_threads</c>; set: the matching setter).</summary>
+    private protected abstract int LibraryThreads { get; set; }
 }
 
 /// <summary>

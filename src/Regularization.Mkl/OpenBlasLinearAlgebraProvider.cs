@@ -74,6 +74,12 @@ public sealed class OpenBlasLinearAlgebraProvider : NativeLinearAlgebraProvider
         return OpenBlasRuntime.Library!;
     }
 
+    private protected override int LibraryThreads
+    {
+        get => OpenBlasRuntime.Threads;
+        set => OpenBlasRuntime.SetThreads(value);
+    }
+
     private bool Start([NotNullWhen(false)] out string? reason)
     {
         var threads = _threads > 0 ? _threads : Math.Max(1, OpenBlasRuntime.Threads);

@@ -139,3 +139,11 @@ internal static class NativeRequirement
             (var mkl, var openBlas) => $"{mkl} {openBlas}",
         };
 }
+
+/// <summary>A fact that needs OpenBLAS alone: skipped when it is unavailable and not required (REGULARIZATION_REQUIRE_OPENBLAS=1 or CI).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class OpenBlasFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when OpenBLAS is unavailable and not required.</summary>
+    public OpenBlasFactAttribute() => Skip = OpenBlasRequirement.SkipReason;
+}

@@ -50,6 +50,16 @@ internal static unsafe class OpenBlasRuntime
     /// <summary>The current thread count (<c>openblas_get_num_threads</c>), or 0 before a start.</summary>
     public static int Threads => IsReady ? _getThreads() : 0;
 
+    /// <summary>Sets the process-wide thread count of a started OpenBLAS (<c>openblas_set_num_threads</c>).</summary>
+    public static void SetThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        lock (Gate)
+        {
+            _setThreads(threads);
+        }
+    }
+
     /// <summary>Starts OpenBLAS (once) with <paramref name="threads"/> threads, or sets the count when it is running.</summary>
     /// <param name="threads">Threads for large products, at least 1.</param>
     /// <param name="libraryPath">A path to use instead of the search, or null (then <see cref="LibraryPathVariable"/>, then the search).</param>
