@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Providers.LinearAlgebra;
+using Regularization.Internal;
+using Regularization.Mkl;
 using Regularization.Training.Internal;
 
 namespace Regularization.Training;
@@ -38,6 +40,34 @@ namespace Regularization.Training;
 /// </example>
 public abstract class Trainer
 {
+    /// <summary>
+    /// The environment variable that turns the thread team off when it is <c>off</c> (read once per process): then
+    /// every product of a batch runs on the BLAS's own threads, as before the team existed.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// With a native provider (MKL or OpenBLAS) set to <c>N</c> &gt;= 2 threads, a training batch of a model whose
+    /// first layer carries at least 90 % of the multiply-adds (SimpleNet: 98.7 %) runs on a team of
+    /// <c>min(N, processors)</c> threads, the caller and <c>N - 1</c> background workers: member <c>t</c> gathers its
+    /// share of each image's pixels, multiplies them by the same columns of <c>fc1.weight</c>, computes those columns of
+    /// the gradient and steps them (and its share of every other parameter of at least 16,384 elements). Each
+    /// member's data stays in its core's cache, where the BLAS's own threads hand the matrices back and forth between
+    /// cores at every product. During the batch every product runs on its calling thread
+    /// (<see cref="Mkl.NativeLinearAlgebraProvider.UseOneThreadPerProduct"/>). Idle workers spin for a quarter of a
+    /// millisecond, then sleep: nothing spins once training stops.
+    /// </para>
+    /// <para>
+    /// The first layer's sum over the inputs is split in <c>N</c> parts added in member order, so the bits depend on
+    /// the thread count (as they do with the BLAS's threads), never on timing: same seed, same thread count, same
+    /// bits. Data-parallel ranks (a trainer with a <see cref="Group"/>) do not
+    /// use the team.
+    /// </para>
+    /// </remarks>
+    public const string TeamVariable = "REGULARIZATION_TEAM";
+
+    private protected static readonly bool TeamDisabled =
+        string.Equals(Environment.GetEnvironmentVariable(TeamVariable), "off", StringComparison.OrdinalIgnoreCase);
+
     private protected Trainer()
     {
     }
@@ -536,9 +566,24 @@ public sealed class Trainer<T> : Trainer
         var size = Math.Min(options.BatchSize, _train.Count - first);
         BatchResult result;
         double penalty;
+        var stepped = false;
         if (Group is { } group)
         {
             (result, penalty) = DataParallelBackward(group, first, size);
+        }
+        else if (TeamForBatch() is ({ } team, { } native))
+        {
+            // The thread team (README, "Threads"): the BLAS runs each product on its calling thread, and the batch's
+            // first layer, its gather and the step are split across the team by columns of fc1.weight.
+            var batch = BatchFor(size);
+            using (native.UseOneThreadPerProduct())
+            {
+                result = Model.ForwardBackwardOnTeam(_train, _order, first, batch.Inputs, batch.Labels, team, native);
+                penalty = Model.AddPenalties(options.L1, options.L2, _mask);
+                Optimizer.StepWithTeam(Model.Gradients, team);
+            }
+
+            stepped = true;
         }
         else
         {
@@ -548,7 +593,10 @@ public sealed class Trainer<T> : Trainer
             penalty = Model.AddPenalties(options.L1, options.L2, _mask);
         }
 
-        Optimizer.Step(Model.Gradients);
+        if (!stepped)
+        {
+            Optimizer.Step(Model.Gradients);
+        }
         var elapsed = Stopwatch.GetTimestamp() - start;
         _ticks += elapsed;
         _epochTicks += elapsed;
@@ -619,6 +667,22 @@ public sealed class Trainer<T> : Trainer
         {
             _rng.Shuffle(_order);
         }
+    }
+
+    /// <summary>
+    /// The thread team a training batch runs on, or nulls: a native provider set to two or more threads (capped at the
+    /// processor count), a model whose first layer carries the work (<see cref="Mlp{T}.SplitsAcross"/>), and no
+    /// <see cref="Trainer.TeamVariable"/> = <c>off</c>. Data-parallel ranks never get here (each rank's batch runs as before).
+    /// </summary>
+    private (WorkTeam? Team, NativeLinearAlgebraProvider? Native) TeamForBatch()
+    {
+        if (TeamDisabled || LinearAlgebraControl.Provider is not NativeLinearAlgebraProvider native)
+        {
+            return default;
+        }
+
+        var members = Math.Min(native.Threads, Environment.ProcessorCount);
+        return Model.SplitsAcross(members) ? (WorkTeam.For(members), native) : default;
     }
 
     private Batch BatchFor(int size)

@@ -1,0 +1,95 @@
+using MathNet.Numerics.Providers.LinearAlgebra;
+using Regularization.Internal;
+using Regularization.Mkl;
+using Xunit.Abstractions;
+
+namespace Regularization.Training.Tests;
+
+/// <summary>
+/// Training on the thread team (<see cref="Trainer.TeamVariable"/>): with OpenBLAS at two threads a batch runs on a
+/// team of two, the run is reproducible bit for bit, and it agrees with the one-thread run (no team) to the rounding
+/// of the split first-layer sums. OpenBLAS is required where <c>REGULARIZATION_REQUIRE_OPENBLAS=1</c> or <c>CI</c> is set.
+/// </summary>
+public sealed class TeamTrainingTests(ITestOutputHelper output) : IDisposable
+{
+    public void Dispose() => LinearAlgebraControl.Provider = ManagedLinearAlgebraProvider.Instance;
+
+    /// <summary>
+    /// One epoch over the first 3,000 images (47 batches), SGD with momentum and weight decay, seed 0: twice on the team
+    /// (same bits), and once on one OpenBLAS thread, where the batch runs as before. The runs differ only in how the
+    /// first layer's 784-term sums are split (392 + 392, added), so the final parameters agree to rounding: observed
+    /// 2026-12-03 on a Zen 2 EPYC (OpenBLAS's Zen kernels) 1.7e-16 in float64 and 1.2e-7 in float32, held to 5e-15 and
+    /// 2e-6 (other kernels block the sums differently). Leaving out member 1's partial sums moves them by 0.31.
+    /// </summary>
+    [OpenBlasTheory]
+    [InlineData(ElementType.Float64, 5e-15)]
+    [InlineData(ElementType.Float32, 2e-6)]
+    public void ATeamRunIsReproducibleAndAgreesWithTheOneThreadRun(ElementType type, double tolerance)
+    {
+        Assert.True(OpenBlasControl.TryUse(1, out var failure), $"OpenBLAS: {failure}");
+        var reason = OpenBlasControl.Describe();
+        var (train, test) = TestUtil.Slice(3000, 10);
+        var options = new TrainingOptions(elementType: type, epochs: 1, seed: 0, learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4, evaluateTrainingSet: false);
+        var team = WorkTeam.For(2)!;
+
+        OpenBlasControl.Use(2);
+        var before = team.Runs;
+        var first = Trainer.Create(options, train, test);
+        first.Run();
+        var runs = team.Runs - before;
+        var second = Trainer.Create(options, train, test);
+        second.Run();
+
+        OpenBlasControl.Use(1);
+        var single = Trainer.Create(options, train, test);
+        single.Run();
+        Assert.Equal(before + (2 * runs), team.Runs); // the one-thread run did not use the team
+
+        output.WriteLine($"{type}: {runs} team runs in 47 batches; {reason}");
+        Assert.True(runs >= 4 * 47, $"the team ran {runs} times in 47 batches (forward, backward, scan, update each)");
+        var (a, b, c) = (first.CopyParametersAsDouble(), second.CopyParametersAsDouble(), single.CopyParametersAsDouble());
+        Assert.True(TestUtil.BitwiseEqual(a, b), "two team runs with the same seed differ");
+        var difference = TestUtil.MaxAbsDifference(a, c);
+        output.WriteLine($"{type}: max |team - one thread| = {difference:G3}");
+        Assert.True(difference > 0 || type == ElementType.Float64, "float32: the split sums should round differently somewhere");
+        Assert.True(difference <= tolerance, $"{type}: the team run is {difference:G3} from the one-thread run (tolerance {tolerance:G3})");
+    }
+
+    [Fact]
+    public void TheRowSharesOfAGatherMakeTheWholeGather()
+    {
+        var data = TestUtil.FullMnist.Test.Take(50);
+        int[] indices = [7, 3, 49, 0, 3];
+        var whole = MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(784, indices.Length);
+        var labels = new int[indices.Length];
+        data.Gather<float>(indices, whole, labels);
+
+        var pieces = MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(784, indices.Length, float.NaN);
+        var pieceLabels = new int[indices.Length];
+        var storage = data.PrepareGather<float>(indices, pieces, pieceLabels);
+        for (var m = 0; m < 3; m++)
+        {
+            var (from, to) = WorkTeam.Share(784, 3, m);
+            data.GatherRows<float>(indices, storage, from, to);
+        }
+
+        Assert.Equal(labels, pieceLabels);
+        Assert.Equal(whole.AsColumnMajorArray(), pieces.AsColumnMajorArray());
+    }
+}
+
+/// <summary>A theory that needs OpenBLAS: skipped when it is unavailable, unless <c>CI</c> or <c>REGULARIZATION_REQUIRE_OPENBLAS=1</c> is set (then it runs and fails).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class OpenBlasTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when OpenBLAS is unavailable and not required.</summary>
+    public OpenBlasTheoryAttribute()
+    {
+        var required = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
+            || Environment.GetEnvironmentVariable("REGULARIZATION_REQUIRE_OPENBLAS") == "1";
+        if (!required && !new OpenBlasLinearAlgebraProvider().IsAvailable())
+        {
+            Skip = "OpenBLAS is not available (Debian: apt-get install libopenblas0); set REGULARIZATION_REQUIRE_OPENBLAS=1 to make this a failure.";
+        }
+    }
+}
