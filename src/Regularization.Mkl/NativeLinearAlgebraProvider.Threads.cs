@@ -11,8 +11,11 @@ public abstract partial class NativeLinearAlgebraProvider
     private static NativeLinearAlgebraProvider? _scopeOwner;
 
     /// <summary>
-    /// The number of threads the library's large products use now: <c>MKL_Get_Max_Threads()</c> or
-    /// <c>openblas_get_num_threads()</c> (1 inside a <see cref="UseOneThreadPerProduct"/> scope). Starts the library.
+    /// The number of threads the library's large products use outside <see cref="UseOneThreadPerProduct"/> scopes: the
+    /// count set by <see cref="MklControl"/> or <see cref="OpenBlasControl"/> (<c>MKL_Get_Max_Threads()</c>,
+    /// <c>openblas_get_num_threads()</c>), and while a scope is open the count it will restore. Code that chooses how to
+    /// split its work from this count therefore chooses the same way whether or not another thread holds a scope.
+    /// Starts the library.
     /// </summary>
     /// <example>
     /// <code>
@@ -24,7 +27,10 @@ public abstract partial class NativeLinearAlgebraProvider
         get
         {
             EnsureStarted();
-            return LibraryThreads;
+            lock (ScopeGate)
+            {
+                return _openScopes > 0 ? _threadsBefore : LibraryThreads;
+            }
         }
     }
 
@@ -34,7 +40,9 @@ public abstract partial class NativeLinearAlgebraProvider
     /// process-wide thread count is set to 1 (<c>MKL_Set_Num_Threads(1)</c>, <c>openblas_set_num_threads(1)</c>: OpenBLAS
     /// has no per-call count, and two OpenBLAS products that each want its thread pool run one after the other); the count
     /// from before the first open scope comes back when the last one is disposed. Scopes nest and may be opened from
-    /// any thread; a change of the thread count made while a scope is open is undone when the last one closes.
+    /// any thread; a change of the thread count made while a scope is open is undone when the last one closes. The scope
+    /// is process-wide: products that other threads run meanwhile run on one thread too, and where a library's results
+    /// depend on its thread count (OpenBLAS's float32 products can differ in the last bits) theirs can change.
     /// </summary>
     /// <returns>The scope; dispose it (once) to restore the thread count.</returns>
     /// <example>

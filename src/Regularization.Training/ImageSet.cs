@@ -190,10 +190,14 @@ public sealed class ImageSet
     /// The checks of <see cref="Gather"/> (destination shape, label room, every index, before anything is written), then
     /// the labels; returns the destination's storage, for <see cref="GatherRows"/> to fill.
     /// </summary>
-    internal T[] PrepareGather<T>(ReadOnlySpan<int> indices, Matrix<T> destination, Span<int> labels)
+    /// <param name="indices">The images.</param>
+    /// <param name="destination">The batch matrix.</param>
+    /// <param name="labels">Receives the labels.</param>
+    /// <param name="reader">The public method this read stands for, as the read observer hears it.</param>
+    internal T[] PrepareGather<T>(ReadOnlySpan<int> indices, Matrix<T> destination, Span<int> labels, string reader = nameof(Gather))
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        _readObserver?.Invoke(nameof(Gather));
+        _readObserver?.Invoke(reader);
         var data = Destination(destination, indices.Length, labels.Length);
         for (var j = 0; j < indices.Length; j++)
         {

@@ -289,7 +289,32 @@ public sealed class Mlp<T>
     /// </summary>
     internal BatchResult ForwardBackwardOnTeam(ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native)
     {
-        var x = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels);
+        var (ws, pass) = ForwardOnTeam(data, order, first, inputs, labels, team, native);
+        var result = LossAndBackward(ws, inputs, labels, 1);
+        SumColumns(ws.Deltas[0], _biasGradients[0]);
+        pass.Backward = true;
+        team.Run(pass);
+        pass.Finish();
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Evaluate"/> on the images <c>order[first .. first + inputs.ColumnCount)</c> of <paramref name="data"/>,
+    /// gathered on the way, with the first layer split across <paramref name="team"/> as in
+    /// <see cref="ForwardBackwardOnTeam"/> (the same sums, so a batch's loss is the one its training step saw).
+    /// </summary>
+    internal BatchResult EvaluateOnTeam(ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native)
+    {
+        var (ws, pass) = ForwardOnTeam(data, order, first, inputs, labels, team, native, nameof(ImageSet.GatherRange));
+        pass.Finish();
+        return SoftmaxCrossEntropy.Compute(ws.Activations[^1], labels);
+    }
+
+    /// <summary>The gather and the forward pass of a team batch; the first layer's partial sums added in member order.</summary>
+    private (Workspace Ws, TeamPass Pass) ForwardOnTeam(
+        ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native, string reader = nameof(ImageSet.Gather))
+    {
+        var x = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels, reader);
         CheckInputs(inputs);
         var ws = WorkspaceFor(inputs.ColumnCount);
         var pass = _teamPass ??= new TeamPass(this);
@@ -303,12 +328,7 @@ public sealed class Mlp<T>
 
         AddBias(ws.Activations[0], _biases[0], relu: _weights.Length > 1);
         ForwardFrom(ws, 1);
-        var result = LossAndBackward(ws, inputs, labels, 1);
-        SumColumns(ws.Deltas[0], _biasGradients[0]);
-        pass.Backward = true;
-        team.Run(pass);
-        pass.Finish();
-        return result;
+        return (ws, pass);
     }
 
     /// <summary>

@@ -473,12 +473,30 @@ public sealed class Trainer<T> : Trainer
         CheckData(Options, data, nameof(data));
         double lossSum = 0;
         var correct = 0;
+        var (team, native) = TeamForBatch();
+        using var scope = native?.UseOneThreadPerProduct();
         for (var start = 0; start < data.Count; start += Options.EvaluationBatchSize)
         {
             var size = Math.Min(Options.EvaluationBatchSize, data.Count - start);
             var batch = BatchFor(size);
-            data.GatherRange(start, batch.Inputs, batch.Labels);
-            var r = Model.Evaluate(batch.Inputs, batch.Labels);
+            BatchResult r;
+            if (team is not null)
+            {
+                // On the team, as a training batch: the same sums whatever other trainers of the process do meanwhile.
+                var order = _evaluationOrder.Length >= size ? _evaluationOrder : _evaluationOrder = new int[size];
+                for (var j = 0; j < size; j++)
+                {
+                    order[j] = start + j;
+                }
+
+                r = Model.EvaluateOnTeam(data, order, 0, batch.Inputs, batch.Labels, team, native!);
+            }
+            else
+            {
+                data.GatherRange(start, batch.Inputs, batch.Labels);
+                r = Model.Evaluate(batch.Inputs, batch.Labels);
+            }
+
             lossSum += r.Loss * size;
             correct += r.Correct;
         }
@@ -654,6 +672,7 @@ public sealed class Trainer<T> : Trainer
     }
 
     private readonly double[] _groupStatistics = new double[3];
+    private int[] _evaluationOrder = [];
 
     private void StartEpoch()
     {

@@ -116,7 +116,8 @@ public sealed class OpenBlasStridedProductTests : StridedProductTests
 
 /// <summary>
 /// <see cref="NativeLinearAlgebraProvider.UseOneThreadPerProduct"/> with OpenBLAS (whose thread count can change in a
-/// running process): one thread inside every open scope, the old count back when the last one closes.
+/// running process): one thread inside every open scope, the old count back when the last one closes, and
+/// <see cref="NativeLinearAlgebraProvider.Threads"/> the count outside scopes throughout.
 /// </summary>
 [Collection(GlobalProviderCollection.Name)]
 public sealed class OneThreadScopeTests
@@ -130,17 +131,20 @@ public sealed class OneThreadScopeTests
         try
         {
             Assert.Equal(2, native.Threads);
+            Assert.Equal(2, Native.OpenBlasRuntime.Threads);
             var outer = native.UseOneThreadPerProduct();
-            Assert.Equal(1, native.Threads);
+            Assert.Equal(1, Native.OpenBlasRuntime.Threads);
+            Assert.Equal(2, native.Threads); // the count outside scopes, for callers choosing a split
             using (native.UseOneThreadPerProduct())
             {
-                Assert.Equal(1, native.Threads);
+                Assert.Equal(1, Native.OpenBlasRuntime.Threads);
             }
 
-            Assert.Equal(1, native.Threads);
+            Assert.Equal(1, Native.OpenBlasRuntime.Threads);
             outer.Dispose();
-            Assert.Equal(2, native.Threads);
+            Assert.Equal(2, Native.OpenBlasRuntime.Threads);
             outer.Dispose(); // a second dispose changes nothing
+            Assert.Equal(2, Native.OpenBlasRuntime.Threads);
             Assert.Equal(2, native.Threads);
         }
         finally

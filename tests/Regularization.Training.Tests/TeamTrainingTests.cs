@@ -16,7 +16,9 @@ public sealed class TeamTrainingTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>
     /// One epoch over the first 3,000 images (47 batches), SGD with momentum and weight decay, seed 0: twice on the team
-    /// (same bits), and once on one OpenBLAS thread, where the batch runs as before. The runs differ only in how the
+    /// (same bits, the second time while a one-thread scope is held, as a concurrent trainer would hold it), and once on
+    /// one OpenBLAS thread, where the batch runs as before; and the first model evaluated on 1,500 images on the team and
+    /// off it. The runs differ only in how the
     /// first layer's 784-term sums are split (392 + 392, added), so the final parameters agree to rounding: observed
     /// 2026-12-03 on a Zen 2 EPYC (OpenBLAS's Zen kernels) 1.7e-16 in float64 and 1.2e-7 in float32, held to 5e-15 and
     /// 2e-6 (other kernels block the sums differently). Leaving out member 1's partial sums moves them by 0.31.
@@ -38,12 +40,25 @@ public sealed class TeamTrainingTests(ITestOutputHelper output) : IDisposable
         first.Run();
         var runs = team.Runs - before;
         var second = Trainer.Create(options, train, test);
-        second.Run();
+        using (((NativeLinearAlgebraProvider)LinearAlgebraControl.Provider).UseOneThreadPerProduct())
+        {
+            // As another trainer's batch would hold it: the second run still chooses the team (the same bits).
+            second.Run();
+        }
+
+        var probe = train.Take(1500);
+        var runsBefore = team.Runs;
+        var onTeam = first.Evaluate(probe);
+        Assert.Equal(runsBefore + 2, team.Runs); // 1,500 images: two evaluation batches (of at most 1,000), each on the team
 
         OpenBlasControl.Use(1);
+        var offTeam = first.Evaluate(probe);
         var single = Trainer.Create(options, train, test);
         single.Run();
-        Assert.Equal(before + (2 * runs), team.Runs); // the one-thread run did not use the team
+        Assert.Equal(runsBefore + 2, team.Runs); // the one-thread evaluation and run did not use the team
+        Assert.Equal(before + (2 * runs) + 2, team.Runs);
+        output.WriteLine($"{type}: evaluation on the team {onTeam.Loss:R} ({onTeam.Correct} correct), off it {offTeam.Loss:R} ({offTeam.Correct})");
+        Assert.True(Math.Abs(onTeam.Loss - offTeam.Loss) <= tolerance, $"{type}: evaluation loss {onTeam.Loss:R} on the team, {offTeam.Loss:R} off it");
 
         output.WriteLine($"{type}: {runs} team runs in 47 batches; {reason}");
         Assert.True(runs >= 4 * 47, $"the team ran {runs} times in 47 batches (forward, backward, scan, update each)");
