@@ -107,13 +107,7 @@ public abstract partial class NativeLinearAlgebraProvider
     public unsafe void Multiply(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        CheckStrided(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (c.Overlaps(a) || c.Overlaps(b))
-        {
-            throw new ArgumentException("The result must not overlap an operand.", nameof(c));
-        }
-
-        if (m == 0 || n == 0)
+        if (!CheckStrided(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc))
         {
             return;
         }
@@ -151,13 +145,7 @@ public abstract partial class NativeLinearAlgebraProvider
     public unsafe void Multiply(
         bool transposeA, bool transposeB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
     {
-        CheckStrided(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (c.Overlaps(a) || c.Overlaps(b))
-        {
-            throw new ArgumentException("The result must not overlap an operand.", nameof(c));
-        }
-
-        if (m == 0 || n == 0)
+        if (!CheckStrided(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc))
         {
             return;
         }
@@ -168,14 +156,21 @@ public abstract partial class NativeLinearAlgebraProvider
         }
     }
 
-    private static void CheckStrided(bool ta, bool tb, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    /// <summary>Checks a strided product's arguments (see <c>Multiply</c>); false when it has nothing to compute.</summary>
+    private static bool CheckStrided<T>(bool ta, bool tb, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        CheckOperand("a", "lda", ta ? k : m, ta ? m : k, aLength, lda);
-        CheckOperand("b", "ldb", tb ? n : k, tb ? k : n, bLength, ldb);
-        CheckOperand("c", "ldc", m, n, cLength, ldc);
+        CheckOperand("a", "lda", ta ? k : m, ta ? m : k, a.Length, lda);
+        CheckOperand("b", "ldb", tb ? n : k, tb ? k : n, b.Length, ldb);
+        CheckOperand("c", "ldc", m, n, c.Length, ldc);
+        if (c.Overlaps(a) || c.Overlaps(b))
+        {
+            throw new ArgumentException("The result must not overlap an operand.", nameof(c));
+        }
+
+        return m != 0 && n != 0;
     }
 
     private static void CheckOperand(string name, string ldName, int rows, int columns, int length, int ld)

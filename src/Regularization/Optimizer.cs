@@ -126,18 +126,7 @@ public sealed class Optimizer<T>
 
             _plan.PrepareRules(_counts);
             _plan.Execute(_p, Gradients(g), null, _scratch, _slots, null, bad > 0);
-            if (bad > 0)
-            {
-                _zeroedEntries += bad;
-                _zeroedSteps++;
-            }
-
-            for (var k = 0; k < _counts.Length; k++)
-            {
-                _counts[k]++;
-            }
-
-            StepCount++;
+            Count(bad);
         }
         finally
         {
@@ -187,18 +176,7 @@ public sealed class Optimizer<T>
             work.Scanning = false;
             work.Zero = bad > 0;
             team.Run(work);
-            if (bad > 0)
-            {
-                _zeroedEntries += bad;
-                _zeroedSteps++;
-            }
-
-            for (var k = 0; k < _counts.Length; k++)
-            {
-                _counts[k]++;
-            }
-
-            StepCount++;
+            Count(bad);
         }
         finally
         {
@@ -311,6 +289,23 @@ public sealed class Optimizer<T>
     /// <summary>How each parameter is decayed or penalized, with the per-step shrink, at the current step.</summary>
     [Pure]
     public DecayPlan DescribeDecay() => DecayPlan.Of(Transform, Parameters, StepCount);
+
+    /// <summary>The bookkeeping after a fused step ran: the zeroed entries, the nodes' step counts, the step.</summary>
+    private void Count(long bad)
+    {
+        if (bad > 0)
+        {
+            _zeroedEntries += bad;
+            _zeroedSteps++;
+        }
+
+        for (var k = 0; k < _counts.Length; k++)
+        {
+            _counts[k]++;
+        }
+
+        StepCount++;
+    }
 
     private void Enter()
     {

@@ -233,8 +233,8 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
     {
         var w = Vector<T>.Count;
         var len = source.Length - start;
-        var buffer = TailBuffer<T>.ForThisThread();
-        buffer.Clear();
+        var vectors = default(TailVectors<T>);
+        var buffer = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<T>, T>(ref vectors[0]), 6 * w);
         p.Slice(start, len).CopyTo(buffer);
         source.Slice(start, len).CopyTo(buffer.Slice(w));
         if (TArity.Count > 0)
@@ -293,17 +293,14 @@ internal sealed class BlockRunner<T, TRule, TArity> : BlockRunner<T>
 }
 
 /// <summary>
-/// The padded vectors of a block's tail (six vectors: p, u and four slots), one per thread, allocated the first time a
-/// thread runs a tail: a runner is shared by the parameters of its group and, in a team step
-/// (<see cref="Plan{T}.ExecuteRanges"/>), by the team's threads.
+/// The padded vectors of a block's tail (p, u and four slots), on the caller's stack: a runner is shared by the
+/// parameters of its group and, in a team step (<see cref="Plan{T}.ExecuteRanges"/>), by the team's threads.
 /// </summary>
-internal static class TailBuffer<T>
+[InlineArray(6)]
+internal struct TailVectors<T>
     where T : struct
 {
-    [ThreadStatic]
-    private static T[]? _buffer;
-
-    public static Span<T> ForThisThread() => (_buffer ??= new T[6 * Vector<T>.Count]).AsSpan();
+    private Vector<T> _element;
 }
 
 /// <summary>Keeps the runner of one primitive; a new rule of the same type reuses it (no allocation per step).</summary>
