@@ -183,7 +183,7 @@ public sealed class ImageSet
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = PrepareGather(indices, destination, labels);
-        GatherRows(indices, data, 0, FeatureCount);
+        GatherRows(indices, data, FeatureCount, 0, FeatureCount);
     }
 
     /// <summary>
@@ -217,10 +217,11 @@ public sealed class ImageSet
 
     /// <summary>
     /// Pixels [<paramref name="from"/>, <paramref name="to"/>) of the images <paramref name="indices"/> (checked by
-    /// <see cref="PrepareGather"/>) into those rows of <paramref name="data"/>'s columns: one team member's share of a
-    /// gather (the rows its columns of the first layer's weight multiply).
+    /// <see cref="PrepareGather"/>), image <c>j</c>'s at <c>destination[j * stride ..]</c>: the whole gather (stride
+    /// <see cref="FeatureCount"/>, all pixels), or one team member's share into its own buffer (stride
+    /// <c>to - from</c>: the rows its columns of the first layer's weight multiply).
     /// </summary>
-    internal void GatherRows<T>(ReadOnlySpan<int> indices, T[] data, int from, int to)
+    internal void GatherRows<T>(ReadOnlySpan<int> indices, Span<T> destination, int stride, int from, int to)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var n = FeatureCount;
@@ -241,7 +242,7 @@ public sealed class ImageSet
                 Prefetch((indices[j + PrefetchDistance] * n) + from, length);
             }
 
-            Convert(_pixels.AsSpan((indices[j] * n) + from, length), data.AsSpan((j * n) + from, length));
+            Convert(_pixels.AsSpan((indices[j] * n) + from, length), destination.Slice(j * stride, length));
         }
     }
 

@@ -279,9 +279,10 @@ public sealed class Mlp<T>
 
     /// <summary>
     /// <see cref="ForwardBackward"/> on the images <c>order[first .. first + inputs.ColumnCount)</c> of
-    /// <paramref name="data"/>, gathered into <paramref name="inputs"/> and <paramref name="labels"/> on the way, with the
-    /// first layer's work split across <paramref name="team"/>: member <c>t</c> gathers input rows
-    /// <see cref="WorkTeam.Share"/>(InputSize, members, t) of every image, multiplies them by the same columns of
+    /// <paramref name="data"/> (their labels into <paramref name="labels"/>; <paramref name="inputs"/> gives the batch's
+    /// shape and is checked, not written), with the first layer's work split across <paramref name="team"/>: member
+    /// <c>t</c> gathers input rows <see cref="WorkTeam.Share"/>(InputSize, members, t) of every image into its own
+    /// buffer, multiplies them by the same columns of
     /// <c>fc1.weight</c> into its own partial pre-activation, and after the backward pass computes those columns of
     /// <c>fc1.weight</c>'s gradient (the columns a team step then updates on the same member). The partial sums are added
     /// in member order, so the bits depend on the team's size but not on timing. Call inside
@@ -314,11 +315,11 @@ public sealed class Mlp<T>
     private (Workspace Ws, TeamPass Pass) ForwardOnTeam(
         ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native, string reader = nameof(ImageSet.Gather))
     {
-        var x = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels, reader);
+        _ = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels, reader);
         CheckInputs(inputs);
         var ws = WorkspaceFor(inputs.ColumnCount);
         var pass = _teamPass ??= new TeamPass(this);
-        pass.Start(data, order, first, x, ws, native, team.Members);
+        pass.Start(data, order, first, ws, native, team.Members);
         team.Run(pass);
         var z = ws.Activations[0].AsColumnMajorArray();
         for (var m = 1; m < team.Members; m++)
@@ -614,30 +615,27 @@ public sealed class Mlp<T>
     /// </summary>
     private sealed class TeamPass(Mlp<T> model) : ITeamWork
     {
-        private T[][] _partials = [];
         private ImageSet? _data;
         private int[] _order = [];
         private int _first;
-        private T[] _x = [];
         private Workspace? _ws;
         private NativeLinearAlgebraProvider? _native;
 
         public bool Backward { get; set; }
 
-        public void Start(ImageSet data, int[] order, int first, T[] x, Workspace ws, NativeLinearAlgebraProvider native, int members)
+        public void Start(ImageSet data, int[] order, int first, Workspace ws, NativeLinearAlgebraProvider native, int members)
         {
-            (_data, _order, _first, _x, _ws, _native, Backward) = (data, order, first, x, ws, native, false);
-            var length = ws.Activations[0].RowCount * ws.Activations[0].ColumnCount;
-            if (_partials.Length != members || _partials[^1].Length != length)
+            (_data, _order, _first, _ws, _native, Backward) = (data, order, first, ws, native, false);
+            if (ws.TeamInputs.Length != members)
             {
-                _partials = Enumerable.Range(0, members).Select(m => m == 0 ? [] : new T[length]).ToArray();
+                (ws.TeamInputs, ws.TeamPartials) = (new T[members][], new T[members][]);
             }
         }
 
-        public T[] Partial(int member) => _partials[member];
+        public T[] Partial(int member) => _ws!.TeamPartials[member]!;
 
         /// <summary>Drops the references to the batch (the data set, the buffers).</summary>
-        public void Finish() => (_data, _ws, _native, _x) = (null, null, null, []);
+        public void Finish() => (_data, _ws, _native) = (null, null, null);
 
         public void Run(int member, int members)
         {
@@ -647,16 +645,20 @@ public sealed class Mlp<T>
             var batch = ws.Activations[0].ColumnCount;
             var (from, to) = WorkTeam.Share(inputs, members, member);
             var w = model._weights[0].AsColumnMajorArray();
+
+            // The member's own input rows, in its own buffer (allocated, and so first touched, by the member): no cache
+            // line of it is written by another core.
+            var x = ws.TeamInputs[member] ??= new T[(to - from) * batch];
             if (!Backward)
             {
-                _data!.GatherRows(_order.AsSpan(_first, batch), _x, from, to);
-                var target = member == 0 ? ws.Activations[0].AsColumnMajorArray() : _partials[member];
-                Gemm(_native!, false, false, hidden, batch, to - from, w.AsSpan(from * hidden), hidden, _x.AsSpan(from), inputs, target, hidden);
+                _data!.GatherRows<T>(_order.AsSpan(_first, batch), x, to - from, from, to);
+                var target = member == 0 ? ws.Activations[0].AsColumnMajorArray() : ws.TeamPartials[member] ??= new T[hidden * batch];
+                Gemm(_native!, false, false, hidden, batch, to - from, w.AsSpan(from * hidden), hidden, x, to - from, target, hidden);
             }
             else
             {
                 var g = model._weightGradients[0].AsColumnMajorArray();
-                Gemm(_native!, false, true, hidden, to - from, batch, ws.Deltas[0].AsColumnMajorArray(), hidden, _x.AsSpan(from), inputs, g.AsSpan(from * hidden), hidden);
+                Gemm(_native!, false, true, hidden, to - from, batch, ws.Deltas[0].AsColumnMajorArray(), hidden, x, to - from, g.AsSpan(from * hidden), hidden);
             }
         }
 
@@ -694,5 +696,11 @@ public sealed class Mlp<T>
 
         /// <summary>Gradient of the loss with respect to each layer's pre-activation.</summary>
         public Matrix<T>[] Deltas { get; }
+
+        /// <summary>A team batch's input rows, one buffer per member (<c>(to - from) x batch</c>, allocated by the member).</summary>
+        public T[]?[] TeamInputs { get; set; } = [];
+
+        /// <summary>A team batch's partial pre-activations, one buffer per member after the first (allocated by the member).</summary>
+        public T[]?[] TeamPartials { get; set; } = [];
     }
 }

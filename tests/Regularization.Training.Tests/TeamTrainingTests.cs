@@ -84,8 +84,14 @@ public sealed class TeamTrainingTests(ITestOutputHelper output) : IDisposable
         var storage = data.PrepareGather<float>(indices, pieces, pieceLabels);
         for (var m = 0; m < 3; m++)
         {
+            // A member's own buffer (its rows of every image, packed), then copied into place to compare.
             var (from, to) = WorkTeam.Share(784, 3, m);
-            data.GatherRows<float>(indices, storage, from, to);
+            var own = new float[(to - from) * indices.Length];
+            data.GatherRows<float>(indices, own, to - from, from, to);
+            for (var j = 0; j < indices.Length; j++)
+            {
+                own.AsSpan(j * (to - from), to - from).CopyTo(storage.AsSpan((j * 784) + from));
+            }
         }
 
         Assert.Equal(labels, pieceLabels);
