@@ -280,21 +280,34 @@ public sealed class Mlp<T>
     /// <summary>
     /// <see cref="ForwardBackward"/> on the images <c>order[first .. first + inputs.ColumnCount)</c> of
     /// <paramref name="data"/> (their labels into <paramref name="labels"/>; <paramref name="inputs"/> gives the batch's
-    /// shape and is checked, not written), with the first layer's work split across <paramref name="team"/>: member
-    /// <c>t</c> gathers input rows <see cref="WorkTeam.Share"/>(InputSize, members, t) of every image into its own
-    /// buffer, multiplies them by the same columns of
-    /// <c>fc1.weight</c> into its own partial pre-activation, and after the backward pass computes those columns of
-    /// <c>fc1.weight</c>'s gradient (the columns a team step then updates on the same member). The partial sums are added
-    /// in member order, so the bits depend on the team's size but not on timing. Call inside
-    /// <see cref="NativeLinearAlgebraProvider.UseOneThreadPerProduct"/>.
+    /// shape and is checked, not written), with the first layer split across <paramref name="team"/> in two phases.
+    /// Member <c>t</c> owns the inputs <c>C_t</c> = <see cref="WorkTeam.Share"/>(InputSize, members, t), columns of
+    /// <c>fc1.weight</c>:
+    /// <list type="number">
+    /// <item>it gathers inputs <c>C_t</c> of every image into its own buffer and multiplies them by its columns of
+    /// <c>fc1.weight</c>: a partial pre-activation of every hidden unit;</item>
+    /// <item>it adds every member's partial sums (in member order), the bias and the ReLU, and runs the layers above and
+    /// the loss's backward pass down to the hidden delta itself, in its own workspace (member 0 in the model's, where it
+    /// also computes those layers' gradients and <c>fc1.bias</c>'s; the others compute the same numbers and keep only
+    /// the hidden delta), then its columns <c>C_t</c> of <c>fc1.weight</c>'s gradient (which a team step then updates
+    /// on the same member).</item>
+    /// </list>
+    /// The layers above the first are small (SimpleNet: 1.3 % of the multiply-adds), so running them on every member
+    /// costs less than handing their results between cores: a member reads another's data once a batch (its partial
+    /// sums) and writes no cache line another member writes. The bits depend on the team's size but not on timing.
+    /// Call inside <see cref="NativeLinearAlgebraProvider.UseOneThreadPerProduct"/>; the model has a hidden layer
+    /// (<see cref="SplitsAcross"/>).
     /// </summary>
     internal BatchResult ForwardBackwardOnTeam(ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native)
     {
-        var (ws, pass) = ForwardOnTeam(data, order, first, inputs, labels, team, native);
-        var result = LossAndBackward(ws, inputs, labels, 1);
-        SumColumns(ws.Deltas[0], _biasGradients[0]);
-        pass.Backward = true;
-        team.Run(pass);
+        _ = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels);
+        CheckInputs(inputs);
+        var ws = WorkspaceFor(inputs.ColumnCount);
+        var pass = _teamPass ??= new TeamPass(this);
+        pass.Start(data, order, first, inputs, labels, ws, native, team.Members);
+        pass.Run(team, backward: false);
+        pass.Run(team, backward: true);
+        var result = pass.Result;
         pass.Finish();
         return result;
     }
@@ -302,50 +315,42 @@ public sealed class Mlp<T>
     /// <summary>
     /// <see cref="Evaluate"/> on the images <c>order[first .. first + inputs.ColumnCount)</c> of <paramref name="data"/>,
     /// gathered on the way, with the first layer split across <paramref name="team"/> as in
-    /// <see cref="ForwardBackwardOnTeam"/> (the same sums, so a batch's loss is the one its training step saw).
+    /// <see cref="ForwardBackwardOnTeam"/> (the same sums, so a batch's loss is the one its training step saw); the rest
+    /// runs on the caller.
     /// </summary>
     internal BatchResult EvaluateOnTeam(ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native)
     {
-        var (ws, pass) = ForwardOnTeam(data, order, first, inputs, labels, team, native, nameof(ImageSet.GatherRange));
-        pass.Finish();
-        return SoftmaxCrossEntropy.Compute(ws.Activations[^1], labels);
-    }
-
-    /// <summary>The gather and the forward pass of a team batch; the first layer's partial sums added in member order.</summary>
-    private (Workspace Ws, TeamPass Pass) ForwardOnTeam(
-        ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native, string reader = nameof(ImageSet.Gather))
-    {
-        _ = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels, reader);
+        _ = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels, nameof(ImageSet.GatherRange));
         CheckInputs(inputs);
         var ws = WorkspaceFor(inputs.ColumnCount);
         var pass = _teamPass ??= new TeamPass(this);
-        pass.Start(data, order, first, ws, native, team.Members);
-        team.Run(pass);
-        var z = ws.Activations[0].AsColumnMajorArray();
-        for (var m = 1; m < team.Members; m++)
-        {
-            AddInto(z, pass.Partial(m));
-        }
-
-        AddBias(ws.Activations[0], _biases[0], relu: _weights.Length > 1);
+        pass.Start(data, order, first, inputs, labels, ws, native, team.Members);
+        pass.Run(team, backward: false);
+        pass.Finish();
+        HiddenFromPartials(ws.TeamPartials, ws);
         ForwardFrom(ws, 1);
-        return (ws, pass);
+        return SoftmaxCrossEntropy.Compute(ws.Activations[^1], labels);
     }
 
     /// <summary>
-    /// True when <see cref="ForwardBackwardOnTeam"/>
-    /// pays on a team of <paramref name="members"/>: the first layer holds at least 90 % of the multiply-adds (784-128-10:
-    /// 98.7 %; the other layers run on the calling thread) and gives each member at least 16 input rows.
+    /// True when <see cref="ForwardBackwardOnTeam"/> pays on a team of <paramref name="members"/>: a hidden layer, the
+    /// first layer holding at least 90 % of the multiply-adds (784-128-10: 98.7 %; the layers above it run on every
+    /// member), and at least 16 inputs per member.
     /// </summary>
     internal bool SplitsAcross(int members)
     {
+        if (members < 2 || _sizes.Length < 3)
+        {
+            return false;
+        }
+
         long first = (long)_sizes[0] * _sizes[1], all = 0;
         for (var l = 0; l + 1 < _sizes.Length; l++)
         {
             all += (long)_sizes[l] * _sizes[l + 1];
         }
 
-        return members >= 2 && _sizes[0] >= 16 * members && first >= 0.9 * all;
+        return _sizes[0] >= 16 * members && first >= 0.9 * all;
     }
 
     private TeamPass? _teamPass;
@@ -479,6 +484,59 @@ public sealed class Mlp<T>
         return ws;
     }
 
+    /// <summary>
+    /// The loss of the last layer's activations and the deltas of the backward pass down to the first layer's, without
+    /// the weight and bias gradients: the same operations on the deltas as <see cref="LossAndBackward"/>, so the same bits.
+    /// </summary>
+    private void LossAndDeltas(Workspace ws, ReadOnlySpan<int> labels)
+    {
+        var last = _sizes.Length - 2;
+        SoftmaxCrossEntropy.Compute(ws.Activations[last], labels, ws.Deltas[last]);
+        for (var l = last; l >= 1; l--)
+        {
+            _weights[l].TransposeThisAndMultiply(ws.Deltas[l], ws.Deltas[l - 1]);
+            ReluBackward(ws.Deltas[l - 1], ws.Activations[l - 1]);
+        }
+    }
+
+    /// <summary>The hidden activations from a team's partial sums: added in member order, the bias, the ReLU (the operations and order of <see cref="AddInto"/> then <see cref="AddBias"/>).</summary>
+    private void HiddenFromPartials(T[]?[] partials, Workspace ws)
+    {
+        var h = ws.Activations[0].AsColumnMajorArray();
+        var b = _biases[0].AsColumnMajorArray();
+        var hidden = _sizes[1];
+        var w = System.Numerics.Vector<T>.Count;
+        var zero = System.Numerics.Vector<T>.Zero;
+        for (var j = 0; j < ws.Activations[0].ColumnCount; j++)
+        {
+            var start = j * hidden;
+            var i = 0;
+            for (; i <= hidden - w; i += w)
+            {
+                var v = new System.Numerics.Vector<T>(partials[0]!, start + i);
+                for (var m = 1; m < partials.Length; m++)
+                {
+                    v += new System.Numerics.Vector<T>(partials[m]!, start + i);
+                }
+
+                v += new System.Numerics.Vector<T>(b, i);
+                System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThanOrEqual(v, zero), zero, v).CopyTo(h, start + i);
+            }
+
+            for (; i < hidden; i++)
+            {
+                var v = partials[0]![start + i];
+                for (var m = 1; m < partials.Length; m++)
+                {
+                    v += partials[m]![start + i];
+                }
+
+                v += b[i];
+                h[start + i] = v <= T.Zero ? T.Zero : v; // NaN passes, as PyTorch's clamp_min
+            }
+        }
+    }
+
     private void CheckInputs(Matrix<T> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -563,10 +621,10 @@ public sealed class Mlp<T>
     }
 
     /// <summary>Zeroes the gradient where the ReLU's output is 0 (its input was &lt;= 0), as PyTorch's threshold_backward.</summary>
-    private static void ReluBackward(Matrix<T> delta, Matrix<T> activation)
+    private static void ReluBackward(Matrix<T> delta, Matrix<T> activation) => ReluBackward(delta.AsColumnMajorArray(), activation.AsColumnMajorArray());
+
+    private static void ReluBackward(T[] d, T[] a)
     {
-        var d = delta.AsColumnMajorArray();
-        var a = activation.AsColumnMajorArray();
         var w = System.Numerics.Vector<T>.Count;
         var zero = System.Numerics.Vector<T>.Zero;
         var k = 0;
@@ -585,20 +643,21 @@ public sealed class Mlp<T>
         }
     }
 
-    private static void SumColumns(Matrix<T> delta, Matrix<T> result)
+    private static void SumColumns(Matrix<T> delta, Matrix<T> result) =>
+        SumColumns(delta.AsColumnMajorArray(), delta.RowCount, delta.ColumnCount, result.AsColumnMajorArray());
+
+    /// <summary><c>r = sum of the columns of d</c> (<paramref name="rows"/> x <paramref name="columns"/>), column by column in order.</summary>
+    private static void SumColumns(T[] d, int rows, int columns, Span<T> r)
     {
-        var d = delta.AsColumnMajorArray();
-        var r = result.AsColumnMajorArray();
-        var rows = delta.RowCount;
         var w = System.Numerics.Vector<T>.Count;
-        Array.Clear(r);
-        for (var j = 0; j < delta.ColumnCount; j++)
+        r.Clear();
+        for (var j = 0; j < columns; j++)
         {
             var column = d.AsSpan(j * rows, rows);
             var i = 0;
             for (; i <= rows - w; i += w)
             {
-                (new System.Numerics.Vector<T>(r, i) + new System.Numerics.Vector<T>(column.Slice(i))).CopyTo(r, i);
+                (new System.Numerics.Vector<T>(r.Slice(i)) + new System.Numerics.Vector<T>(column.Slice(i))).CopyTo(r.Slice(i));
             }
 
             for (; i < rows; i++)
@@ -609,57 +668,73 @@ public sealed class Mlp<T>
     }
 
     /// <summary>
-    /// The two team phases of a split batch (see <see cref="ForwardBackwardOnTeam"/>):
-    /// forward (gather a member's input rows, multiply them by its columns of <c>fc1.weight</c>), then backward (its
-    /// columns of the gradient). Member 0 writes the pre-activation itself; the others write their partial buffers.
+    /// The two team phases of a split batch (see <see cref="ForwardBackwardOnTeam"/>). Every buffer a member writes is its
+    /// own (allocated, and so first touched, by the member), except its columns of <c>fc1.weight</c>'s gradient; member
+    /// 0 works in the model's workspace and gradients.
     /// </summary>
     private sealed class TeamPass(Mlp<T> model) : ITeamWork
     {
         private ImageSet? _data;
         private int[] _order = [];
+        private int[] _labels = [];
         private int _first;
+        private Matrix<T>? _inputs;
         private Workspace? _ws;
         private NativeLinearAlgebraProvider? _native;
+        private bool _backward;
 
-        public bool Backward { get; set; }
+        /// <summary>Member 0's loss and correct predictions of the batch.</summary>
+        public BatchResult Result { get; private set; }
 
-        public void Start(ImageSet data, int[] order, int first, Workspace ws, NativeLinearAlgebraProvider native, int members)
+        public void Start(ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, Workspace ws, NativeLinearAlgebraProvider native, int members)
         {
-            (_data, _order, _first, _ws, _native, Backward) = (data, order, first, ws, native, false);
+            (_data, _order, _first, _inputs, _labels, _ws, _native) = (data, order, first, inputs, labels, ws, native);
             if (ws.TeamInputs.Length != members)
             {
-                (ws.TeamInputs, ws.TeamPartials) = (new T[members][], new T[members][]);
+                (ws.TeamInputs, ws.TeamPartials, ws.TeamWorkspaces) = (new T[members][], new T[members][], new Workspace[members]);
             }
         }
 
-        public T[] Partial(int member) => _ws!.TeamPartials[member]!;
+        public void Run(WorkTeam team, bool backward)
+        {
+            _backward = backward;
+            team.Run(this);
+        }
 
         /// <summary>Drops the references to the batch (the data set, the buffers).</summary>
-        public void Finish() => (_data, _ws, _native) = (null, null, null);
+        public void Finish() => (_data, _ws, _native, _inputs, _labels) = (null, null, null, null, []);
 
         public void Run(int member, int members)
         {
             var ws = _ws!;
-            var inputs = model._sizes[0];
-            var hidden = model._sizes[1];
-            var batch = ws.Activations[0].ColumnCount;
-            var (from, to) = WorkTeam.Share(inputs, members, member);
-            var w = model._weights[0].AsColumnMajorArray();
-
-            // The member's own input rows, in its own buffer (allocated, and so first touched, by the member): no cache
-            // line of it is written by another core.
-            var x = ws.TeamInputs[member] ??= new T[(to - from) * batch];
-            if (!Backward)
+            var native = _native!;
+            int inputs = model._sizes[0], hidden = model._sizes[1], batch = ws.Activations[0].ColumnCount;
+            var (c0, c1) = WorkTeam.Share(inputs, members, member);
+            var columns = c1 - c0;
+            var x = ws.TeamInputs[member] ??= new T[columns * batch];
+            if (!_backward)
             {
-                _data!.GatherRows<T>(_order.AsSpan(_first, batch), x, to - from, from, to);
-                var target = member == 0 ? ws.Activations[0].AsColumnMajorArray() : ws.TeamPartials[member] ??= new T[hidden * batch];
-                Gemm(_native!, false, false, hidden, batch, to - from, w.AsSpan(from * hidden), hidden, x, to - from, target, hidden);
+                var partial = ws.TeamPartials[member] ??= new T[hidden * batch];
+                _data!.GatherRows<T>(_order.AsSpan(_first, batch), x, columns, c0, c1);
+                Gemm(native, false, false, hidden, batch, columns, model._weights[0].AsColumnMajorArray().AsSpan(c0 * hidden), hidden, x, columns, partial, hidden);
+                return;
+            }
+
+            var own = member == 0 ? ws : ws.TeamWorkspaces[member] ??= new Workspace(model._sizes, batch);
+            model.HiddenFromPartials(ws.TeamPartials, own);
+            model.ForwardFrom(own, 1);
+            if (member == 0)
+            {
+                Result = model.LossAndBackward(own, _inputs!, _labels, 1);
+                SumColumns(own.Deltas[0], model._biasGradients[0]);
             }
             else
             {
-                var g = model._weightGradients[0].AsColumnMajorArray();
-                Gemm(_native!, false, true, hidden, to - from, batch, ws.Deltas[0].AsColumnMajorArray(), hidden, x, to - from, g.AsSpan(from * hidden), hidden);
+                model.LossAndDeltas(own, _labels);
             }
+
+            var g = model._weightGradients[0].AsColumnMajorArray();
+            Gemm(native, false, true, hidden, columns, batch, own.Deltas[0].AsColumnMajorArray(), hidden, x, columns, g.AsSpan(c0 * hidden), hidden);
         }
 
         /// <summary><c>c = op(a) op(b)</c> in <typeparamref name="T"/> (beta 0).</summary>
@@ -700,7 +775,10 @@ public sealed class Mlp<T>
         /// <summary>A team batch's input rows, one buffer per member (<c>(to - from) x batch</c>, allocated by the member).</summary>
         public T[]?[] TeamInputs { get; set; } = [];
 
-        /// <summary>A team batch's partial pre-activations, one buffer per member after the first (allocated by the member).</summary>
+        /// <summary>A team batch's partial pre-activations of the hidden units, one buffer per member (allocated by the member).</summary>
         public T[]?[] TeamPartials { get; set; } = [];
+
+        /// <summary>A team batch's workspaces of the members after the first (allocated by the member).</summary>
+        public Workspace?[] TeamWorkspaces { get; set; } = [];
     }
 }
