@@ -46,21 +46,21 @@ public abstract class Trainer
     /// </summary>
     /// <remarks>
     /// <para>
-    /// With a native provider (MKL or OpenBLAS) set to <c>N</c> &gt;= 2 threads, a training batch of a model whose
-    /// first layer carries at least 90 % of the multiply-adds (SimpleNet: 98.7 %) runs on a team of
+    /// With a native provider (MKL or OpenBLAS) set to <c>N</c> &gt;= 2 threads, a training batch of a model with a
+    /// hidden layer whose first layer carries at least 90 % of the multiply-adds (SimpleNet: 98.7 %) runs on a team of
     /// <c>min(N, processors)</c> threads, the caller and <c>N - 1</c> background workers: member <c>t</c> gathers its
-    /// share of each image's pixels, multiplies them by the same columns of <c>fc1.weight</c>, computes those columns of
-    /// the gradient and steps them (and its share of every other parameter of at least 16,384 elements). Each
-    /// member's data stays in its core's cache, where the BLAS's own threads hand the matrices back and forth between
-    /// cores at every product. During the batch every product runs on its calling thread
+    /// share of each image's pixels and multiplies them by the same columns of <c>fc1.weight</c>; every member then adds
+    /// all the partial sums and runs the small layers above and their backward pass itself, computes its columns of
+    /// <c>fc1.weight</c>'s gradient and steps them (and its share of every other parameter of at least 16,384
+    /// elements). A member reads another core's data once a batch, where the BLAS's own threads hand the matrices back
+    /// and forth between cores at every product. During the batch every product runs on its calling thread
     /// (<see cref="Mkl.NativeLinearAlgebraProvider.UseOneThreadPerProduct"/>). Idle workers spin for a quarter of a
     /// millisecond, then sleep: nothing spins once training stops.
     /// </para>
     /// <para>
     /// The first layer's sum over the inputs is split in <c>N</c> parts added in member order, so the bits depend on
     /// the thread count (as they do with the BLAS's threads), never on timing: same seed, same thread count, same
-    /// bits. Data-parallel ranks (a trainer with a <see cref="Group"/>) do not
-    /// use the team.
+    /// bits. Data-parallel ranks (a trainer with a <see cref="Group"/>) do not use the team.
     /// </para>
     /// </remarks>
     public const string TeamVariable = "REGULARIZATION_TEAM";
