@@ -4,14 +4,19 @@
  * Per batch the seed network does five products (b = 64):
  *   forward  Z1 = X W1'   (b x 784 by 784 x 128)     Z2 = H W2'   (b x 128 by 128 x 10)
  *   backward dW2 = dO' H  (10 x b by b x 128)        dH = dO W2   (b x 10 by 10 x 128)     dW1 = dH' X (128 x b by b x 784)
- * in two call layouts that compute the same numbers:
+ * in two call layouts that compute the same numbers (and, with THREADS >= 2, a third way to run "ours"):
  *   "ours"  - column-major, features x batch (MathNet dense storage, src/Regularization.Training/Mlp.cs):
  *             Z1 = W1 X (NN 128x64x784), Z2 = W2 H (NN 10x64x128), dW2 = dO H' (NT 10x128x64),
  *             dH = W2' dO (TN 128x64x10), dW1 = dH X' (NT 128x784x64)
  *   "torch" - row-major, batch x features (PyTorch's nn.Linear: out = in W', dW = dOut' in, dIn = dOut W):
  *             Z1 NT 64x128x784, Z2 NT 64x10x128, dW2 TN 10x128x64, dH NN 64x128x10, dW1 TN 128x784x64
+ *   "team"  - "ours" split as the trainer's thread team splits it (src/Regularization.Training/Mlp.cs, TeamPass): the library on
+ *             one thread, THREADS pthreads, member t owning columns [c0, c1) of W1 (an even split of the 784 inputs):
+ *             Z1 partial NN 128x64x(c1-c0) on its rows of X, a barrier, the three small products on member 0, a
+ *             barrier, dW1 columns NT 128x(c1-c0)x64, a barrier. The time of each phase is reported under its product
+ *             (the barriers' waits included; the partial sums' addition, not a product, is left out).
  * The library is opened with dlopen so that one binary measures both (their cblas symbols clash at link time):
- *   gcc -O2 -o gemm_floor gemm_floor.c -ldl
+ *   gcc -O2 -pthread -o gemm_floor gemm_floor.c -ldl
  *   ./gemm_floor mkl|openblas THREADS [EPOCHS]   (one process per library and thread count: MKL's threading layer is fixed at its first call)
  *   ./gemm_floor mkl|openblas crossover          (1 against 2 threads per product size, for the thread policy's cutoff)
  *   POLICY=1 ./gemm_floor mkl 2                  (the provider's thread policy: products under 2^19 multiply-adds on one
@@ -21,6 +26,8 @@
  * process CPU time of the best epoch (all threads, spinning included) and, per product, the best per-epoch time and GFLOP/s. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +124,83 @@ static int run_crossover(const char *name, const char *version, dgemm_t dgemm, s
     return 0;
 }
 
+/* The "team" layout: see the header. */
+typedef struct {
+    int dtype, members;
+    void **buf, **partial;
+    dgemm_t dgemm;
+    sgemm_t sgemm;
+    double per[5];
+} team_run;
+
+static team_run *team_ctx;
+static void (*set_lib_threads)(int);
+static atomic_int team_arrived, team_generation;
+
+static void team_barrier(int *local) {
+    int g = ++*local;
+    if (atomic_fetch_add(&team_arrived, 1) == team_ctx->members - 1) {
+        atomic_store(&team_arrived, 0);
+        atomic_store(&team_generation, g);
+    } else {
+        while (atomic_load(&team_generation) != g) __builtin_ia32_pause();
+    }
+}
+
+static void team_gemm(int dtype, int ta, int tb, int m, int n, int k, void *a, int lda, void *b, int ldb, void *c, int ldc) {
+    if (dtype) team_ctx->sgemm(COL, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+    else team_ctx->dgemm(COL, ta, tb, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, ldc);
+}
+
+static void *team_member(void *arg) {
+    int t = (int)(long)arg, local = atomic_load(&team_generation), d = team_ctx->dtype, members = team_ctx->members;
+    size_t elem = d ? sizeof(float) : sizeof(double);
+    char **buf = (char **)team_ctx->buf;
+    int c0 = IN * t / members, c1 = IN * (t + 1) / members;
+    for (int b = 0; b < BATCHES; b++) {
+        double s = now();
+        team_gemm(d, N, N, HID, BATCH, c1 - c0, buf[1] + elem * HID * c0, HID, buf[0] + elem * c0, IN, t ? team_ctx->partial[t] : buf[2], HID);
+        team_barrier(&local);
+        double s1 = now(), small[3] = {0, 0, 0};
+        if (t == 0) {
+            for (int p = 1; p <= 3; p++) {
+                const product *q = &ours[p];
+                double u = now();
+                team_gemm(d, q->ta, q->tb, q->m, q->n, q->k, buf[q->a], q->lda, buf[q->b], q->ldb, buf[q->c], q->ldc);
+                small[p - 1] = now() - u;
+            }
+        }
+        team_barrier(&local);
+        double s2 = now();
+        team_gemm(d, N, T, HID, c1 - c0, BATCH, buf[6], HID, buf[0] + elem * c0, IN, buf[7] + elem * HID * c0, HID);
+        team_barrier(&local);
+        if (t == 0) {
+            team_ctx->per[0] += s1 - s;
+            team_ctx->per[1] += small[0];
+            team_ctx->per[2] += small[1];
+            team_ctx->per[3] += s2 - s1 - small[0] - small[1]; /* dH and the barrier after it */
+            team_ctx->per[4] += now() - s2;
+        }
+    }
+    return NULL;
+}
+
+/* One epoch of the team layout on `members` threads; per-phase times into per[]. */
+static void run_team_epoch(int dtype, void **buf, int members, dgemm_t dgemm, sgemm_t sgemm, double per[5]) {
+    static void *partial[64];
+    size_t elem = dtype ? sizeof(float) : sizeof(double);
+    team_run run = {dtype, members, buf, partial, dgemm, sgemm, {0}};
+    for (int t = 1; t < members; t++) partial[t] = calloc(HID * BATCH, elem);
+    team_ctx = &run;
+    atomic_store(&team_arrived, 0);
+    pthread_t th[64];
+    for (int t = 1; t < members; t++) pthread_create(&th[t], NULL, team_member, (void *)(long)t);
+    team_member((void *)0);
+    for (int t = 1; t < members; t++) pthread_join(th[t], NULL);
+    for (int t = 1; t < members; t++) free(partial[t]);
+    for (int p = 0; p < 5; p++) per[p] = run.per[p];
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) { fprintf(stderr, "usage: %s mkl|openblas THREADS|crossover [EPOCHS]\n", argv[0]); return 2; }
     int crossover = strcmp(argv[2], "crossover") == 0;
@@ -145,8 +229,9 @@ int main(int argc, char **argv) {
     int (*set_local)(int) = NULL;
     const char *policy = getenv("POLICY");
     if (mkl && policy && strcmp(policy, "1") == 0) set_local = (int (*)(int))sym(lib, "MKL_Set_Num_Threads_Local");
+    set_lib_threads = (void (*)(int))sym(lib, mkl ? "MKL_Set_Num_Threads" : "openblas_set_num_threads");
     if (crossover) {
-        void (*set_threads)(int) = (void (*)(int))sym(lib, mkl ? "MKL_Set_Num_Threads" : "openblas_set_num_threads");
+        void (*set_threads)(int) = set_lib_threads;
         return run_crossover(argv[1], version, dgemm, sgemm, set_threads);
     }
 
@@ -160,13 +245,15 @@ int main(int argc, char **argv) {
                 if (dtype) ((float *)buf[i])[j] = (float)v; else ((double *)buf[i])[j] = v;
             }
         }
-        for (int lay = 0; lay < 2; lay++) {
-            const product *ps = lay ? torch : ours;
+        for (int lay = 0; lay < (threads >= 2 ? 3 : 2); lay++) {
+            const product *ps = lay == 1 ? torch : ours;
             double best_epoch = 1e30, best_cpu = 1e30, best[5];
             for (int p = 0; p < 5; p++) best[p] = 1e30;
+            if (lay == 2) set_lib_threads(1);
             for (int e = -1; e < epochs; e++) { /* epoch -1 warms up */
                 double per[5] = {0}, t0 = now(), c0 = cpu_now();
-                for (int b = 0; b < BATCHES; b++) {
+                if (lay == 2) run_team_epoch(dtype, buf, threads, dgemm, sgemm, per);
+                for (int b = 0; b < (lay == 2 ? 0 : BATCHES); b++) {
                     for (int p = 0; p < 5; p++) {
                         const product *q = &ps[p];
                         double s = now();
@@ -186,8 +273,9 @@ int main(int argc, char **argv) {
                 if (cpu < best_cpu) best_cpu = cpu;
                 for (int p = 0; p < 5; p++) if (per[p] < best[p]) best[p] = per[p];
             }
+            if (lay == 2) set_lib_threads(threads);
             printf("{\"library\": \"%s\", \"version\": \"%s\", \"threads\": %d, \"policy\": %d, \"dtype\": \"%s\", \"layout\": \"%s\", \"epoch_s\": %.4f, \"epoch_cpu_s\": %.4f, \"products\": [",
-                   argv[1], version, threads, set_local != NULL, dtype ? "float32" : "float64", lay ? "torch" : "ours", best_epoch, best_cpu);
+                   argv[1], version, threads, set_local != NULL, dtype ? "float32" : "float64", lay == 2 ? "team" : lay ? "torch" : "ours", best_epoch, best_cpu);
             for (int p = 0; p < 5; p++) {
                 const product *q = &ps[p];
                 printf("%s{\"name\": \"%s\", \"mnk\": \"%dx%dx%d\", \"trans\": \"%c%c\", \"epoch_ms\": %.2f, \"gflops\": %.1f}", p ? ", " : "",

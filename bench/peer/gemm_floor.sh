@@ -8,7 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/results"
 mkdir -p "$out"
-gcc -O2 -Wall -o "$out/gemm_floor" "$here/gemm_floor.c" -ldl
+gcc -O2 -Wall -pthread -o "$out/gemm_floor" "$here/gemm_floor.c" -ldl
 epochs="${EPOCHS:-5}"
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 vendor=$(sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
