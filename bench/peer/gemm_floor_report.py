@@ -44,7 +44,7 @@ def render(peer_dir, out=sys.stdout):
     p("Libraries: " + "; ".join(versions) + ". MKL runs the GNU OpenMP layer; OpenBLAS is Debian's pthreads build.\n")
     p("938 batches of 64, five products a batch (forward Z1, Z2; backward dW2, dH, dW1). `ours` is the column-major,")
     p("features-by-batch call layout of `Mlp.cs`; `torch` is PyTorch's row-major `nn.Linear` layout; `team` is `ours` split")
-    p("across THREADS pthreads by columns of W1, the library on one thread, as the trainer's thread team runs it (each")
+    p("across THREADS pthreads by columns of W1, the library on one thread, as the trainer's thread team splits it (each")
     p("product's column holds its phase, barrier included). `policy` = products")
     p("under 2^19 multiply-adds on one thread (`MKL_Set_Num_Threads_Local`), as the provider does.\n")
     p("`epoch CPU s` is the process CPU time (all threads, spinning included) of the least-CPU epoch: for one thread it is")
