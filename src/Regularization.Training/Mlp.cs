@@ -499,7 +499,10 @@ public sealed class Mlp<T>
         }
     }
 
-    /// <summary>The hidden activations from a team's partial sums: added in member order, the bias, the ReLU (the operations and order of <see cref="AddInto"/> then <see cref="AddBias"/>).</summary>
+    /// <summary>
+    /// The hidden activations from a team's partial sums: <c>relu((p_0 + p_1 + ...) + b)</c>, the sums in member order,
+    /// then the bias and the ReLU as <see cref="AddBias"/> applies them (the same NaN handling).
+    /// </summary>
     private void HiddenFromPartials(T[]?[] partials, Workspace ws)
     {
         var h = ws.Activations[0].AsColumnMajorArray();
@@ -579,22 +582,6 @@ public sealed class Mlp<T>
     // The three loops below run on hardware vectors with the scalar loop only for the tail: the ReLU's data-dependent
     // branches mispredicted about half the time (a select has no branch), and each element gets the same operations in
     // the same order as before, so the bits are the same.
-    /// <summary><c>z += partial</c>, element by element.</summary>
-    private static void AddInto(T[] z, T[] partial)
-    {
-        var w = System.Numerics.Vector<T>.Count;
-        var k = 0;
-        for (; k <= z.Length - w; k += w)
-        {
-            (new System.Numerics.Vector<T>(z, k) + new System.Numerics.Vector<T>(partial, k)).CopyTo(z, k);
-        }
-
-        for (; k < z.Length; k++)
-        {
-            z[k] += partial[k];
-        }
-    }
-
     private static void AddBias(Matrix<T> z, Matrix<T> bias, bool relu)
     {
         var data = z.AsColumnMajorArray();

@@ -691,11 +691,12 @@ public sealed class Trainer<T> : Trainer
     /// <summary>
     /// The thread team a training batch runs on, or nulls: a native provider set to two or more threads (capped at the
     /// processor count), a model whose first layer carries the work (<see cref="Mlp{T}.SplitsAcross"/>), and no
-    /// <see cref="Trainer.TeamVariable"/> = <c>off</c>. Data-parallel ranks never get here (each rank's batch runs as before).
+    /// <see cref="Trainer.TeamVariable"/> = <c>off</c>, and no data-parallel <see cref="Trainer.Group"/> (a rank's batches
+    /// and evaluations run as before).
     /// </summary>
     private (WorkTeam? Team, NativeLinearAlgebraProvider? Native) TeamForBatch()
     {
-        if (TeamDisabled || LinearAlgebraControl.Provider is not NativeLinearAlgebraProvider native)
+        if (TeamDisabled || Group is not null || LinearAlgebraControl.Provider is not NativeLinearAlgebraProvider native)
         {
             return default;
         }

@@ -37,6 +37,16 @@ public sealed partial class SignalTests : IDisposable
         using var process = CliRunner.Start(Train(path));
         var stderr = process.StandardError.ReadToEndAsync();
         await WaitForLine(process, "Test Accuracy: ");
+        if (signal == SigHup && IgnoredHere(SigHup))
+        {
+            // Run under nohup (the disposition is inherited): the program keeps it ignored, as nohup asks, and keeps
+            // training; it is then stopped by SIGTERM instead.
+            Assert.Equal(0, Kill(process.Id, SigHup));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(process.HasExited, "SIGHUP is ignored here (nohup), so the program must keep running after it");
+            (signal, code, name) = (SigTerm, ExitCodes.Terminated, "SIGTERM");
+        }
+
         Assert.Equal(0, Kill(process.Id, signal));
         var (exit, err) = await Finish(process, stderr);
 
@@ -184,6 +194,14 @@ public sealed partial class SignalTests : IDisposable
         await process.WaitForExitAsync(timeout.Token);
         var text = await stderr;
         return (process.ExitCode, text.Length == 0 ? [] : text.TrimEnd('\n').Split('\n'));
+    }
+
+    /// <summary>True when this process ignores <paramref name="signal"/> (the <c>SigIgn</c> mask of /proc/self/status), as under nohup.</summary>
+    private static bool IgnoredHere(int signal)
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && (ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & (1UL << (signal - 1))) != 0;
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
