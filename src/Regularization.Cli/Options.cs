@@ -150,7 +150,7 @@ internal static class Options
     public static string DTypeName(ElementType type) => type == ElementType.Float64 ? "float64" : "float32";
 
     public static Option<int> Threads() =>
-        Int("--threads", "Threads for large matrix products (MKL: GNU OpenMP; OpenBLAS: pthreads; products under 2^19 multiply-adds run on one) and MathNet's MaxDegreeOfParallelism.", 1, 1, 1024);
+        Int("--threads", "Threads: with a native provider and n >= 2, training batches run on a team of n threads splitting fc1.weight by columns (REGULARIZATION_TEAM=off: on the BLAS's threads instead); other large matrix products use the BLAS's threads (MKL: GNU OpenMP; OpenBLAS: pthreads; products under 2^19 multiply-adds run on one); also MathNet's MaxDegreeOfParallelism.", 1, 1, 1024);
 
     public static Option<string?> Provider() =>
         OptionalChoice(
