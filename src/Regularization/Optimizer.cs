@@ -116,10 +116,8 @@ public sealed class Optimizer<T>
             if (_plan.Guard is { } guard)
             {
                 bad = NonFiniteScan.Check(g, guard.Policy);
-                if (bad < 0)
+                if (Skip(bad))
                 {
-                    _skipped++;
-                    StepCount++;
                     return;
                 }
             }
@@ -142,7 +140,7 @@ public sealed class Optimizer<T>
     /// </summary>
     internal void StepWithTeam(ParamSet<T> gradients, WorkTeam? team)
     {
-        if (team is null || _plan is null || _plan.Segmented.Any(s => s))
+        if (team is null || _plan is null || Array.IndexOf(_plan.Segmented, true) >= 0)
         {
             Step(gradients);
             return;
@@ -159,14 +157,12 @@ public sealed class Optimizer<T>
             {
                 work.Scanning = true;
                 team.Run(work);
-                if (work.NonFinite.Any(b => b))
+                if (Array.IndexOf(work.NonFinite, true) >= 0)
                 {
                     // Rare: the one serial scan, for its count, its policy and its message.
                     bad = NonFiniteScan.Check(g, guard.Policy);
-                    if (bad < 0)
+                    if (Skip(bad))
                     {
-                        _skipped++;
-                        StepCount++;
                         return;
                     }
                 }
@@ -289,6 +285,19 @@ public sealed class Optimizer<T>
     /// <summary>How each parameter is decayed or penalized, with the per-step shrink, at the current step.</summary>
     [Pure]
     public DecayPlan DescribeDecay() => DecayPlan.Of(Transform, Parameters, StepCount);
+
+    /// <summary>True (and the step counted as skipped) when the guard's scan says to skip the step (<paramref name="bad"/> &lt; 0).</summary>
+    private bool Skip(long bad)
+    {
+        if (bad >= 0)
+        {
+            return false;
+        }
+
+        _skipped++;
+        StepCount++;
+        return true;
+    }
 
     /// <summary>The bookkeeping after a fused step ran: the zeroed entries, the nodes' step counts, the step.</summary>
     private void Count(long bad)
