@@ -596,7 +596,7 @@ internal sealed class Plan<T>
     /// one team member's share of a step (see <c>Optimizer{T}.StepWithTeam</c>). The members' ranges
     /// cover every element once; each element gets exactly the operations <see cref="Execute"/> gives it, since the rules
     /// act on each element alone, so the bits are the same. <paramref name="scratch"/> is the member's own (at least
-    /// <see cref="Block"/> long).
+    /// <see cref="ScratchLength"/> long).
     /// </summary>
     public void ExecuteRanges(T[][] p, T[][] g, T[] scratch, T[][][][] slots, bool zero, ReadOnlySpan<(int Param, int From, int To)> ranges)
     {
