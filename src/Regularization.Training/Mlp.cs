@@ -300,12 +300,7 @@ public sealed class Mlp<T>
     /// </summary>
     internal BatchResult ForwardBackwardOnTeam(ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native)
     {
-        _ = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels);
-        CheckInputs(inputs);
-        var ws = WorkspaceFor(inputs.ColumnCount);
-        var pass = _teamPass ??= new TeamPass(this);
-        pass.Start(data, order, first, inputs, labels, ws, native, team.Members);
-        pass.Run(team, backward: false);
+        var (_, pass) = ForwardOnTeam(data, order, first, inputs, labels, team, native, nameof(ImageSet.Gather));
         pass.Run(team, backward: true);
         var result = pass.Result;
         pass.Finish();
@@ -320,16 +315,27 @@ public sealed class Mlp<T>
     /// </summary>
     internal BatchResult EvaluateOnTeam(ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native)
     {
-        _ = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels, nameof(ImageSet.GatherRange));
+        var (ws, pass) = ForwardOnTeam(data, order, first, inputs, labels, team, native, nameof(ImageSet.GatherRange));
+        pass.Finish();
+        HiddenFromPartials(ws.TeamPartials, ws);
+        ForwardFrom(ws, 1);
+        return SoftmaxCrossEntropy.Compute(ws.Activations[^1], labels);
+    }
+
+    /// <summary>
+    /// The checks, the labels and the team's first phase of a split batch (each member's inputs gathered and multiplied
+    /// by its columns of <c>fc1.weight</c>); <paramref name="reader"/> is the read the data set's observer hears.
+    /// </summary>
+    private (Workspace Ws, TeamPass Pass) ForwardOnTeam(
+        ImageSet data, int[] order, int first, Matrix<T> inputs, int[] labels, WorkTeam team, NativeLinearAlgebraProvider native, string reader)
+    {
+        _ = data.PrepareGather(order.AsSpan(first, inputs.ColumnCount), inputs, labels, reader);
         CheckInputs(inputs);
         var ws = WorkspaceFor(inputs.ColumnCount);
         var pass = _teamPass ??= new TeamPass(this);
         pass.Start(data, order, first, inputs, labels, ws, native, team.Members);
         pass.Run(team, backward: false);
-        pass.Finish();
-        HiddenFromPartials(ws.TeamPartials, ws);
-        ForwardFrom(ws, 1);
-        return SoftmaxCrossEntropy.Compute(ws.Activations[^1], labels);
+        return (ws, pass);
     }
 
     /// <summary>
